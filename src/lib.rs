@@ -1,0 +1,25 @@
+//! polymm: a market-making daemon for Polymarket's central limit order book (CLOB V2).
+//!
+//! # Layout
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`domain`] | validated money and identifier types, the order state machine |
+//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth |
+//! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
+//! | [`cli`] | the command line: argument definitions and the one-shot commands |
+//! | [`clock`] | the injected clock |
+//! | [`secret`] | the wrapper that keeps keys and API secrets out of logs |
+//! | [`error`] | the severity every area's error carries |
+//!
+//! Pure logic (domain, protocol, later quoting and risk) never imports actix, awc or
+//! tokio; actors are thin shells around it.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod error;
+pub mod polymarket;
+pub mod secret;

@@ -1,0 +1,20 @@
+//! Polymarket's CLOB V2 protocol: order signing, request bodies and API authentication.
+//!
+//! Pure and synchronous: this module builds bytes and headers, it does not send them.
+//! The network clients (REST, websockets, Gamma) come later and use these pieces.
+
+pub mod amounts;
+pub mod auth;
+pub mod body;
+pub mod contracts;
+pub mod eip712;
+pub mod error;
+pub mod order;
+pub mod poly1271;
+pub mod signer;
+
+pub use auth::{ApiCreds, L1Headers, L2Headers};
+pub use contracts::{Chain, ExchangeTarget, ExchangeVersion, SignatureType};
+pub use error::PolymarketError;
+pub use order::{OrderSignature, OrderSigner, OrderSpec, OrderStamp, Quantity, SignedOrder};
+pub use signer::KeySigner;
