@@ -33,7 +33,8 @@ fn l1_headers_match_every_vector() {
         assert_eq!(hex0x(&clob_auth_struct_hash(&address, timestamp, nonce)), text(expected, "struct_hash"));
         assert_eq!(hex0x(&l1_digest(&address, chain_id, timestamp, nonce)), text(expected, "digest"));
         let headers = L1Headers::sign(&key, chain_id, timestamp, nonce).unwrap();
-        let got: BTreeMap<String, String> = headers.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let got: BTreeMap<String, String> =
+            headers.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let want: BTreeMap<String, String> = serde_json::from_value(expected["headers"].clone()).unwrap();
         assert_eq!(got, want, "{}", text(vector, "id"));
     }
@@ -49,7 +50,11 @@ fn l2_headers_match_every_vector() {
         let inputs = &vector["inputs"];
         let expected = &vector["expected"];
         let secret = Secret::new(text(inputs, "secret"));
-        assert_eq!(hmac_signature(&secret, text(expected, "message")).unwrap(), text(expected, "signature"), "{id} raw");
+        assert_eq!(
+            hmac_signature(&secret, text(expected, "message")).unwrap(),
+            text(expected, "signature"),
+            "{id} raw"
+        );
         let request_path = text(inputs, "request_path");
         if request_path.contains('?') {
             continue;
@@ -66,7 +71,8 @@ fn l2_headers_match_every_vector() {
         };
         let address = text(inputs, "address").parse().unwrap();
         let headers = L2Headers::sign(&creds, address, timestamp, method, on_wire, body).unwrap();
-        let got: BTreeMap<String, String> = headers.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let got: BTreeMap<String, String> =
+            headers.pairs().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let want: BTreeMap<String, String> = serde_json::from_value(expected["headers"].clone()).unwrap();
         assert_eq!(got, want, "{id}");
     }

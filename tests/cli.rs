@@ -53,7 +53,9 @@ fn sign_flags(vector: &Value) -> Vec<String> {
         Quantity::Shares(size) => flags.push(format!("--size={size}")),
         Quantity::Amount(_) => {
             flags.push(format!("--amount={}", decimal(&inputs["amount"])));
-            if let (Some(balance), Some(fees)) = (inputs.get("user_usdc_balance"), inputs.get("market_fee_details_fd")) {
+            if let (Some(balance), Some(fees)) =
+                (inputs.get("user_usdc_balance"), inputs.get("market_fee_details_fd"))
+            {
                 assert_eq!(spec.side, Side::Buy);
                 flags.push(format!("--balance={}", decimal(balance)));
                 flags.push(format!("--fee-rate={}", decimal(&fees["r"])));
@@ -107,7 +109,8 @@ fn auth_commands_reproduce_l1_and_l2_vectors() {
     let key = text(&file["meta"], "private_key");
     for vector in file["l1_auth"].as_array().unwrap() {
         let inputs = &vector["inputs"];
-        let (ts, nonce, chain) = (inputs["timestamp"].to_string(), inputs["nonce"].to_string(), inputs["chain_id"].to_string());
+        let (ts, nonce, chain) =
+            (inputs["timestamp"].to_string(), inputs["nonce"].to_string(), inputs["chain_id"].to_string());
         let args = ["auth", "l1", "--timestamp", &ts, "--nonce", &nonce, "--chain-id", &chain];
         let out = stdout_json(&polymm(&args, &[("POLY_PRIVATE_KEY", key)]));
         assert_eq!(out["headers"], vector["expected"]["headers"], "{}", text(vector, "id"));
@@ -118,7 +121,16 @@ fn auth_commands_reproduce_l1_and_l2_vectors() {
             continue;
         }
         let ts = inputs["timestamp"].to_string();
-        let mut args = vec!["auth", "l2", "--timestamp", &ts, "--method", text(inputs, "method"), "--path", text(inputs, "url_path_and_query")];
+        let mut args = vec![
+            "auth",
+            "l2",
+            "--timestamp",
+            &ts,
+            "--method",
+            text(inputs, "method"),
+            "--path",
+            text(inputs, "url_path_and_query"),
+        ];
         if let Some(body) = inputs["body"].as_str() {
             args.extend(["--body", body]);
         }
@@ -135,7 +147,20 @@ fn auth_commands_reproduce_l1_and_l2_vectors() {
 
 #[test]
 fn missing_key_and_malformed_flags_fail_with_one_clear_line() {
-    let base = ["order", "sign", "--token-id", "1", "--side", "BUY", "--price", "0.5", "--size", "10", "--tick-size", "0.01"];
+    let base = [
+        "order",
+        "sign",
+        "--token-id",
+        "1",
+        "--side",
+        "BUY",
+        "--price",
+        "0.5",
+        "--size",
+        "10",
+        "--tick-size",
+        "0.01",
+    ];
     let missing = polymm(&base, &[]);
     assert!(!missing.status.success());
     assert!(missing.stdout.is_empty(), "no partial output");
@@ -159,18 +184,30 @@ fn missing_key_and_malformed_flags_fail_with_one_clear_line() {
 fn config_check_lists_all_five_problems_with_their_origins() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
-    std::fs::write(&path, "mode = \"simulated\"\n[quoting]\nspread = \"wide\"\n[risk]\nkelly_fraction = \"1.5\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "mode = \"simulated\"\n[quoting]\nspread = \"wide\"\n[risk]\nkelly_fraction = \"1.5\"\n",
+    )
+    .unwrap();
     let config = path.to_str().unwrap();
-    let out = polymm(&["--config", config, "config", "check"], &[("MM_SIZE", "ten"), ("RISK_MAX_DAILY_LOSS", "-5")]);
+    let out = polymm(
+        &["--config", config, "config", "check"],
+        &[("MM_SIZE", "ten"), ("RISK_MAX_DAILY_LOSS", "-5")],
+    );
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let problems: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("polymm: error")).collect();
     assert_eq!(problems.len(), 5, "{stderr}");
     for needle in ["mode:", "quoting.spread:", "risk.kelly_fraction:"] {
-        assert!(problems.iter().any(|p| p.starts_with(needle) && p.contains(&format!("{config} key"))), "{needle}: {stderr}");
+        assert!(
+            problems.iter().any(|p| p.starts_with(needle) && p.contains(&format!("{config} key"))),
+            "{needle}: {stderr}"
+        );
     }
     assert!(problems.iter().any(|p| p.starts_with("quoting.size:") && p.contains("MM_SIZE (environment)")));
-    assert!(problems.iter().any(|p| p.starts_with("risk.max_daily_loss:") && p.contains("RISK_MAX_DAILY_LOSS")));
+    assert!(
+        problems.iter().any(|p| p.starts_with("risk.max_daily_loss:") && p.contains("RISK_MAX_DAILY_LOSS"))
+    );
     let ok = polymm(&["config", "check"], &[]);
     assert!(ok.status.success());
     assert!(String::from_utf8_lossy(&ok.stdout).contains("configuration is valid (mode sim)"));

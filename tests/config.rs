@@ -52,7 +52,11 @@ fn later_layers_win_file_then_polymm_env_then_seed_env_then_command_line() {
     assert_eq!(loaded.config.risk.max_position.value(), dec!(90));
     let origins: Vec<(String, String)> = loaded.effective().into_iter().map(|e| (e.key, e.origin)).collect();
     let origin = |key: &str| origins.iter().find(|(k, _)| k == key).unwrap().1.clone();
-    assert!(origin("quoting.spread").contains("actors.toml key quoting.spread"), "{}", origin("quoting.spread"));
+    assert!(
+        origin("quoting.spread").contains("actors.toml key quoting.spread"),
+        "{}",
+        origin("quoting.spread")
+    );
     assert_eq!(origin("quoting.size"), "MM_SIZE (environment)");
     assert_eq!(origin("risk.max_position"), "command line --set risk.max_position=…");
     assert_eq!(origin("quoting.strategy"), "built-in default");
@@ -93,10 +97,19 @@ fn every_seed_variable_maps_to_its_key() {
         (c.quoting.spread, c.quoting.requote_threshold, c.quoting.position_limit.value()),
         (dec!(0.06), dec!(0.02), dec!(40))
     );
-    assert_eq!((c.quoting.spread_min, c.quoting.spread_max, c.quoting.inventory_skew_max), (dec!(0.03), dec!(0.12), dec!(0.01)));
+    assert_eq!(
+        (c.quoting.spread_min, c.quoting.spread_max, c.quoting.inventory_skew_max),
+        (dec!(0.03), dec!(0.12), dec!(0.01))
+    );
     assert_eq!((c.risk.max_daily_loss.value(), c.risk.max_total_exposure.value()), (dec!(75), dec!(900)));
-    assert_eq!((c.risk.error_cooldown_secs, c.risk.kelly_fraction, c.risk.adverse_toxic_threshold), (30, dec!(0.15), dec!(0.5)));
-    assert_eq!((c.markets.min_volume, c.markets.min_spread, c.markets.max_spread), (dec!(5000), dec!(0.01), dec!(0.2)));
+    assert_eq!(
+        (c.risk.error_cooldown_secs, c.risk.kelly_fraction, c.risk.adverse_toxic_threshold),
+        (30, dec!(0.15), dec!(0.5))
+    );
+    assert_eq!(
+        (c.markets.min_volume, c.markets.min_spread, c.markets.max_spread),
+        (dec!(5000), dec!(0.01), dec!(0.2))
+    );
     assert_eq!(
         (c.markets.min_hours_to_resolution, c.markets.min_price, c.markets.max_price),
         (dec!(24), dec!(0.1), dec!(0.9))
@@ -111,18 +124,25 @@ fn dry_run_false_selects_live_which_needs_a_key() {
     let err = load(&options(Some(path.clone()), &[("DRY_RUN", "false")], &[])).unwrap_err();
     assert!(problems(err).iter().any(|p| p.starts_with("mode: live mode needs POLY_PRIVATE_KEY")));
     let key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-    let loaded = load(&options(Some(path), &[("DRY_RUN", "false"), ("POLY_PRIVATE_KEY", key), ("RISK_ENFORCE", "false")], &[])).unwrap();
+    let loaded = load(&options(
+        Some(path),
+        &[("DRY_RUN", "false"), ("POLY_PRIVATE_KEY", key), ("RISK_ENFORCE", "false")],
+        &[],
+    ))
+    .unwrap();
     assert_eq!(loaded.config.mode, Mode::Live);
     assert_eq!(loaded.warnings.len(), 1, "live ignores risk.enforce=false, with a warning");
     assert!(!format!("{:?}", loaded.config).contains("ac0974bec"));
-    let shown: Vec<_> = loaded.effective().into_iter().filter(|e| e.key == "credentials.private_key").collect();
+    let shown: Vec<_> =
+        loaded.effective().into_iter().filter(|e| e.key == "credentials.private_key").collect();
     assert_eq!(shown[0].value, "[redacted]");
     assert_eq!(shown[0].origin, "POLY_PRIVATE_KEY (environment)");
 }
 
 #[test]
 fn three_bad_file_values_and_two_bad_variables_are_all_reported_with_origins() {
-    let (_dir, path) = file("mode = \"simulated\"\n[quoting]\nspread = \"wide\"\n[risk]\nkelly_fraction = \"1.5\"\n");
+    let (_dir, path) =
+        file("mode = \"simulated\"\n[quoting]\nspread = \"wide\"\n[risk]\nkelly_fraction = \"1.5\"\n");
     let env = [("MM_SIZE", "ten"), ("POLYMM_ALPHA__REGIME_WINDOW_SIZE", "-3")];
     let found = problems(load(&options(Some(path.clone()), &env, &[])).unwrap_err());
     assert_eq!(found.len(), 5, "{found:#?}");
@@ -135,7 +155,10 @@ fn three_bad_file_values_and_two_bad_variables_are_all_reported_with_origins() {
         ("alpha.regime_window_size:", "POLYMM_ALPHA__REGIME_WINDOW_SIZE (environment)".to_owned()),
     ];
     for (key, origin) in expect {
-        assert!(found.iter().any(|p| p.starts_with(key) && p.contains(&origin)), "{key} from {origin} in {found:#?}");
+        assert!(
+            found.iter().any(|p| p.starts_with(key) && p.contains(&origin)),
+            "{key} from {origin} in {found:#?}"
+        );
     }
 }
 
@@ -144,16 +167,24 @@ fn unknown_keys_cross_field_errors_and_file_secrets_are_problems() {
     let toml = "[quoting]\nsprad = \"0.1\"\nspread_min = \"0.2\"\nspread_max = \"0.1\"\n[credentials]\nprivate_key = \"0xdeadbeefsecret\"\n";
     let (_dir, path) = file(toml);
     let found = problems(load(&options(Some(path), &[], &[])).unwrap_err());
-    assert!(found.iter().any(|p| p.contains("quoting.sprad: unknown key; did you mean quoting.spread?")), "{found:#?}");
+    assert!(
+        found.iter().any(|p| p.contains("quoting.sprad: unknown key; did you mean quoting.spread?")),
+        "{found:#?}"
+    );
     assert!(found.iter().any(|p| p.starts_with("quoting.spread_min:")));
-    assert!(found.iter().any(|p| p.starts_with("credentials.private_key: secrets are read from the environment only")));
+    assert!(
+        found.iter().any(|p| {
+            p.starts_with("credentials.private_key: secrets are read from the environment only")
+        })
+    );
     assert!(found.iter().all(|p| !p.contains("deadbeef")));
 }
 
 #[test]
 fn a_bad_private_key_is_reported_without_echoing_it() {
     let (_dir, path) = file("");
-    let found = problems(load(&options(Some(path), &[("POLY_PRIVATE_KEY", "0x1234secretish")], &[])).unwrap_err());
+    let found =
+        problems(load(&options(Some(path), &[("POLY_PRIVATE_KEY", "0x1234secretish")], &[])).unwrap_err());
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("credentials.private_key:"));
     assert!(!found[0].contains("1234secretish"));

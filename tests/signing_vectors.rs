@@ -72,8 +72,16 @@ fn amounts_hashes_and_signatures_match_every_order_vector() {
         let id = text(&vector, "id");
         let signed = sign(&vector);
         let eip = &vector["eip712"];
-        assert_eq!(signed.fields.maker_amount.to_string(), text(&vector["computed"], "maker_amount"), "{id} maker");
-        assert_eq!(signed.fields.taker_amount.to_string(), text(&vector["computed"], "taker_amount"), "{id} taker");
+        assert_eq!(
+            signed.fields.maker_amount.to_string(),
+            text(&vector["computed"], "maker_amount"),
+            "{id} maker"
+        );
+        assert_eq!(
+            signed.fields.taker_amount.to_string(),
+            text(&vector["computed"], "taker_amount"),
+            "{id} taker"
+        );
         assert_eq!(hex0x(&order_typehash()), text(eip, "order_typehash"), "{id}");
         assert_eq!(hex0x(&signed.fields.struct_hash()), text(eip, "struct_hash"), "{id} struct hash");
         assert_eq!(signed.id.to_string(), text(eip, "digest"), "{id} digest");
@@ -115,7 +123,9 @@ fn bodies_equal_the_official_clients_bytes_and_headers_match() {
         let parsed: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed, serde_json::from_str::<Value>(text(request, "body")).unwrap(), "{id}");
         let l2_timestamp = vector["inputs"]["l2_timestamp"].as_u64().unwrap();
-        let headers = L2Headers::sign(&creds, signer_for(&vector).eoa(), l2_timestamp, "POST", "/order", Some(&body)).unwrap();
+        let headers =
+            L2Headers::sign(&creds, signer_for(&vector).eoa(), l2_timestamp, "POST", "/order", Some(&body))
+                .unwrap();
         assert_eq!(header_map(&headers), expected_headers(request), "{id} headers");
     }
 }
@@ -151,7 +161,9 @@ fn batch_and_heartbeat_vectors_match() {
         seen += 1;
         assert_eq!(body, text(request, "body"), "{}", text(vector, "id"));
         let timestamp = inputs["l2_timestamp"].as_u64().unwrap();
-        let headers = L2Headers::sign(&creds, key.address(), timestamp, "POST", text(request, "path"), Some(&body)).unwrap();
+        let headers =
+            L2Headers::sign(&creds, key.address(), timestamp, "POST", text(request, "path"), Some(&body))
+                .unwrap();
         assert_eq!(header_map(&headers), expected_headers(request), "{}", text(vector, "id"));
     }
     assert!(seen >= 3);

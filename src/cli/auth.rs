@@ -52,9 +52,11 @@ pub fn l1(global: &GlobalArgs, args: &L1Args) -> anyhow::Result<()> {
 /// Prints the five L2 headers.
 pub fn l2(global: &GlobalArgs, args: &L2Args) -> anyhow::Result<()> {
     let env = global.env()?;
-    let creds = api_creds(&env)?.ok_or_else(|| anyhow::anyhow!("set POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE"))?;
+    let creds = api_creds(&env)?
+        .ok_or_else(|| anyhow::anyhow!("set POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE"))?;
     let address = private_key(&env)?.address();
-    let headers = L2Headers::sign(&creds, address, args.timestamp, &args.method, &args.path, args.body.as_deref())?;
+    let headers =
+        L2Headers::sign(&creds, address, args.timestamp, &args.method, &args.path, args.body.as_deref())?;
     print_headers(headers.pairs())
 }
 

@@ -34,7 +34,10 @@ pub fn show(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
     let key_width = values.iter().map(|v| v.key.len()).max().unwrap_or(0);
     let value_width = values.iter().map(|v| v.value.len()).max().unwrap_or(0).min(60);
     for value in &values {
-        super::print_line(format_args!("{:key_width$}  {:value_width$}  {}", value.key, value.value, value.origin))?;
+        super::print_line(format_args!(
+            "{:key_width$}  {:value_width$}  {}",
+            value.key, value.value, value.origin
+        ))?;
     }
     Ok(())
 }

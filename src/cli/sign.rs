@@ -13,7 +13,8 @@ use crate::domain::{Address, Bytes32, OrderType, Price, Side, Size, TickSize, To
 use crate::polymarket::amounts::{FeeSchedule, fee_adjusted_buy_amount};
 use crate::polymarket::body::order_body;
 use crate::polymarket::{
-    Chain, ExchangeTarget, ExchangeVersion, L2Headers, OrderSigner, OrderSpec, OrderStamp, Quantity, SignatureType,
+    Chain, ExchangeTarget, ExchangeVersion, L2Headers, OrderSigner, OrderSpec, OrderStamp, Quantity,
+    SignatureType,
 };
 
 /// Flags of `polymm order sign`.
@@ -121,7 +122,9 @@ pub fn run(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<()> {
             let headers = L2Headers::sign(creds, signer.eoa(), timestamp, "POST", "/order", Some(&body))?;
             Some(headers_json(headers.pairs()))
         }
-        (Some(_), None) => anyhow::bail!("--l2-timestamp needs POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE"),
+        (Some(_), None) => {
+            anyhow::bail!("--l2-timestamp needs POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE")
+        }
         _ => None,
     };
     let output = SignOutput {

@@ -340,7 +340,9 @@ pub struct EffectiveValue {
 impl Loaded {
     /// Every set key with its value and origin, secrets redacted, in key order.
     pub fn effective(&self) -> Vec<EffectiveValue> {
-        let Ok(merged) = self.figment.extract::<figment::value::Dict>() else { return Vec::new() };
+        let Ok(merged) = self.figment.extract::<figment::value::Dict>() else {
+            return Vec::new();
+        };
         let mut keys = Vec::new();
         sources::leaf_paths(&merged, "", &mut keys);
         keys.sort();
@@ -352,7 +354,10 @@ impl Loaded {
                 } else {
                     raw
                 };
-                let origin = self.figment.find_metadata(&key).map_or_else(String::new, |m| sources::describe_origin(m, &key));
+                let origin = self
+                    .figment
+                    .find_metadata(&key)
+                    .map_or_else(String::new, |m| sources::describe_origin(m, &key));
                 EffectiveValue { key, value, origin }
             })
             .collect()
@@ -360,10 +365,13 @@ impl Loaded {
 }
 
 fn display_value(value: &figment::value::Value) -> String {
-    value.deserialize::<serde_json::Value>().map(|v| match v {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    }).unwrap_or_default()
+    value
+        .deserialize::<serde_json::Value>()
+        .map(|v| match v {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
+        .unwrap_or_default()
 }
 
 /// Loads and validates the configuration; fails with every problem found.
@@ -510,14 +518,23 @@ fn risk(v: &mut Validator<'_>) -> RiskConfig {
 fn cross_checks(config: &Config, v: &mut Validator<'_>) {
     let q = &config.quoting;
     if q.spread_min > q.spread_max {
-        v.issue("quoting.spread_min", format!("{} is above quoting.spread_max {}", q.spread_min, q.spread_max));
+        v.issue(
+            "quoting.spread_min",
+            format!("{} is above quoting.spread_max {}", q.spread_min, q.spread_max),
+        );
     }
     let m = &config.markets;
     if m.min_price >= m.max_price {
-        v.issue("markets.min_price", format!("{} is not below markets.max_price {}", m.min_price, m.max_price));
+        v.issue(
+            "markets.min_price",
+            format!("{} is not below markets.max_price {}", m.min_price, m.max_price),
+        );
     }
     if m.min_spread > m.max_spread {
-        v.issue("markets.min_spread", format!("{} is above markets.max_spread {}", m.min_spread, m.max_spread));
+        v.issue(
+            "markets.min_spread",
+            format!("{} is above markets.max_spread {}", m.min_spread, m.max_spread),
+        );
     }
     if config.actors.restart_backoff_ms > config.actors.restart_backoff_max_ms {
         v.issue("actors.restart_backoff_ms", "is above actors.restart_backoff_max_ms");
@@ -529,14 +546,16 @@ fn cross_checks(config: &Config, v: &mut Validator<'_>) {
 fn check_account(config: &Config, v: &mut Validator<'_>) {
     let venue = &config.venue;
     match (venue.signature_type, venue.funder) {
-        (SignatureType::Eoa, Some(_)) => v.issue("venue.funder", "must be empty for signature type EOA (the key's own address trades)"),
-        (kind, None) if kind != SignatureType::Eoa => v.issue("venue.funder", format!("signature type {kind:?} needs the funder address")),
+        (SignatureType::Eoa, Some(_)) => {
+            v.issue("venue.funder", "must be empty for signature type EOA (the key's own address trades)")
+        }
+        (kind, None) if kind != SignatureType::Eoa => {
+            v.issue("venue.funder", format!("signature type {kind:?} needs the funder address"))
+        }
         _ => {}
     }
-    if let Some(key) = &config.credentials.private_key {
-        if let Err(err) = KeySigner::from_secret(key) {
-            v.issue("credentials.private_key", err.to_string());
-        }
+    if let Some(Err(err)) = config.credentials.private_key.as_ref().map(KeySigner::from_secret) {
+        v.issue("credentials.private_key", err.to_string());
     }
     if config.mode == Mode::Live && config.credentials.private_key.is_none() {
         v.issue("mode", "live mode needs POLY_PRIVATE_KEY in the environment");
@@ -544,7 +563,10 @@ fn check_account(config: &Config, v: &mut Validator<'_>) {
     let creds = &config.credentials;
     let api_parts = [creds.api_key.is_some(), creds.api_secret.is_some(), creds.passphrase.is_some()];
     if api_parts.iter().any(|p| *p) && !api_parts.iter().all(|p| *p) {
-        v.issue("credentials.api_key", "set all of POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE, or none (they are then derived)");
+        v.issue(
+            "credentials.api_key",
+            "set all of POLY_API_KEY, POLY_API_SECRET and POLY_PASSPHRASE, or none (they are then derived)",
+        );
     }
 }
 

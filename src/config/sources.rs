@@ -59,7 +59,8 @@ impl EnvSnapshot {
 
     /// A snapshot of exactly these process variables (for tests and embedding).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let vars = pairs.into_iter().map(|(k, v)| (k.to_owned(), (v.to_owned(), EnvOrigin::Process))).collect();
+        let vars =
+            pairs.into_iter().map(|(k, v)| (k.to_owned(), (v.to_owned(), EnvOrigin::Process))).collect();
         Self { vars }
     }
 
@@ -274,7 +275,8 @@ mod tests {
 
     #[test]
     fn dotenv_lines_parse_like_python_dotenv() {
-        let parsed = parse_dotenv("# c\nMM_SPREAD=0.05\nexport DRY_RUN=\"false\"\nX='a b' \nY=1 # note\n\nbad line\n");
+        let parsed =
+            parse_dotenv("# c\nMM_SPREAD=0.05\nexport DRY_RUN=\"false\"\nX='a b' \nY=1 # note\n\nbad line\n");
         assert_eq!(
             parsed,
             vec![

@@ -35,9 +35,10 @@ impl<'a> Validator<'a> {
     }
 
     fn check_known_keys(&mut self, merged: &Dict) -> Result<(), ConfigError> {
-        let defaults: Dict = Figment::from(<figment::providers::Toml as figment::providers::Format>::string(DEFAULTS_TOML))
-            .extract()
-            .map_err(|e| ConfigError::Unreadable(format!("built-in defaults: {e}")))?;
+        let defaults: Dict =
+            Figment::from(<figment::providers::Toml as figment::providers::Format>::string(DEFAULTS_TOML))
+                .extract()
+                .map_err(|e| ConfigError::Unreadable(format!("built-in defaults: {e}")))?;
         let mut known = Vec::new();
         leaf_paths(&defaults, "", &mut known);
         known.extend(SECRET_KEYS.iter().map(|k| (*k).to_owned()));
@@ -80,7 +81,9 @@ impl<'a> Validator<'a> {
     where
         T::Err: Display,
     {
-        let Some(text) = self.text(key) else { return fallback };
+        let Some(text) = self.text(key) else {
+            return fallback;
+        };
         text.trim().parse().unwrap_or_else(|err| {
             self.issue(key, format!("{text:?} is invalid: {err}"));
             fallback
@@ -89,7 +92,9 @@ impl<'a> Validator<'a> {
 
     /// A decimal within `[low, high]`.
     pub fn decimal(&mut self, key: &str, low: Decimal, high: Decimal) -> Decimal {
-        let Some(text) = self.text(key) else { return low };
+        let Some(text) = self.text(key) else {
+            return low;
+        };
         match Decimal::from_str(text.trim()).or_else(|_| Decimal::from_scientific(text.trim())) {
             Ok(value) if value >= low && value <= high => value,
             Ok(value) => {
@@ -105,7 +110,9 @@ impl<'a> Validator<'a> {
 
     /// A whole number within `[low, high]`.
     pub fn whole(&mut self, key: &str, low: u64, high: u64) -> u64 {
-        let Some(text) = self.text(key) else { return low };
+        let Some(text) = self.text(key) else {
+            return low;
+        };
         match text.trim().parse::<u64>() {
             Ok(value) if (low..=high).contains(&value) => value,
             Ok(value) => {
@@ -121,7 +128,9 @@ impl<'a> Validator<'a> {
 
     /// `true` or `false` (also `1`/`0`, `yes`/`no`, any case).
     pub fn flag(&mut self, key: &str) -> bool {
-        let Some(text) = self.text(key) else { return false };
+        let Some(text) = self.text(key) else {
+            return false;
+        };
         match text.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
@@ -136,7 +145,9 @@ impl<'a> Validator<'a> {
     pub fn list(&mut self, key: &str) -> Vec<String> {
         match self.figment.find_value(key) {
             Ok(Value::Array(_, items)) => items.iter().filter_map(scalar_text).collect(),
-            Ok(Value::String(_, text)) => text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            Ok(Value::String(_, text)) => {
+                text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            }
             Ok(_) => {
                 self.issue(key, "expected a list");
                 Vec::new()

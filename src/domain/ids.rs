@@ -101,13 +101,11 @@ macro_rules! hex_id {
             type Err = DomainError;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                parse_hex::<$len>(text)
-                    .map(Self)
-                    .ok_or_else(|| DomainError::BadId {
-                        what: $what,
-                        text: text.to_owned(),
-                        why: concat!("expected 0x and ", stringify!($len), " hex bytes"),
-                    })
+                parse_hex::<$len>(text).map(Self).ok_or_else(|| DomainError::BadId {
+                    what: $what,
+                    text: text.to_owned(),
+                    why: concat!("expected 0x and ", stringify!($len), " hex bytes"),
+                })
             }
         }
 

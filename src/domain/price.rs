@@ -201,8 +201,8 @@ impl FromStr for TickSize {
     type Err = DomainError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let value = parse_decimal("tick size", text)
-            .map_err(|_| DomainError::UnknownTick(text.to_owned()))?;
+        let value =
+            parse_decimal("tick size", text).map_err(|_| DomainError::UnknownTick(text.to_owned()))?;
         Self::from_decimal(value)
     }
 }

@@ -57,7 +57,11 @@ impl FromStr for Side {
         match text.to_ascii_uppercase().as_str() {
             "BUY" => Ok(Self::Buy),
             "SELL" => Ok(Self::Sell),
-            _ => Err(DomainError::UnknownVariant { what: "side", text: text.to_owned(), expected: "BUY, SELL" }),
+            _ => Err(DomainError::UnknownVariant {
+                what: "side",
+                text: text.to_owned(),
+                expected: "BUY, SELL",
+            }),
         }
     }
 }

@@ -24,7 +24,12 @@ pub struct Amounts {
 }
 
 /// Amounts of a limit order of `size` shares at `price`.
-pub fn limit_amounts(side: Side, price: Price, size: Size, tick: TickSize) -> Result<Amounts, PolymarketError> {
+pub fn limit_amounts(
+    side: Side,
+    price: Price,
+    size: Size,
+    tick: TickSize,
+) -> Result<Amounts, PolymarketError> {
     check_grid(price, tick)?;
     positive(size.value())?;
     let notional = fix_up(size.value() * price.value(), tick.rounding().amount_dp);
@@ -36,7 +41,12 @@ pub fn limit_amounts(side: Side, price: Price, size: Size, tick: TickSize) -> Re
 
 /// Amounts of a market order: `amount` is pUSD to spend for a BUY, shares to sell for a
 /// SELL, at worst price `price`. `amount` may have at most two decimals.
-pub fn market_amounts(side: Side, price: Price, amount: Decimal, tick: TickSize) -> Result<Amounts, PolymarketError> {
+pub fn market_amounts(
+    side: Side,
+    price: Price,
+    amount: Decimal,
+    tick: TickSize,
+) -> Result<Amounts, PolymarketError> {
     check_grid(price, tick)?;
     positive(amount)?;
     if amount.normalize().scale() > tick.rounding().size_dp {
@@ -60,7 +70,13 @@ pub struct FeeSchedule {
 
 /// What a market buy of `amount` pUSD can spend so that amount plus fees fit in `balance`
 /// (the official clients' fee-aware sizing), rounded down to cents.
-pub fn fee_adjusted_buy_amount(amount: Decimal, price: Price, balance: Decimal, fees: FeeSchedule, builder_rate: Decimal) -> Decimal {
+pub fn fee_adjusted_buy_amount(
+    amount: Decimal,
+    price: Price,
+    balance: Decimal,
+    fees: FeeSchedule,
+    builder_rate: Decimal,
+) -> Decimal {
     let p = price.value();
     let platform_rate = fees.rate * (p * (Decimal::ONE - p)).powu(u64::from(fees.exponent));
     let fee_base = amount.min(balance);
@@ -108,11 +124,21 @@ mod tests {
 
     #[test]
     fn limit_amounts_are_exact() {
-        let buy = limit_amounts(Side::Buy, price(dec!(0.57)), Size::new(dec!(21.37)).unwrap(), TickSize::Hundredth).unwrap();
+        let buy =
+            limit_amounts(Side::Buy, price(dec!(0.57)), Size::new(dec!(21.37)).unwrap(), TickSize::Hundredth)
+                .unwrap();
         assert_eq!((buy.maker, buy.taker), (12_180_900, 21_370_000));
-        let sell = limit_amounts(Side::Sell, price(dec!(0.57)), Size::new(dec!(21.37)).unwrap(), TickSize::Hundredth).unwrap();
+        let sell = limit_amounts(
+            Side::Sell,
+            price(dec!(0.57)),
+            Size::new(dec!(21.37)).unwrap(),
+            TickSize::Hundredth,
+        )
+        .unwrap();
         assert_eq!((sell.maker, sell.taker), (21_370_000, 12_180_900));
-        let float_trap = limit_amounts(Side::Buy, price(dec!(0.29)), Size::new(dec!(17.13)).unwrap(), TickSize::Hundredth).unwrap();
+        let float_trap =
+            limit_amounts(Side::Buy, price(dec!(0.29)), Size::new(dec!(17.13)).unwrap(), TickSize::Hundredth)
+                .unwrap();
         assert_eq!(float_trap.maker, 4_967_700);
     }
 

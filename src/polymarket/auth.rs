@@ -83,10 +83,23 @@ pub struct L2Headers {
 impl L2Headers {
     /// Signs a request. `path_and_query` may carry a query string, which is not signed;
     /// `body` must be exactly the bytes that will be sent.
-    pub fn sign(creds: &ApiCreds, address: Address, timestamp: u64, method: &str, path_and_query: &str, body: Option<&str>) -> Result<Self, PolymarketError> {
+    pub fn sign(
+        creds: &ApiCreds,
+        address: Address,
+        timestamp: u64,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> Result<Self, PolymarketError> {
         let message = l2_message(timestamp, method, path_and_query, body);
         let signature = hmac_signature(&creds.secret, &message)?;
-        Ok(Self { address, signature, timestamp, api_key: creds.api_key.clone(), passphrase: creds.passphrase.clone() })
+        Ok(Self {
+            address,
+            signature,
+            timestamp,
+            api_key: creds.api_key.clone(),
+            passphrase: creds.passphrase.clone(),
+        })
     }
 
     /// Header names and values to put on the wire (the passphrase exposed: never log these).
@@ -128,11 +141,15 @@ pub fn hmac_signature(secret: &Secret, message: &str) -> Result<String, Polymark
 /// Decodes an API secret in the url-safe or standard alphabet, padded or not.
 fn decode_secret(secret: &Secret) -> Result<Vec<u8>, PolymarketError> {
     let text = secret.expose().trim();
-    let normalised: String = text.chars().map(|c| match c {
-        '+' => '-',
-        '/' => '_',
-        c => c,
-    }).filter(|c| *c != '=').collect();
+    let normalised: String = text
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .filter(|c| *c != '=')
+        .collect();
     let padded = format!("{normalised}{}", "=".repeat((4 - normalised.len() % 4) % 4));
     URL_SAFE
         .decode(padded.as_bytes())

@@ -145,7 +145,8 @@ mod tests {
 
     #[test]
     fn small_bodies_have_the_venue_shapes() {
-        let id: OrderId = "0x2d6d9a4a5b3f1e0c8b7a69584736251403f2e1d0c9b8a7968574635241302f1e".parse().unwrap();
+        let id: OrderId =
+            "0x2d6d9a4a5b3f1e0c8b7a69584736251403f2e1d0c9b8a7968574635241302f1e".parse().unwrap();
         assert_eq!(cancel_body(&id), format!("{{\"orderID\":\"{id}\"}}"));
         assert_eq!(cancel_many_body(&[id, id]), format!("[\"{id}\",\"{id}\"]"));
         assert_eq!(cancel_many_body(&[]), "[]");

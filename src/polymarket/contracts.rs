@@ -15,9 +15,11 @@ use crate::domain::Address;
 /// CTF Exchange V2 (same address on both chains).
 pub const EXCHANGE_V2: Address = Address::from_hex_literal("0xE111180000d2663C0091e4f400237545B87B996B");
 /// Neg-risk CTF Exchange V2 (same address on both chains).
-pub const NEG_RISK_EXCHANGE_V2: Address = Address::from_hex_literal("0xe2222d279d744050d28e00520010520000310F59");
+pub const NEG_RISK_EXCHANGE_V2: Address =
+    Address::from_hex_literal("0xe2222d279d744050d28e00520010520000310F59");
 /// Exchange V3 on Polygon.
-pub const EXCHANGE_V3_POLYGON: Address = Address::from_hex_literal("0xe3333700cA9d93003F00f0F71f8515005F6c00Aa");
+pub const EXCHANGE_V3_POLYGON: Address =
+    Address::from_hex_literal("0xe3333700cA9d93003F00f0F71f8515005F6c00Aa");
 /// Exchange V3 on Amoy.
 pub const EXCHANGE_V3_AMOY: Address = Address::from_hex_literal("0x9fE6e61422AdB6F610d8597F9684b16912D50C3D");
 /// pUSD, the V2 collateral token.

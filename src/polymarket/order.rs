@@ -179,15 +179,26 @@ pub struct OrderSigner {
 impl OrderSigner {
     /// A signer for `chain`; `funder` is required for signature types 1–3 and must be the
     /// EOA (or absent) for type 0.
-    pub fn new(key: KeySigner, chain: Chain, signature_type: SignatureType, funder: Option<Address>) -> Result<Self, PolymarketError> {
+    pub fn new(
+        key: KeySigner,
+        chain: Chain,
+        signature_type: SignatureType,
+        funder: Option<Address>,
+    ) -> Result<Self, PolymarketError> {
         let eoa = key.address();
         let (maker, order_signer) = match (signature_type, funder) {
             (SignatureType::Eoa, None) => (eoa, eoa),
             (SignatureType::Eoa, Some(funder)) if funder == eoa => (eoa, eoa),
             (SignatureType::Eoa, Some(_)) => {
-                return Err(PolymarketError::Funder("signature type 0 (EOA) trades the key's own address: drop the funder or pick type 1, 2 or 3"));
+                return Err(PolymarketError::Funder(
+                    "signature type 0 (EOA) trades the key's own address: drop the funder or pick type 1, 2 or 3",
+                ));
             }
-            (_, None) => return Err(PolymarketError::Funder("signature types 1, 2 and 3 need the funder (proxy, Safe or deposit wallet) address")),
+            (_, None) => {
+                return Err(PolymarketError::Funder(
+                    "signature types 1, 2 and 3 need the funder (proxy, Safe or deposit wallet) address",
+                ));
+            }
             (SignatureType::Poly1271, Some(wallet)) => (wallet, wallet),
             (_, Some(funder)) => (funder, eoa),
         };
@@ -195,7 +206,10 @@ impl OrderSigner {
             .into_iter()
             .filter_map(|target| {
                 let contract = target.contract(chain).ok()?;
-                Some((target, exchange_domain_separator(target.version.domain_version(), chain.id(), &contract)))
+                Some((
+                    target,
+                    exchange_domain_separator(target.version.domain_version(), chain.id(), &contract),
+                ))
             })
             .collect();
         Ok(Self { key, chain, signature_type, maker, order_signer, separators })
@@ -273,4 +287,3 @@ impl OrderSigner {
         }
     }
 }
-

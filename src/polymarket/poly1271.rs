@@ -22,7 +22,12 @@ fn typed_data_sign_type() -> String {
 }
 
 /// The digest the EOA signs for `wallet`, given the order's domain and struct hash.
-pub fn signed_digest(chain: Chain, app_domain: &[u8; 32], contents_hash: &[u8; 32], wallet: &Address) -> [u8; 32] {
+pub fn signed_digest(
+    chain: Chain,
+    app_domain: &[u8; 32],
+    contents_hash: &[u8; 32],
+    wallet: &Address,
+) -> [u8; 32] {
     let struct_hash = keccak256_parts(&[
         &keccak256(typed_data_sign_type().as_bytes()),
         contents_hash,
@@ -36,7 +41,13 @@ pub fn signed_digest(chain: Chain, app_domain: &[u8; 32], contents_hash: &[u8; 3
 }
 
 /// The wrapped signature of an order for `wallet`.
-pub fn wrap(key: &KeySigner, chain: Chain, app_domain: &[u8; 32], contents_hash: &[u8; 32], wallet: &Address) -> Result<Vec<u8>, PolymarketError> {
+pub fn wrap(
+    key: &KeySigner,
+    chain: Chain,
+    app_domain: &[u8; 32],
+    contents_hash: &[u8; 32],
+    wallet: &Address,
+) -> Result<Vec<u8>, PolymarketError> {
     let inner = key.sign_digest(&signed_digest(chain, app_domain, contents_hash, wallet))?;
     let mut out = Vec::with_capacity(WRAPPED_LEN);
     out.extend_from_slice(&inner);

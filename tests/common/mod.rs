@@ -65,11 +65,8 @@ pub fn spec(vector: &Value, round: bool) -> Result<OrderSpec, String> {
         Quantity::Amount(market_amount(inputs, price))
     } else {
         let size = decimal(&inputs["size"]);
-        let size = if round {
-            polymm::domain::Size::round_down(size)
-        } else {
-            polymm::domain::Size::new(size)
-        };
+        let size =
+            if round { polymm::domain::Size::round_down(size) } else { polymm::domain::Size::new(size) };
         Quantity::Shares(size.map_err(|e| e.to_string())?)
     };
     let version = ExchangeVersion::from_number(inputs["exchange_version"].as_u64().unwrap() as u8).unwrap();
@@ -95,7 +92,8 @@ fn market_amount(inputs: &Value, price: Price) -> Decimal {
     match (&inputs["user_usdc_balance"], &inputs["market_fee_details_fd"]) {
         (Value::Null, _) | (_, Value::Null) => amount,
         (balance, fees) => {
-            let schedule = FeeSchedule { rate: decimal(&fees["r"]), exponent: fees["e"].as_u64().unwrap() as u32 };
+            let schedule =
+                FeeSchedule { rate: decimal(&fees["r"]), exponent: fees["e"].as_u64().unwrap() as u32 };
             fee_adjusted_buy_amount(amount, price, decimal(balance), schedule, Decimal::ZERO)
         }
     }
@@ -104,7 +102,10 @@ fn market_amount(inputs: &Value, price: Price) -> Decimal {
 /// The salt and timestamp pinned by an order vector.
 pub fn stamp(vector: &Value) -> OrderStamp {
     let inputs = &vector["inputs"];
-    OrderStamp { salt: inputs["salt"].as_u64().unwrap(), timestamp_ms: inputs["timestamp_ms"].as_u64().unwrap() }
+    OrderStamp {
+        salt: inputs["salt"].as_u64().unwrap(),
+        timestamp_ms: inputs["timestamp_ms"].as_u64().unwrap(),
+    }
 }
 
 /// The order vectors (limit and market), in file order.
