@@ -4,6 +4,27 @@
 //! Everything here is pure: no I/O, no clock, no actors. Constructors check their
 //! invariants and return [`DomainError`]; nothing converts from a float.
 
+#[macro_use]
+mod serde_str {
+    /// Serde through `Display` and `FromStr`: values travel as strings and are validated on the way in.
+    macro_rules! serde_via_str {
+        ($($name:ty),*) => {$(
+            impl serde::Serialize for $name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.collect_str(self)
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                    text.parse().map_err(serde::de::Error::custom)
+                }
+            }
+        )*};
+    }
+}
+
 pub mod error;
 pub mod ids;
 pub mod order_state;

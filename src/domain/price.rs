@@ -9,7 +9,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::error::DomainError;
 
@@ -59,19 +58,6 @@ impl FromStr for Price {
     /// Parses leniently (`".48"` is accepted, as the venue sends it).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::new(parse_decimal("price", text)?)
-    }
-}
-
-impl Serialize for Price {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Price {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -207,19 +193,6 @@ impl FromStr for TickSize {
     }
 }
 
-impl Serialize for TickSize {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for TickSize {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// Truncates `value` to `dp` decimals, toward negative infinity.
 pub fn floor_dp(value: Decimal, dp: u32) -> Decimal {
     value.round_dp_with_strategy(dp, RoundingStrategy::ToNegativeInfinity)
@@ -229,6 +202,8 @@ pub fn floor_dp(value: Decimal, dp: u32) -> Decimal {
 pub fn ceil_dp(value: Decimal, dp: u32) -> Decimal {
     value.round_dp_with_strategy(dp, RoundingStrategy::ToPositiveInfinity)
 }
+
+serde_via_str!(Price, TickSize);
 
 #[cfg(test)]
 mod tests {

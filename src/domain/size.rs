@@ -9,7 +9,6 @@ use std::ops::{Add, Neg, Sub};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::error::DomainError;
 use super::price::{floor_dp, parse_decimal};
@@ -92,19 +91,6 @@ impl FromStr for Size {
     }
 }
 
-impl Serialize for Size {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Size {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// An amount of pUSD collateral; may be negative (a loss, an outflow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Usd(Decimal);
@@ -172,19 +158,6 @@ impl FromStr for Usd {
     }
 }
 
-impl Serialize for Usd {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Usd {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// `value` in 6-decimal base units, if non-negative and exact.
 pub fn to_base_units(value: Decimal) -> Option<u128> {
     if value.is_sign_negative() && !value.is_zero() {
@@ -202,6 +175,8 @@ pub fn from_base_units(units: u128) -> Decimal {
     let mantissa = i128::try_from(units).unwrap_or(i128::MAX);
     Decimal::try_from_i128_with_scale(mantissa, BASE_UNIT_DP).unwrap_or(Decimal::MAX).normalize()
 }
+
+serde_via_str!(Size, Usd);
 
 #[cfg(test)]
 mod tests {
