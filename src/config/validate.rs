@@ -1,4 +1,4 @@
-//! The one step from layered raw values to a typed [`Config`]: every key is parsed and
+//! The one step from layered raw values to a typed [`super::Config`]: every key is parsed and
 //! range-checked, every problem is collected, and the caller gets all of them at once.
 //!
 //! The raw side is figment's merged dictionary (each value tagged with its provider), so
