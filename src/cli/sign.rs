@@ -110,7 +110,7 @@ pub fn run(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<()> {
     let signer = OrderSigner::new(key, Chain::try_from(args.chain_id)?, args.signature_type, args.funder)?;
     let spec = spec(args)?;
     let stamp = OrderStamp {
-        salt: args.salt.unwrap_or_else(|| OrderStamp::random(0).salt),
+        salt: args.salt.unwrap_or_else(OrderStamp::random_salt),
         timestamp_ms: args.timestamp_ms.unwrap_or_else(|| SystemClock.now().0),
     };
     let signed = signer.sign(&spec, stamp)?;

@@ -92,35 +92,33 @@ impl<'a> Validator<'a> {
 
     /// A decimal within `[low, high]`.
     pub fn decimal(&mut self, key: &str, low: Decimal, high: Decimal) -> Decimal {
-        let Some(text) = self.text(key) else {
-            return low;
-        };
-        match Decimal::from_str(text.trim()).or_else(|_| Decimal::from_scientific(text.trim())) {
-            Ok(value) if value >= low && value <= high => value,
-            Ok(value) => {
-                self.issue(key, format!("{value} is outside [{low}, {high}]"));
-                low
-            }
-            Err(_) => {
-                self.issue(key, format!("{text:?} is not a decimal number"));
-                low
-            }
-        }
+        let parse = |text: &str| Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok();
+        self.ranged(key, low, high, "a decimal number", parse)
     }
 
     /// A whole number within `[low, high]`.
     pub fn whole(&mut self, key: &str, low: u64, high: u64) -> u64 {
-        let Some(text) = self.text(key) else {
-            return low;
-        };
-        match text.trim().parse::<u64>() {
-            Ok(value) if (low..=high).contains(&value) => value,
-            Ok(value) => {
+        self.ranged(key, low, high, "a whole number", |text| text.parse().ok())
+    }
+
+    /// `key` parsed by `parse` and checked against `[low, high]`; `low` stands in on error.
+    fn ranged<T: PartialOrd + Display + Copy>(
+        &mut self,
+        key: &str,
+        low: T,
+        high: T,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> T {
+        let Some(text) = self.text(key) else { return low };
+        match parse(text.trim()) {
+            Some(value) if value >= low && value <= high => value,
+            Some(value) => {
                 self.issue(key, format!("{value} is outside [{low}, {high}]"));
                 low
             }
-            Err(_) => {
-                self.issue(key, format!("{text:?} is not a whole number"));
+            None => {
+                self.issue(key, format!("{text:?} is not {what}"));
                 low
             }
         }
@@ -159,13 +157,18 @@ impl<'a> Validator<'a> {
     /// A secret, which must come from the environment; never echoed in problems.
     pub fn secret(&mut self, key: &str) -> Option<Secret> {
         let value = self.figment.find_value(key).ok()?;
-        let from_file = self.origin(key).contains(" key ");
         let text = scalar_text(&value).unwrap_or_default();
-        if from_file {
+        if self.is_from_file(key) {
             self.issue(key, "secrets are read from the environment only; remove it from the file");
             return None;
         }
         (!text.trim().is_empty()).then(|| Secret::new(text.trim()))
+    }
+
+    /// Whether `key`'s value was read from a configuration file.
+    fn is_from_file(&self, key: &str) -> bool {
+        let metadata = self.figment.find_metadata(key);
+        matches!(metadata.and_then(|m| m.source.as_ref()), Some(figment::Source::File(_)))
     }
 
     /// All problems, or `Ok` if there were none.

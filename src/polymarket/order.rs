@@ -112,8 +112,12 @@ pub struct OrderStamp {
 impl OrderStamp {
     /// A stamp with a random salt below 2^53, as the official clients draw it.
     pub fn random(timestamp_ms: u64) -> Self {
-        let salt = rand::random::<u64>() & ((1 << 53) - 1);
-        Self { salt, timestamp_ms }
+        Self { salt: Self::random_salt(), timestamp_ms }
+    }
+
+    /// A random salt below 2^53.
+    pub fn random_salt() -> u64 {
+        rand::random::<u64>() & ((1 << 53) - 1)
     }
 }
 
