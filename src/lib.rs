@@ -23,3 +23,4 @@ pub mod domain;
 pub mod error;
 pub mod polymarket;
 pub mod secret;
+pub mod sim;

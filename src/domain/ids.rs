@@ -28,6 +28,30 @@ impl TokenId {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// The token whose uint256 value has these 32 big-endian bytes.
+    pub fn from_be_bytes(bytes: [u8; 32]) -> Self {
+        Self { bytes, text: Arc::from(u256_be_to_decimal(bytes)) }
+    }
+}
+
+/// Decimal digits of a big-endian uint256.
+fn u256_be_to_decimal(mut bytes: [u8; 32]) -> String {
+    let mut digits = Vec::with_capacity(78);
+    while bytes.iter().any(|b| *b != 0) {
+        let mut remainder = 0u32;
+        for byte in bytes.iter_mut() {
+            let value = (remainder << 8) | u32::from(*byte);
+            *byte = (value / 10) as u8;
+            remainder = value % 10;
+        }
+        digits.push(b'0' + remainder as u8);
+    }
+    if digits.is_empty() {
+        digits.push(b'0');
+    }
+    digits.reverse();
+    digits.into_iter().map(char::from).collect()
 }
 
 impl FromStr for TokenId {
@@ -238,6 +262,8 @@ mod tests {
         let big: TokenId = "256".parse().unwrap();
         assert_eq!(&big.to_be_bytes()[30..], &[1, 0]);
         assert_eq!(token.as_str(), TOKEN);
+        assert_eq!(TokenId::from_be_bytes(token.to_be_bytes()), token);
+        assert_eq!(TokenId::from_be_bytes([0; 32]).as_str(), "0");
     }
 
     #[test]
