@@ -10,4 +10,6 @@
 //! and the official clients use it exactly as they would use the real venue.
 
 pub mod engine;
+pub mod auth;
 pub mod venue;
+pub mod verify;
