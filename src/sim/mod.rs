@@ -10,6 +10,10 @@
 //! and the official clients use it exactly as they would use the real venue.
 
 pub mod engine;
+pub mod faults;
+pub mod heartbeat;
+pub mod limits;
 pub mod auth;
 pub mod venue;
 pub mod verify;
+pub mod wire;

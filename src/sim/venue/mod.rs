@@ -23,7 +23,7 @@ pub use market::{
     FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, token_price, token_view, yes_terms,
 };
 pub use orders::{MakerFill, NewOrder, OrderRecord, OrderStatus, Reject, TradeRecord, TradeStatus};
-pub use place::Placement;
+pub use place::{Placement, fee_bps};
 
 use crate::crypto::keccak256_parts;
 use crate::domain::{Address, ConditionId, OrderId, Outcome, TokenId};
