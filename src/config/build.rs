@@ -12,7 +12,11 @@ use super::model::{
     MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, StrategyKind, TelemetryConfig, VenueConfig,
 };
 use super::validate::Validator;
-use crate::domain::{Address, ConditionId, Size, Usd};
+use rust_decimal::prelude::ToPrimitive as _;
+
+use crate::domain::{Address, ConditionId, Size, TickSize, Usd};
+use crate::sim::agents::ScenarioParams;
+use crate::sim::faults::FaultSpec;
 use crate::polymarket::{Chain, KeySigner, SignatureType};
 
 /// The typed configuration; problems are recorded in `v`.
@@ -20,13 +24,7 @@ pub fn build(v: &mut Validator<'_>) -> Config {
     Config {
         mode: v.parse("mode", Mode::Sim),
         venue: venue(v),
-        sim: SimConfig {
-            scenario: v.text("sim.scenario").unwrap_or_default(),
-            seed: v.whole("sim.seed", 0, u64::MAX),
-            markets: whole_u32(v, "sim.markets", 1, 5_000),
-            port: u16::try_from(v.whole("sim.port", 0, 65_535)).unwrap_or(0),
-            starting_balance: Usd::new(v.decimal("sim.starting_balance", dec!(0), dec!(1000000000))),
-        },
+        sim: sim(v),
         markets: markets(v),
         quoting: quoting(v),
         risk: risk(v),
@@ -66,6 +64,71 @@ pub fn build(v: &mut Validator<'_>) -> Config {
             passphrase: v.secret("credentials.passphrase"),
         },
     }
+}
+
+fn sim(v: &mut Validator<'_>) -> SimConfig {
+    let faults_text = v.text("sim.faults").unwrap_or_default();
+    let faults = FaultSpec::parse(&faults_text).unwrap_or_else(|err| {
+        v.issue("sim.faults", err);
+        FaultSpec::default()
+    });
+    let names = v.table_keys("sim.scenarios");
+    let scenarios: Vec<_> =
+        names.into_iter().map(|name| (scenario(v, &format!("sim.scenarios.{name}")), name)).map(|(p, n)| (n, p)).collect();
+    SimConfig {
+        scenario: v.text("sim.scenario").unwrap_or_default(),
+        seed: v.whole("sim.seed", 0, u64::MAX),
+        markets: whole_u32(v, "sim.markets", 1, 5_000),
+        port: u16::try_from(v.whole("sim.port", 0, 65_535)).unwrap_or(0),
+        starting_balance: Usd::new(v.decimal("sim.starting_balance", dec!(0), dec!(1000000000))),
+        faults,
+        heartbeat_window_secs: v.whole("sim.heartbeat_window_secs", 1, 3_600),
+        auth_window_secs: v.whole("sim.auth_window_secs", 1, 86_400),
+        scenarios,
+    }
+}
+
+/// One `[sim.scenarios.NAME]` table.
+fn scenario(v: &mut Validator<'_>, table: &str) -> ScenarioParams {
+    let mut real = |field: &str, high: Decimal| {
+        v.decimal(&format!("{table}.{field}"), dec!(0), high).to_f64().unwrap_or(0.0)
+    };
+    let mut params = ScenarioParams {
+        fundamental_vol: real("fundamental_vol", dec!(1)),
+        drift_per_hour: real("drift_per_hour", dec!(100)),
+        jump_rate_per_hour: real("jump_rate_per_hour", dec!(3600)),
+        jump_size: real("jump_size", dec!(10)),
+        informed_lead_secs: real("informed_lead_secs", dec!(3600)),
+        informed_rate: real("informed_rate", dec!(100)),
+        informed_size: real("informed_size", dec!(1000000)),
+        informed_edge: real("informed_edge", dec!(1)),
+        noise_rate: real("noise_rate", dec!(1000)),
+        noise_size: real("noise_size", dec!(1000000)),
+        noise_marketable: real("noise_marketable", dec!(1)),
+        rival_half_spread: real("rival_half_spread", dec!(0.5)),
+        rival_size: real("rival_size", dec!(1000000)),
+        rival_penny: real("rival_penny", dec!(1)),
+        rival_refresh_secs: real("rival_refresh_secs", dec!(3600)),
+        spike_rate_per_hour: real("spike_rate_per_hour", dec!(3600)),
+        spike_multiplier: real("spike_multiplier", dec!(1000)),
+        spike_secs: real("spike_secs", dec!(86400)),
+        start_low: real("start_low", dec!(1)),
+        start_high: real("start_high", dec!(1)),
+        ..ScenarioParams::calm()
+    };
+    params.rival_makers = whole_u32(v, &format!("{table}.rival_makers"), 0, 20);
+    params.resolve_after_secs = v.whole(&format!("{table}.resolve_after_secs"), 0, 86_400 * 365);
+    params.tick = v.parse(&format!("{table}.tick"), TickSize::Hundredth);
+    params.min_size = v.decimal(&format!("{table}.min_size"), dec!(0.01), dec!(1000000));
+    params.neg_risk = v.flag(&format!("{table}.neg_risk"));
+    params.fee_rate = v.decimal(&format!("{table}.fee_rate"), dec!(0), dec!(0.25));
+    params.reward_daily_rate = v.decimal(&format!("{table}.reward_daily_rate"), dec!(0), dec!(1000000));
+    params.reward_max_spread_cents = v.decimal(&format!("{table}.reward_max_spread_cents"), dec!(0), dec!(50));
+    params.reward_min_size = v.decimal(&format!("{table}.reward_min_size"), dec!(0), dec!(1000000));
+    if params.start_low > params.start_high || params.start_low <= 0.0 || params.start_high >= 1.0 {
+        v.issue(&format!("{table}.start_low"), "start_low and start_high must satisfy 0 < start_low <= start_high < 1");
+    }
+    params
 }
 
 fn venue(v: &mut Validator<'_>) -> VenueConfig {
@@ -163,6 +226,11 @@ pub fn cross_checks(config: &Config, v: &mut Validator<'_>) {
             "markets.min_spread",
             format!("{} is above markets.max_spread {}", m.min_spread, m.max_spread),
         );
+    }
+    let sim = &config.sim;
+    if sim.scenario != "mixed" && !sim.scenarios.iter().any(|(name, _)| *name == sim.scenario) {
+        let known: Vec<&str> = sim.scenarios.iter().map(|(n, _)| n.as_str()).chain(["mixed"]).collect();
+        v.issue("sim.scenario", format!("{:?} is not a configured scenario ({})", sim.scenario, known.join(", ")));
     }
     if config.actors.restart_backoff_ms > config.actors.restart_backoff_max_ms {
         v.issue("actors.restart_backoff_ms", "is above actors.restart_backoff_max_ms");

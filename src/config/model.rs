@@ -158,6 +158,14 @@ pub struct SimConfig {
     pub port: u16,
     /// Starting pUSD per account.
     pub starting_balance: Usd,
+    /// Injected faults.
+    pub faults: crate::sim::faults::FaultSpec,
+    /// Heartbeat dead-man window, seconds.
+    pub heartbeat_window_secs: u64,
+    /// Allowed clock skew of signed requests, seconds.
+    pub auth_window_secs: u64,
+    /// Named scenarios, in name order.
+    pub scenarios: Vec<(String, crate::sim::agents::ScenarioParams)>,
 }
 
 /// Which markets to quote.

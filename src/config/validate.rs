@@ -15,6 +15,10 @@ use super::error::{ConfigError, ConfigIssue};
 use super::sources::{DEFAULTS_TOML, describe_origin, leaf_paths};
 use crate::secret::Secret;
 
+/// Tables whose children are user-named (`sim.scenarios.NAME.field`): any name is allowed,
+/// with the fields of the first child in the built-in defaults.
+pub const OPEN_TABLES: [&str; 1] = ["sim.scenarios"];
+
 /// Configuration keys that have no default and may only come from the environment.
 pub const SECRET_KEYS: [&str; 4] =
     ["credentials.private_key", "credentials.api_key", "credentials.api_secret", "credentials.passphrase"];
@@ -44,7 +48,7 @@ impl<'a> Validator<'a> {
         known.extend(SECRET_KEYS.iter().map(|k| (*k).to_owned()));
         let mut present = Vec::new();
         leaf_paths(merged, "", &mut present);
-        for key in present.into_iter().filter(|k| !known.contains(k)) {
+        for key in present.into_iter().filter(|k| !known.contains(k) && !open_table_key(k, &known)) {
             let hint = closest(&key, &known).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
             self.issue(&key, format!("unknown key{hint}"));
         }
@@ -171,10 +175,36 @@ impl<'a> Validator<'a> {
         matches!(metadata.and_then(|m| m.source.as_ref()), Some(figment::Source::File(_)))
     }
 
+    /// The child names of a table (empty if absent or not a table), in name order.
+    pub fn table_keys(&mut self, key: &str) -> Vec<String> {
+        match self.figment.find_value(key) {
+            Ok(Value::Dict(_, dict)) => dict.keys().cloned().collect(),
+            Ok(_) => {
+                self.issue(key, "expected a table");
+                Vec::new()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// All problems, or `Ok` if there were none.
     pub fn finish(self) -> Result<(), ConfigError> {
         if self.issues.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(self.issues)) }
     }
+}
+
+/// Whether `key` is `TABLE.NAME.field` for an open table whose template child has `field`.
+fn open_table_key(key: &str, known: &[String]) -> bool {
+    OPEN_TABLES.iter().any(|table| {
+        let Some(rest) = key.strip_prefix(table).and_then(|r| r.strip_prefix('.')) else { return false };
+        let Some((_, field)) = rest.split_once('.') else { return false };
+        known.iter().any(|k| {
+            k.strip_prefix(table)
+                .and_then(|r| r.strip_prefix('.'))
+                .and_then(|r| r.split_once('.'))
+                .is_some_and(|(_, known_field)| known_field == field)
+        })
+    })
 }
 
 /// A scalar value as text (numbers in their shortest form).

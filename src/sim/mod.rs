@@ -11,6 +11,7 @@
 
 pub mod engine;
 pub mod faults;
+pub mod server;
 pub mod heartbeat;
 pub mod limits;
 pub mod agents;

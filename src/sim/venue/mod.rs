@@ -214,7 +214,7 @@ impl Venue {
     }
 
     /// Trades that involve `account`, oldest first.
-    pub fn trades_of(&self, account: AccountId) -> impl Iterator<Item = &TradeRecord> {
+    pub fn trades_of(&self, account: AccountId) -> impl DoubleEndedIterator<Item = &TradeRecord> {
         self.trades.iter().filter(move |trade| trade.involves(account))
     }
 

@@ -1,0 +1,223 @@
+//! The websocket channels: `/ws/market` (subscribe by token ids; `book`, `price_change`,
+//! `last_trade_price`, `tick_size_change`, `market_resolved`) and `/ws/user` (authenticated
+//! with the API key, secret and passphrase; `order` and `trade` events), with the text
+//! `PING`/`PONG` keepalive. Websocket faults (drops, stalls, malformed frames) apply here.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{Message, MessageStream, Session};
+use futures_util::StreamExt as _;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::state::SimState;
+use crate::domain::{ConditionId, Outcome, TokenId};
+use crate::sim::venue::AccountId;
+use crate::sim::wire::{Outgoing, book_summary};
+
+/// Registers the routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/ws/market", web::get().to(market_channel)).route("/ws/user", web::get().to(user_channel));
+}
+
+/// Who a connection receives messages for.
+#[derive(Debug, Default)]
+enum Audience {
+    /// Nothing yet.
+    #[default]
+    Nobody,
+    /// Market channel: these tokens.
+    Tokens(HashSet<(u32, Outcome)>),
+    /// User channel: this account, in these markets (empty: all).
+    Account(AccountId, HashSet<u32>),
+}
+
+impl Audience {
+    fn wants(&self, message: &Outgoing) -> bool {
+        match (self, message.account) {
+            (Self::Tokens(tokens), None) => match message.outcome {
+                Some(outcome) => tokens.contains(&(message.market, outcome)),
+                None => tokens.contains(&(message.market, Outcome::Yes)) || tokens.contains(&(message.market, Outcome::No)),
+            },
+            (Self::Account(account, markets), Some(owner)) => {
+                owner == *account && (markets.is_empty() || markets.contains(&message.market))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Fault settings a connection refreshes twice a second.
+#[derive(Debug, Clone, Copy)]
+struct WsFaults {
+    generation: u64,
+    stalled: bool,
+    malformed: f64,
+}
+
+fn ws_faults(state: &SimState) -> WsFaults {
+    state.with_world(|world, now| WsFaults {
+        generation: world.faults.drop_generation(now),
+        stalled: world.faults.stalled(now),
+        malformed: world.faults.spec().malformed,
+    })
+}
+
+async fn market_channel(state: web::Data<SimState>, req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    actix_rt::spawn(run(state.into_inner(), session, stream, Channel::Market));
+    Ok(response)
+}
+
+async fn user_channel(state: web::Data<SimState>, req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    actix_rt::spawn(run(state.into_inner(), session, stream, Channel::User));
+    Ok(response)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Channel {
+    Market,
+    User,
+}
+
+async fn run(state: Arc<SimState>, mut session: Session, mut stream: MessageStream, channel: Channel) {
+    let mut hub = state.subscribe();
+    let mut audience = Audience::default();
+    let mut faults = ws_faults(&state);
+    let start_generation = faults.generation;
+    let mut check = actix_rt::time::interval(Duration::from_millis(500));
+    let mut rng = StdRng::from_entropy();
+    loop {
+        tokio::select! {
+            incoming = stream.next() => {
+                let keep = match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        on_text(&state, &mut session, &mut audience, channel, &text, faults.stalled).await
+                    }
+                    Some(Ok(Message::Ping(bytes))) => session.pong(&bytes).await.is_ok(),
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => false,
+                    Some(Ok(_)) => true,
+                };
+                if !keep {
+                    break;
+                }
+            }
+            outgoing = hub.recv() => match outgoing {
+                Ok(message) if !faults.stalled && audience.wants(&message) => {
+                    let text = if faults.malformed > 0.0 && rng.gen_bool(faults.malformed.min(1.0)) {
+                        format!("{{\"event_type\":\"book\",\"asset_id\":{}", &message.text[..message.text.len() / 2])
+                    } else {
+                        message.text.clone()
+                    };
+                    if session.text(text).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
+            },
+            _ = check.tick() => {
+                faults = ws_faults(&state);
+                if faults.generation != start_generation {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = session.close(None).await;
+}
+
+/// Handles one client text frame; `false` closes the connection.
+async fn on_text(
+    state: &SimState,
+    session: &mut Session,
+    audience: &mut Audience,
+    channel: Channel,
+    text: &str,
+    stalled: bool,
+) -> bool {
+    if text.trim().eq_ignore_ascii_case("PING") {
+        return stalled || session.text("PONG").await.is_ok();
+    }
+    let Ok(request) = serde_json::from_str::<Value>(text) else {
+        return session.text(json!({"error": "invalid message"}).to_string()).await.is_ok();
+    };
+    match channel {
+        Channel::Market => {
+            let snapshot = subscribe_tokens(state, audience, &request);
+            snapshot.is_empty() || stalled || session.text(Value::Array(snapshot).to_string()).await.is_ok()
+        }
+        Channel::User => match authenticate_user(state, audience, &request) {
+            Ok(()) => true,
+            Err(message) => {
+                let _ = session.text(json!({"error": message}).to_string()).await;
+                false
+            }
+        },
+    }
+}
+
+/// Applies a market-channel subscribe or unsubscribe; returns the `book` snapshots of newly
+/// subscribed tokens.
+fn subscribe_tokens(state: &SimState, audience: &mut Audience, request: &Value) -> Vec<Value> {
+    let ids: Vec<TokenId> = request
+        .get("assets_ids")
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_str).filter_map(|s| s.parse().ok()).collect())
+        .unwrap_or_default();
+    let unsubscribe = request.get("operation").and_then(Value::as_str) == Some("unsubscribe");
+    if !matches!(audience, Audience::Tokens(_)) {
+        *audience = Audience::Tokens(HashSet::new());
+    }
+    let Audience::Tokens(tokens) = audience else { return Vec::new() };
+    state.with_world(|world, now| {
+        let mut snapshots = Vec::new();
+        for id in &ids {
+            let Some(key) = world.venue.token(id) else { continue };
+            if unsubscribe {
+                tokens.remove(&key);
+            } else if tokens.insert(key) {
+                if let Some(market) = world.venue.market(key.0) {
+                    let mut book = book_summary(market, key.1, now);
+                    book["event_type"] = Value::String("book".into());
+                    snapshots.push(book);
+                }
+            }
+        }
+        snapshots
+    })
+}
+
+/// Authenticates a user-channel subscription (the raw secret is sent, as on the venue).
+fn authenticate_user(state: &SimState, audience: &mut Audience, request: &Value) -> Result<(), &'static str> {
+    let markets: Vec<ConditionId> = request
+        .get("markets")
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_str).filter_map(|s| s.parse().ok()).collect())
+        .unwrap_or_default();
+    if let Audience::Account(_, subscribed) = audience {
+        return state.with_world(|world, _| {
+            subscribed.extend(markets.iter().filter_map(|c| world.venue.condition(c)));
+            Ok(())
+        });
+    }
+    let auth = request.get("auth").ok_or("authentication required")?;
+    let field = |name: &str| auth.get(name).and_then(Value::as_str).unwrap_or_default();
+    state.with_world(|world, _| {
+        let issued = world.keys.get(field("apiKey")).cloned().ok_or("Unauthorized/Invalid api key")?;
+        let valid = issued.creds.secret.expose() == field("secret") && issued.creds.passphrase.expose() == field("passphrase");
+        if !valid {
+            return Err("Unauthorized/Invalid api key");
+        }
+        let account = world.client_account(&issued.creds.api_key, issued.address);
+        let filter = markets.iter().filter_map(|c| world.venue.condition(c)).collect();
+        *audience = Audience::Account(account, filter);
+        Ok(())
+    })
+}
