@@ -6,6 +6,7 @@
 mod auth;
 mod config_cmd;
 mod sign;
+mod sim;
 
 use std::path::PathBuf;
 
@@ -51,6 +52,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Run the market-making daemon (the default command).
     Run,
+    /// Run the embedded Polymarket-compatible venue on 127.0.0.1 until Ctrl-C.
+    Sim(sim::SimArgs),
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -130,6 +133,7 @@ impl GlobalArgs {
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run(&cli.global),
+        Command::Sim(args) => sim::run(&cli.global, &args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),

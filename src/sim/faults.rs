@@ -38,6 +38,17 @@ pub struct FaultSpec {
 }
 
 impl FaultSpec {
+    /// Whether no fault is configured (durations alone inject nothing).
+    pub fn is_quiet(&self) -> bool {
+        self.ws_drop_every.is_none()
+            && self.http_5xx == 0.0
+            && self.latency.is_none()
+            && self.restart_every.is_none()
+            && self.throttle_every.is_none()
+            && self.stall_every.is_none()
+            && self.malformed == 0.0
+    }
+
     /// Parses a spec; reports every bad entry at once.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut out = Self { restart_for: 5, post_only_for: 5, throttle_for: 2, stall_for: 5, ..Self::default() };

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod sim;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 

@@ -223,7 +223,8 @@ impl MarketFlow {
                     }
                 }
             }
-            let lots = self.lots(venue, self.params.rival_size);
+            let min = venue.market(self.market).map_or(500, |m| m.spec.min_size);
+            let lots = ((self.params.rival_size * self.rng.gen_range(0.8..1.2) * 100.0) as u64).max(min);
             let quotes = [
                 (Outcome::Yes, Side::Buy, bid),
                 (Outcome::No, Side::Buy, complement(ask)),

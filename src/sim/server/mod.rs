@@ -102,6 +102,7 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
     })
     .workers(2)
     .disable_signals()
+    .shutdown_timeout(1)
     .bind(("127.0.0.1", port))
     .map_err(|source| ServeError::Bind { port, source })?;
     let port = server.addrs().first().map_or(port, std::net::SocketAddr::port);

@@ -1,0 +1,222 @@
+//! A test harness for the embedded venue: start it in-process on a free port and talk to it
+//! over real HTTP and websockets with polymm's own signing and auth code.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use awc::http::StatusCode;
+use futures_util::{SinkExt as _, StreamExt as _};
+use polymm::clock::{Clock, SystemClock};
+use polymm::domain::{OrderType, Price, Side, Size, TickSize, TokenId};
+use polymm::polymarket::auth::{ApiCreds, L1Headers, L2Headers};
+use polymm::polymarket::{Chain, ExchangeTarget, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType, SignedOrder};
+use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::server::{self, SimHandle};
+use polymm::sim::world::{SimOptions, SimWorld};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+/// A scenario with no synthetic traders: the book holds only what the test puts there.
+pub fn still() -> ScenarioParams {
+    ScenarioParams { noise_rate: 0.0, rival_makers: 0, fundamental_vol: 0.0, ..ScenarioParams::calm() }
+}
+
+/// Starts a venue with two still markets (the second neg-risk) unless told otherwise.
+pub fn start(options: SimOptions) -> SimHandle {
+    let neg = ScenarioParams { neg_risk: true, ..still() };
+    let catalog = ScenarioCatalog::new(vec![("still".into(), still()), ("still-neg".into(), neg)]);
+    let clock = Arc::new(SystemClock);
+    let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
+    server::start(world, 0, clock).unwrap()
+}
+
+/// Default test options: two still markets (mixed over still and still-neg).
+pub fn options() -> SimOptions {
+    SimOptions { scenario: "mixed".into(), markets: 2, ..SimOptions::default() }
+}
+
+/// Market `index`'s (condition id, YES token, NO token).
+pub fn market(handle: &SimHandle, index: u32) -> (String, TokenId, TokenId) {
+    handle.state.with_world(|world, _| {
+        let spec = &world.venue.market(index).unwrap().spec;
+        (spec.condition_id.to_string(), spec.yes.clone(), spec.no.clone())
+    })
+}
+
+/// A client of the venue.
+pub struct Trader {
+    pub base: String,
+    pub signer: OrderSigner,
+    pub creds: ApiCreds,
+    client: awc::Client,
+}
+
+fn now_secs() -> u64 {
+    SystemClock.now().as_secs()
+}
+
+impl Trader {
+    /// The venue's generated test account.
+    pub fn test_account(handle: &SimHandle) -> Self {
+        let account = &handle.test_accounts[0];
+        let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
+        Self { base: handle.base_url.clone(), signer, creds: account.creds.clone(), client: client() }
+    }
+
+    /// A fresh key that gets its API key through L1 (`/auth/derive-api-key`).
+    pub async fn fresh(handle: &SimHandle) -> Self {
+        let key = KeySigner::random();
+        let headers = L1Headers::sign(&key, 137, now_secs(), 0).unwrap();
+        let mut request = client().get(format!("{}/auth/derive-api-key", handle.base_url));
+        for (name, value) in headers.pairs() {
+            request = request.insert_header((name, value));
+        }
+        let mut response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        let creds = ApiCreds {
+            api_key: body["apiKey"].as_str().unwrap().to_owned(),
+            secret: polymm::secret::Secret::new(body["secret"].as_str().unwrap()),
+            passphrase: polymm::secret::Secret::new(body["passphrase"].as_str().unwrap()),
+        };
+        let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();
+        Self { base: handle.base_url.clone(), signer, creds, client: client() }
+    }
+
+    /// A public GET.
+    pub async fn public(&self, path_and_query: &str) -> (StatusCode, Value) {
+        let mut response = self.client.get(format!("{}{path_and_query}", self.base)).send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// An L2-signed request; `tamper` corrupts the signature.
+    pub async fn signed_with(&self, method: &str, path_and_query: &str, body: Option<&str>, tamper: bool) -> (StatusCode, Value) {
+        let mut headers = L2Headers::sign(&self.creds, self.signer.eoa(), now_secs(), method, path_and_query, body).unwrap();
+        if tamper {
+            headers.signature = headers.signature.replace(&headers.signature[..4], "AAAA");
+        }
+        let url = format!("{}{path_and_query}", self.base);
+        let mut request = match method {
+            "GET" => self.client.get(url),
+            "POST" => self.client.post(url),
+            _ => self.client.delete(url),
+        };
+        for (name, value) in headers.pairs() {
+            request = request.insert_header((name, value));
+        }
+        let mut response = match body {
+            Some(body) => request.insert_header(("content-type", "application/json")).send_body(body.to_owned()).await.unwrap(),
+            None => request.send().await.unwrap(),
+        };
+        let status = response.status();
+        (status, response.json().limit(8 << 20).await.unwrap_or(Value::Null))
+    }
+
+    /// An L2-signed request.
+    pub async fn signed(&self, method: &str, path_and_query: &str, body: Option<&str>) -> (StatusCode, Value) {
+        self.signed_with(method, path_and_query, body, false).await
+    }
+
+    /// A signed GTC limit order (neg-risk exchange when `neg_risk`).
+    pub fn order(&self, token: &TokenId, side: Side, price: &str, size: &str, neg_risk: bool) -> SignedOrder {
+        let mut spec = OrderSpec::limit(
+            token.clone(),
+            side,
+            Price::new(price.parse::<Decimal>().unwrap()).unwrap(),
+            Size::new(size.parse::<Decimal>().unwrap()).unwrap(),
+            TickSize::Hundredth,
+        );
+        spec.exchange = if neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
+        self.signer.sign(&spec, OrderStamp::random(SystemClock.now().0)).unwrap()
+    }
+
+    /// The same with a time in force and post-only flag.
+    pub fn order_with(&self, token: &TokenId, side: Side, price: &str, size: &str, order_type: OrderType, post_only: bool) -> SignedOrder {
+        let mut spec = OrderSpec::limit(
+            token.clone(),
+            side,
+            Price::new(price.parse::<Decimal>().unwrap()).unwrap(),
+            Size::new(size.parse::<Decimal>().unwrap()).unwrap(),
+            TickSize::Hundredth,
+        );
+        spec.order_type = order_type;
+        spec.post_only = post_only;
+        self.signer.sign(&spec, OrderStamp::random(SystemClock.now().0)).unwrap()
+    }
+
+    /// `POST /order`.
+    pub async fn post(&self, order: &SignedOrder) -> (StatusCode, Value) {
+        let body = polymm::polymarket::body::order_body(order, &self.creds.api_key);
+        self.signed("POST", "/order", Some(&body)).await
+    }
+
+    /// Free pUSD in base units, from `/balance-allowance`.
+    pub async fn collateral(&self) -> u128 {
+        let (status, body) = self.signed("GET", "/balance-allowance?asset_type=COLLATERAL&signature_type=0", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["balance"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Shares of `token` in base units.
+    pub async fn shares(&self, token: &TokenId) -> u128 {
+        let path = format!("/balance-allowance?asset_type=CONDITIONAL&token_id={token}&signature_type=0");
+        let (status, body) = self.signed("GET", &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["balance"].as_str().unwrap().parse().unwrap()
+    }
+}
+
+fn client() -> awc::Client {
+    awc::Client::builder().timeout(Duration::from_secs(10)).finish()
+}
+
+/// A websocket connection.
+pub struct Socket {
+    framed: actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>,
+}
+
+impl Socket {
+    /// Connects to `url`.
+    pub async fn connect(url: &str) -> Self {
+        let (_, framed) = client().ws(url).connect().await.unwrap();
+        Self { framed }
+    }
+
+    /// Sends a text frame.
+    pub async fn send(&mut self, text: &str) {
+        self.framed.send(awc::ws::Message::Text(text.to_owned().into())).await.unwrap();
+    }
+
+    /// The next text frame within `timeout`, if any.
+    pub async fn next_text(&mut self, timeout: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.framed.next()).await.ok()??;
+            match frame.ok()? {
+                awc::ws::Frame::Text(bytes) => return Some(String::from_utf8_lossy(&bytes).into_owned()),
+                awc::ws::Frame::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads frames until one (or an element of an array frame) satisfies `pred`.
+    pub async fn wait_for(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let text = self.next_text(left).await?;
+            let Ok(value) = serde_json::from_str::<Value>(&text) else { continue };
+            let items = match value {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            if let Some(found) = items.into_iter().find(|v| pred(v)) {
+                return Some(found);
+            }
+        }
+    }
+}
