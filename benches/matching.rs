@@ -54,7 +54,12 @@ fn book_ops(c: &mut Criterion) {
                         book.insert(key as u64, side, price, lots - filled);
                     }
                     Op::Take(bid, price, lots) => {
-                        book.execute(if bid { BookSide::Bid } else { BookSide::Ask }, price, lots, &mut fills);
+                        book.execute(
+                            if bid { BookSide::Bid } else { BookSide::Ask },
+                            price,
+                            lots,
+                            &mut fills,
+                        );
                     }
                     Op::Cancel(target) => {
                         book.cancel(target as u64);

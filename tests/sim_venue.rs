@@ -78,9 +78,15 @@ async fn sells_of_both_tokens_merge_and_resolution_pays_the_winner() {
     assert_eq!(alice.collateral().await, START - 10 * SHARE + 5_500_000);
     assert_eq!(bob.collateral().await, START - 10 * SHARE + 4_500_000);
 
-    let (status, _) = alice.signed("POST", "/sim/resolve", Some(&json!({"market": condition, "outcome": "No"}).to_string())).await;
+    let (status, _) = alice
+        .signed("POST", "/sim/resolve", Some(&json!({"market": condition, "outcome": "No"}).to_string()))
+        .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(alice.collateral().await, START - 10 * SHARE + 5_500_000 + 10 * SHARE, "alice's 10 NO pay 1 each");
+    assert_eq!(
+        alice.collateral().await,
+        START - 10 * SHARE + 5_500_000 + 10 * SHARE,
+        "alice's 10 NO pay 1 each"
+    );
     assert_eq!(bob.collateral().await, START - 10 * SHARE + 4_500_000, "bob's YES are worthless");
     let (status, refused) = alice.post(&alice.order(&yes, Side::Buy, "0.5", "5", false)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
@@ -92,10 +98,12 @@ async fn cancels_batches_and_open_orders() {
     let venue = start(options());
     let (condition, yes, no) = market(&venue, 0);
     let alice = Trader::test_account(&venue);
-    let orders: Vec<_> = ["0.30", "0.31", "0.32"].iter().map(|p| alice.order(&yes, Side::Buy, p, "10", false)).collect();
+    let orders: Vec<_> =
+        ["0.30", "0.31", "0.32"].iter().map(|p| alice.order(&yes, Side::Buy, p, "10", false)).collect();
     let mut batch = orders.clone();
     batch.push(alice.order(&no, Side::Buy, "0.2", "1", false));
-    let (status, results) = alice.signed("POST", "/orders", Some(&batch_body(&batch, &alice.creds.api_key))).await;
+    let (status, results) =
+        alice.signed("POST", "/orders", Some(&batch_body(&batch, &alice.creds.api_key))).await;
     assert_eq!(status, StatusCode::OK);
     let results = results.as_array().unwrap().clone();
     assert!(results[..3].iter().all(|r| r["success"] == true), "{results:?}");
@@ -131,24 +139,40 @@ async fn the_venue_refuses_what_it_should() {
     alice.post(&alice.order(&yes, Side::Buy, "0.50", "10", false)).await;
 
     let (status, body) = alice.signed_with("GET", "/data/orders", None, true).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("Unauthorized/Invalid api key")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("Unauthorized/Invalid api key"))
+    );
 
     let crossing = bob.order_with(&no, Side::Buy, "0.50", "10", OrderType::Gtc, true);
     let (status, body) = bob.post(&crossing).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid post-only order: order crosses book")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid post-only order: order crosses book"))
+    );
 
     let too_big = bob.order(&yes, Side::Buy, "0.50", "100000", false);
     let (status, body) = bob.post(&too_big).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("not enough balance / allowance")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("not enough balance / allowance"))
+    );
 
     let no_shares = bob.order(&yes, Side::Sell, "0.60", "5", false);
     assert_eq!(bob.post(&no_shares).await.1["error"], "not enough balance / allowance");
 
     let wrong_exchange = bob.order(&neg_yes, Side::Buy, "0.30", "5", false);
-    assert_eq!(bob.post(&wrong_exchange).await.1["error"], "invalid signature", "neg-risk market, normal exchange domain");
+    assert_eq!(
+        bob.post(&wrong_exchange).await.1["error"],
+        "invalid signature",
+        "neg-risk market, normal exchange domain"
+    );
     let right_exchange = bob.order(&neg_yes, Side::Buy, "0.30", "5", true);
     assert_eq!(bob.post(&right_exchange).await.0, StatusCode::OK);
-    assert_eq!(bob.post(&right_exchange).await.1["error"].as_str().map(|e| e.contains("Duplicated")), Some(true));
+    assert_eq!(
+        bob.post(&right_exchange).await.1["error"].as_str().map(|e| e.contains("Duplicated")),
+        Some(true)
+    );
 
     let someone_elses = alice.order(&yes, Side::Buy, "0.20", "5", false);
     let body = polymm::polymarket::body::order_body(&someone_elses, &bob.creds.api_key);
@@ -160,7 +184,11 @@ async fn the_venue_refuses_what_it_should() {
     assert!(bob.post(&fok).await.1["error"].as_str().unwrap().contains("not enough balance"));
     let (status, _) = bob.signed("POST", "/order", Some("{not json")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(bob.collateral().await, START, "refusals moved nothing (the resting bid reserves, it does not spend)");
+    assert_eq!(
+        bob.collateral().await,
+        START,
+        "refusals moved nothing (the resting bid reserves, it does not spend)"
+    );
     venue.stop().await;
 }
 
@@ -202,7 +230,10 @@ async fn engine_restart_answers_425_then_accepts_only_post_only() {
     actix_rt::time::sleep(Duration::from_millis(1_100)).await;
     let (status, reply) = alice.post(&alice.order(&yes, Side::Buy, "0.40", "10", false)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
-    assert_eq!(alice.post(&alice.order_with(&yes, Side::Buy, "0.40", "10", OrderType::Gtc, true)).await.0, StatusCode::OK);
+    assert_eq!(
+        alice.post(&alice.order_with(&yes, Side::Buy, "0.40", "10", OrderType::Gtc, true)).await.0,
+        StatusCode::OK
+    );
     actix_rt::time::sleep(Duration::from_millis(1_100)).await;
     assert_eq!(alice.post(&alice.order(&yes, Side::Buy, "0.41", "10", false)).await.0, StatusCode::OK);
     venue.stop().await;
@@ -231,23 +262,41 @@ async fn websockets_stream_books_and_own_order_events() {
 
     let second = alice.order(&yes, Side::Buy, "0.41", "5", false);
     alice.post(&second).await;
-    let change = market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "price_change").await.unwrap();
-    let entry = change["price_changes"].as_array().unwrap().iter().find(|c| c["asset_id"] == yes.to_string()).unwrap();
-    assert_eq!((entry["price"].as_str(), entry["size"].as_str(), entry["best_bid"].as_str()), (Some("0.41"), Some("5"), Some("0.41")));
+    let change =
+        market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "price_change").await.unwrap();
+    let entry = change["price_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["asset_id"] == yes.to_string())
+        .unwrap();
+    assert_eq!(
+        (entry["price"].as_str(), entry["size"].as_str(), entry["best_bid"].as_str()),
+        (Some("0.41"), Some("5"), Some("0.41"))
+    );
     let placement = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "order").await.unwrap();
-    assert_eq!((placement["type"].as_str(), placement["id"].as_str()), (Some("PLACEMENT"), Some(second.id.to_string().as_str())));
+    assert_eq!(
+        (placement["type"].as_str(), placement["id"].as_str()),
+        (Some("PLACEMENT"), Some(second.id.to_string().as_str()))
+    );
 
     bob.post(&bob.order(&no, Side::Buy, "0.59", "5", false)).await;
-    let last = market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "last_trade_price").await.unwrap();
+    let last =
+        market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "last_trade_price").await.unwrap();
     assert_eq!((last["price"].as_str(), last["size"].as_str()), (Some("0.41"), Some("5")));
     let trade = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "trade").await.unwrap();
     assert_eq!((trade["trader_side"].as_str(), trade["status"].as_str()), (Some("MAKER"), Some("MATCHED")));
-    let confirmed = user_ws.wait_for(Duration::from_secs(6), |v| v["event_type"] == "trade" && v["status"] == "CONFIRMED").await;
+    let confirmed = user_ws
+        .wait_for(Duration::from_secs(6), |v| v["event_type"] == "trade" && v["status"] == "CONFIRMED")
+        .await;
     assert!(confirmed.is_some(), "trades settle to CONFIRMED");
 
     let mut intruder = Socket::connect(&format!("{}/user", venue.ws_url)).await;
-    intruder.send(&json!({"auth": {"apiKey": alice.creds.api_key, "secret": "x", "passphrase": "y"}}).to_string()).await;
-    let refused: Value = serde_json::from_str(&intruder.next_text(Duration::from_secs(3)).await.unwrap()).unwrap();
+    intruder
+        .send(&json!({"auth": {"apiKey": alice.creds.api_key, "secret": "x", "passphrase": "y"}}).to_string())
+        .await;
+    let refused: Value =
+        serde_json::from_str(&intruder.next_text(Duration::from_secs(3)).await.unwrap()).unwrap();
     assert!(refused["error"].is_string());
     venue.stop().await;
 }

@@ -47,7 +47,10 @@ pub fn run(global: &GlobalArgs, args: &SimArgs) -> anyhow::Result<()> {
     ];
     options.overrides.extend(flags.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))));
     let config = crate::config::load(&options)?.config;
-    let sim_options = SimOptions { test_accounts: args.accounts, ..SimOptions::from_config(&config.sim, config.venue.chain) };
+    let sim_options = SimOptions {
+        test_accounts: args.accounts,
+        ..SimOptions::from_config(&config.sim, config.venue.chain)
+    };
     let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
     let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&sim_options, &catalog, crate::clock::Clock::now(clock.as_ref()).0)?;
@@ -86,7 +89,9 @@ fn announce(handle: &server::SimHandle, options: &SimOptions) -> anyhow::Result<
             .venue
             .markets()
             .iter()
-            .map(|m| format!("  {:<22} {}  YES {}  NO {}", m.spec.slug, m.spec.condition_id, m.spec.yes, m.spec.no))
+            .map(|m| {
+                format!("  {:<22} {}  YES {}  NO {}", m.spec.slug, m.spec.condition_id, m.spec.yes, m.spec.no)
+            })
             .collect::<Vec<_>>()
     });
     print_line("markets:")?;

@@ -15,9 +15,9 @@ use super::validate::Validator;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use crate::domain::{Address, ConditionId, Size, TickSize, Usd};
+use crate::polymarket::{Chain, KeySigner, SignatureType};
 use crate::sim::agents::ScenarioParams;
 use crate::sim::faults::FaultSpec;
-use crate::polymarket::{Chain, KeySigner, SignatureType};
 
 /// The typed configuration; problems are recorded in `v`.
 pub fn build(v: &mut Validator<'_>) -> Config {
@@ -73,8 +73,11 @@ fn sim(v: &mut Validator<'_>) -> SimConfig {
         FaultSpec::default()
     });
     let names = v.table_keys("sim.scenarios");
-    let scenarios: Vec<_> =
-        names.into_iter().map(|name| (scenario(v, &format!("sim.scenarios.{name}")), name)).map(|(p, n)| (n, p)).collect();
+    let scenarios: Vec<_> = names
+        .into_iter()
+        .map(|name| (scenario(v, &format!("sim.scenarios.{name}")), name))
+        .map(|(p, n)| (n, p))
+        .collect();
     SimConfig {
         scenario: v.text("sim.scenario").unwrap_or_default(),
         seed: v.whole("sim.seed", 0, u64::MAX),
@@ -123,10 +126,14 @@ fn scenario(v: &mut Validator<'_>, table: &str) -> ScenarioParams {
     params.neg_risk = v.flag(&format!("{table}.neg_risk"));
     params.fee_rate = v.decimal(&format!("{table}.fee_rate"), dec!(0), dec!(0.25));
     params.reward_daily_rate = v.decimal(&format!("{table}.reward_daily_rate"), dec!(0), dec!(1000000));
-    params.reward_max_spread_cents = v.decimal(&format!("{table}.reward_max_spread_cents"), dec!(0), dec!(50));
+    params.reward_max_spread_cents =
+        v.decimal(&format!("{table}.reward_max_spread_cents"), dec!(0), dec!(50));
     params.reward_min_size = v.decimal(&format!("{table}.reward_min_size"), dec!(0), dec!(1000000));
     if params.start_low > params.start_high || params.start_low <= 0.0 || params.start_high >= 1.0 {
-        v.issue(&format!("{table}.start_low"), "start_low and start_high must satisfy 0 < start_low <= start_high < 1");
+        v.issue(
+            &format!("{table}.start_low"),
+            "start_low and start_high must satisfy 0 < start_low <= start_high < 1",
+        );
     }
     params
 }
@@ -230,7 +237,10 @@ pub fn cross_checks(config: &Config, v: &mut Validator<'_>) {
     let sim = &config.sim;
     if sim.scenario != "mixed" && !sim.scenarios.iter().any(|(name, _)| *name == sim.scenario) {
         let known: Vec<&str> = sim.scenarios.iter().map(|(n, _)| n.as_str()).chain(["mixed"]).collect();
-        v.issue("sim.scenario", format!("{:?} is not a configured scenario ({})", sim.scenario, known.join(", ")));
+        v.issue(
+            "sim.scenario",
+            format!("{:?} is not a configured scenario ({})", sim.scenario, known.join(", ")),
+        );
     }
     if config.actors.restart_backoff_ms > config.actors.restart_backoff_max_ms {
         v.issue("actors.restart_backoff_ms", "is above actors.restart_backoff_max_ms");

@@ -81,7 +81,12 @@ impl KeyStore {
 
     /// The key of (address, nonce), created on first use.
     pub fn issue(&mut self, address: Address, nonce: u64) -> IssuedKey {
-        let root = keccak256_parts(&[b"polymm-sim-api-key", &self.seed.to_be_bytes(), address.as_bytes(), &nonce.to_be_bytes()]);
+        let root = keccak256_parts(&[
+            b"polymm-sim-api-key",
+            &self.seed.to_be_bytes(),
+            address.as_bytes(),
+            &nonce.to_be_bytes(),
+        ]);
         let api_key = uuid_text(&root);
         let secret = keccak256_parts(&[b"secret", &root]);
         let passphrase = keccak256_parts(&[b"passphrase", &root]);
@@ -116,13 +121,15 @@ impl KeyStore {
         let passphrase = header("POLY_PASSPHRASE").ok_or(AuthError::L2)?;
         let signature = header("POLY_SIGNATURE").ok_or(AuthError::L2)?;
         let fresh = timestamp.abs_diff(now_secs) <= self.window_secs;
-        let owner = address == issued.address && constant_time_eq(passphrase, issued.creds.passphrase.expose());
+        let owner =
+            address == issued.address && constant_time_eq(passphrase, issued.creds.passphrase.expose());
         if !fresh || !owner {
             return Err(AuthError::L2);
         }
         let signed_over = |text: &str| {
             let message = format!("{timestamp}{}{path}{text}", method.to_ascii_uppercase());
-            hmac_signature(&issued.creds.secret, &message).is_ok_and(|expected| constant_time_eq(&expected, signature))
+            hmac_signature(&issued.creds.secret, &message)
+                .is_ok_and(|expected| constant_time_eq(&expected, signature))
         };
         let quirk = body.contains('\'') && signed_over(&body.replace('\'', "\""));
         if signed_over(body) || quirk { Ok(issued) } else { Err(AuthError::L2) }
@@ -159,7 +166,10 @@ mod tests {
         assert_eq!(store.authenticate_l1(lookup(&wrong_chain), NOW).unwrap_err(), AuthError::L1);
         assert_eq!(store.authenticate_l1(lookup(&headers), NOW + 61).unwrap_err(), AuthError::L1);
         let other_nonce = L1Headers::sign(&key, 137, NOW, 1).unwrap().pairs();
-        assert_ne!(store.authenticate_l1(lookup(&other_nonce), NOW).unwrap().creds.api_key, first.creds.api_key);
+        assert_ne!(
+            store.authenticate_l1(lookup(&other_nonce), NOW).unwrap().creds.api_key,
+            first.creds.api_key
+        );
     }
 
     #[test]
@@ -168,14 +178,20 @@ mod tests {
         let mut store = KeyStore::new(9, 137, 30);
         let issued = store.issue(key.address(), 0);
         let body = r#"{"orderID":"0xab"}"#;
-        let headers = L2Headers::sign(&issued.creds, key.address(), NOW, "DELETE", "/order", Some(body)).unwrap().pairs();
+        let headers = L2Headers::sign(&issued.creds, key.address(), NOW, "DELETE", "/order", Some(body))
+            .unwrap()
+            .pairs();
         assert!(store.authenticate_l2(lookup(&headers), "DELETE", "/order", body, NOW).is_ok());
         let tampered = r#"{"orderID":"0xac"}"#;
-        assert_eq!(store.authenticate_l2(lookup(&headers), "DELETE", "/order", tampered, NOW).unwrap_err(), AuthError::L2);
+        assert_eq!(
+            store.authenticate_l2(lookup(&headers), "DELETE", "/order", tampered, NOW).unwrap_err(),
+            AuthError::L2
+        );
         assert!(store.authenticate_l2(lookup(&headers), "DELETE", "/orders", body, NOW).is_err());
         assert!(store.authenticate_l2(lookup(&headers), "DELETE", "/order", body, NOW + 31).is_err());
         let quirky = r#"{"note":"it's"}"#;
-        let headers = L2Headers::sign(&issued.creds, key.address(), NOW, "POST", "/x", Some(quirky)).unwrap().pairs();
+        let headers =
+            L2Headers::sign(&issued.creds, key.address(), NOW, "POST", "/x", Some(quirky)).unwrap().pairs();
         assert!(store.authenticate_l2(lookup(&headers), "POST", "/x", quirky, NOW).is_ok());
     }
 }

@@ -51,7 +51,8 @@ impl FaultSpec {
 
     /// Parses a spec; reports every bad entry at once.
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let mut out = Self { restart_for: 5, post_only_for: 5, throttle_for: 2, stall_for: 5, ..Self::default() };
+        let mut out =
+            Self { restart_for: 5, post_only_for: 5, throttle_for: 2, stall_for: 5, ..Self::default() };
         let mut problems = String::new();
         for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             let Some((key, value)) = entry.split_once('=') else {
@@ -143,7 +144,15 @@ pub struct Faults {
 impl Faults {
     /// Faults per `spec`, periodic schedules counted from `now_ms`.
     pub fn new(spec: FaultSpec, now_ms: u64) -> Self {
-        Self { spec, started_ms: now_ms, restart_until: 0, post_only_until: 0, throttle_until: 0, stall_until: 0, drops: 0 }
+        Self {
+            spec,
+            started_ms: now_ms,
+            restart_until: 0,
+            post_only_until: 0,
+            throttle_until: 0,
+            stall_until: 0,
+            drops: 0,
+        }
     }
 
     /// The configured spec.
@@ -200,7 +209,8 @@ impl Faults {
 
     /// Whether every request gets a 429 now.
     pub fn throttled(&self, now_ms: u64) -> bool {
-        now_ms < self.throttle_until || self.in_periodic(self.spec.throttle_every, self.spec.throttle_for, now_ms)
+        now_ms < self.throttle_until
+            || self.in_periodic(self.spec.throttle_every, self.spec.throttle_for, now_ms)
     }
 
     /// Whether websockets are silent now.
@@ -211,7 +221,10 @@ impl Faults {
     /// A counter that increases whenever every websocket must be dropped; connections
     /// remember the value they started with.
     pub fn drop_generation(&self, now_ms: u64) -> u64 {
-        let periodic = self.spec.ws_drop_every.map_or(0, |every| now_ms.saturating_sub(self.started_ms) / (every * 1_000));
+        let periodic = self
+            .spec
+            .ws_drop_every
+            .map_or(0, |every| now_ms.saturating_sub(self.started_ms) / (every * 1_000));
         self.drops + periodic
     }
 }
@@ -222,8 +235,12 @@ mod tests {
 
     #[test]
     fn spec_parses_and_reports_every_bad_entry() {
-        let spec = FaultSpec::parse("ws_drop_every=30, http_5xx=0.05, latency=5-40ms, restart_every=600").unwrap();
-        assert_eq!((spec.ws_drop_every, spec.http_5xx, spec.latency, spec.restart_for), (Some(30), 0.05, Some((5, 40)), 5));
+        let spec =
+            FaultSpec::parse("ws_drop_every=30, http_5xx=0.05, latency=5-40ms, restart_every=600").unwrap();
+        assert_eq!(
+            (spec.ws_drop_every, spec.http_5xx, spec.latency, spec.restart_for),
+            (Some(30), 0.05, Some((5, 40)), 5)
+        );
         let err = FaultSpec::parse("http_5xx=2,latency=9-1,bogus=1,novalue").unwrap_err();
         for part in ["http_5xx", "latency", "bogus", "novalue"] {
             assert!(err.contains(part), "{err}");
@@ -242,7 +259,12 @@ mod tests {
 
     #[test]
     fn periodic_faults_follow_their_schedule() {
-        let spec = FaultSpec { ws_drop_every: Some(10), throttle_every: Some(20), throttle_for: 2, ..FaultSpec::default() };
+        let spec = FaultSpec {
+            ws_drop_every: Some(10),
+            throttle_every: Some(20),
+            throttle_for: 2,
+            ..FaultSpec::default()
+        };
         let faults = Faults::new(spec, 0);
         assert_eq!(faults.drop_generation(9_999), 0);
         assert_eq!(faults.drop_generation(25_000), 2);

@@ -35,9 +35,17 @@ impl Heartbeats {
 
     /// Records a beat. `previous` must be empty (start or restart a chain) or the id
     /// issued last; `next_id` becomes the id to echo next time.
-    pub fn beat(&mut self, account: AccountId, previous: &str, next_id: String, now_ms: u64) -> Result<String, HeartbeatError> {
+    pub fn beat(
+        &mut self,
+        account: AccountId,
+        previous: &str,
+        next_id: String,
+        now_ms: u64,
+    ) -> Result<String, HeartbeatError> {
         match self.chains.get(&account) {
-            Some(chain) if !previous.is_empty() && chain.id != previous => return Err(HeartbeatError::WrongId),
+            Some(chain) if !previous.is_empty() && chain.id != previous => {
+                return Err(HeartbeatError::WrongId);
+            }
             None if !previous.is_empty() => return Err(HeartbeatError::WrongId),
             _ => {}
         }
@@ -70,7 +78,11 @@ mod tests {
         beats.beat(me, &first, "b".into(), 5_000).unwrap();
         assert!(beats.lapsed(14_000).is_empty());
         assert_eq!(beats.lapsed(15_001), vec![me]);
-        assert_eq!(beats.beat(me, "b", "c".into(), 16_000), Err(HeartbeatError::WrongId), "a lapsed chain restarts empty");
+        assert_eq!(
+            beats.beat(me, "b", "c".into(), 16_000),
+            Err(HeartbeatError::WrongId),
+            "a lapsed chain restarts empty"
+        );
         assert!(beats.beat(me, "", "c".into(), 16_000).is_ok());
     }
 }

@@ -32,8 +32,13 @@ pub struct Tier {
 
 impl Tier {
     /// The standard tier.
-    pub const STANDARD: Self =
-        Self { name: "standard", order_rate: 40.0, order_burst: 60.0, cancel_rate: 80.0, cancel_burst: 120.0 };
+    pub const STANDARD: Self = Self {
+        name: "standard",
+        order_rate: 40.0,
+        order_burst: 60.0,
+        cancel_rate: 80.0,
+        cancel_burst: 120.0,
+    };
 }
 
 /// The result of drawing tokens.
@@ -111,9 +116,15 @@ mod tests {
         assert!(matches!(limiter.draw(signer, Bucket::Orders, 60, 0), Draw::Allowed { .. }));
         assert!(matches!(limiter.draw(signer, Bucket::Orders, 1, 0), Draw::Limited { .. }));
         assert!(matches!(limiter.draw(signer, Bucket::Orders, 4, 100), Draw::Allowed { .. }));
-        assert!(matches!(limiter.draw(signer, Bucket::Orders, 61, 60_000), Draw::Limited { .. }), "beyond the burst never fits");
+        assert!(
+            matches!(limiter.draw(signer, Bucket::Orders, 61, 60_000), Draw::Limited { .. }),
+            "beyond the burst never fits"
+        );
         let other = Address::from_bytes([2; 20]);
-        assert!(matches!(limiter.draw(other, Bucket::Orders, 60, 0), Draw::Allowed { .. }), "buckets are per signer");
+        assert!(
+            matches!(limiter.draw(other, Bucket::Orders, 60, 0), Draw::Allowed { .. }),
+            "buckets are per signer"
+        );
     }
 
     #[test]

@@ -9,13 +9,13 @@
 //! same signatures and headers, and drives synthetic order flow, so the daemon, the tests
 //! and the official clients use it exactly as they would use the real venue.
 
-pub mod engine;
-pub mod faults;
-pub mod server;
-pub mod heartbeat;
-pub mod limits;
 pub mod agents;
 pub mod auth;
+pub mod engine;
+pub mod faults;
+pub mod heartbeat;
+pub mod limits;
+pub mod server;
 pub mod venue;
 pub mod verify;
 pub mod wire;

@@ -81,7 +81,9 @@ fn text<'v>(object: &'v Value, field: &str) -> Result<&'v str, PayloadError> {
 /// A number sent either as a JSON number or as a decimal string.
 fn integer(object: &Value, field: &str) -> Result<u128, PayloadError> {
     match object.get(field) {
-        Some(Value::Number(n)) => n.as_u64().map(u128::from).ok_or_else(|| malformed(field, "must be a non-negative integer")),
+        Some(Value::Number(n)) => {
+            n.as_u64().map(u128::from).ok_or_else(|| malformed(field, "must be a non-negative integer"))
+        }
         Some(Value::String(s)) => s.parse().map_err(|_| malformed(field, "must be a non-negative integer")),
         _ => Err(malformed(field, "is missing")),
     }
@@ -100,7 +102,8 @@ fn optional_bytes32(object: &Value, field: &str) -> Result<Bytes32, PayloadError
 
 /// Parses one `SendOrder` object (`{"order":{…},"owner":…,"orderType":…}`).
 pub fn parse_send_order(value: &Value) -> Result<ParsedOrder, PayloadError> {
-    let order = value.get("order").filter(|o| o.is_object()).ok_or_else(|| malformed("order", "is missing"))?;
+    let order =
+        value.get("order").filter(|o| o.is_object()).ok_or_else(|| malformed("order", "is missing"))?;
     let side = match order.get("side") {
         Some(Value::String(s)) if s.eq_ignore_ascii_case("BUY") => Side::Buy,
         Some(Value::String(s)) if s.eq_ignore_ascii_case("SELL") => Side::Sell,
@@ -139,7 +142,15 @@ pub fn parse_send_order(value: &Value) -> Result<ParsedOrder, PayloadError> {
         Some(_) => parsed::<OrderType>(value, "orderType")?,
     };
     let post_only = value.get("postOnly").and_then(Value::as_bool).unwrap_or(false);
-    Ok(ParsedOrder { fields, signature, side, expiration, owner: text(value, "owner")?.to_owned(), order_type, post_only })
+    Ok(ParsedOrder {
+        fields,
+        signature,
+        side,
+        expiration,
+        owner: text(value, "owner")?.to_owned(),
+        order_type,
+        post_only,
+    })
 }
 
 /// Checks ownership and the signature of `order` for a market (`neg_risk`) on `chain`,
@@ -170,8 +181,10 @@ pub fn verify(
         let domain = exchange_domain_separator(version.domain_version(), chain.id(), &contract);
         let digest = typed_digest(&domain, &struct_hash);
         let recovered = if wrapped {
-            unwrap_poly1271(&order.signature, &domain, &struct_hash)
-                .and_then(|inner| recover_signer(&poly1271::signed_digest(chain, &domain, &struct_hash, &fields.signer), inner).ok())
+            unwrap_poly1271(&order.signature, &domain, &struct_hash).and_then(|inner| {
+                recover_signer(&poly1271::signed_digest(chain, &domain, &struct_hash, &fields.signer), inner)
+                    .ok()
+            })
         } else {
             recover_signer(&digest, &order.signature).ok()
         };
@@ -182,7 +195,8 @@ pub fn verify(
         }
     }
     let (id, version) = verified.ok_or(PayloadError::Signature)?;
-    let (price, lots) = price_and_size(fields.maker_amount, fields.taker_amount, order.side, order.order_type, tick)?;
+    let (price, lots) =
+        price_and_size(fields.maker_amount, fields.taker_amount, order.side, order.order_type, tick)?;
     Ok(VerifiedOrder { id, parsed: order, version, price, lots })
 }
 
@@ -275,10 +289,21 @@ mod tests {
         let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();
         let body = signed(&signer, false);
         let check = |body: &Value, owner: &str, address: Address, neg_risk: bool| {
-            verify(parse_send_order(body).unwrap(), owner, address, Chain::Polygon, neg_risk, TickSize::Hundredth)
-                .unwrap_err()
+            verify(
+                parse_send_order(body).unwrap(),
+                owner,
+                address,
+                Chain::Polygon,
+                neg_risk,
+                TickSize::Hundredth,
+            )
+            .unwrap_err()
         };
-        assert_eq!(check(&body, "key-1", address, true), PayloadError::Signature, "neg-risk market, normal domain");
+        assert_eq!(
+            check(&body, "key-1", address, true),
+            PayloadError::Signature,
+            "neg-risk market, normal domain"
+        );
         assert_eq!(check(&body, "key-2", address, false), PayloadError::Owner);
         assert_eq!(check(&body, "key-1", Address::from_bytes([7; 20]), false), PayloadError::Signer);
         let mut tampered = body.clone();
@@ -293,7 +318,8 @@ mod tests {
         let wallet = Address::from_bytes([0x42; 20]);
         let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Poly1271, Some(wallet)).unwrap();
         let body = signed(&signer, true);
-        let verified = verify(parse_send_order(&body).unwrap(), "key-1", eoa, Chain::Polygon, true, TickSize::Hundredth);
+        let verified =
+            verify(parse_send_order(&body).unwrap(), "key-1", eoa, Chain::Polygon, true, TickSize::Hundredth);
         assert!(verified.is_ok(), "{verified:?}");
     }
 
@@ -306,12 +332,21 @@ mod tests {
 
     #[test]
     fn amounts_become_exact_price_and_size() {
-        assert_eq!(price_and_size(5_040_000, 10_500_000, Side::Buy, OrderType::Gtc, TickSize::Hundredth), Ok((4_800, 1_050)));
-        assert_eq!(price_and_size(10_500_000, 5_040_000, Side::Sell, OrderType::Gtc, TickSize::Hundredth), Ok((4_800, 1_050)));
+        assert_eq!(
+            price_and_size(5_040_000, 10_500_000, Side::Buy, OrderType::Gtc, TickSize::Hundredth),
+            Ok((4_800, 1_050))
+        );
+        assert_eq!(
+            price_and_size(10_500_000, 5_040_000, Side::Sell, OrderType::Gtc, TickSize::Hundredth),
+            Ok((4_800, 1_050))
+        );
         assert_eq!(
             price_and_size(5_040_001, 10_500_000, Side::Buy, OrderType::Gtc, TickSize::Hundredth),
             Err(PayloadError::Amounts)
         );
-        assert_eq!(price_and_size(10_000_000, 20_830_000, Side::Buy, OrderType::Fok, TickSize::Hundredth), Ok((4_800, 2_083)));
+        assert_eq!(
+            price_and_size(10_000_000, 20_830_000, Side::Buy, OrderType::Fok, TickSize::Hundredth),
+            Ok((4_800, 2_083))
+        );
     }
 }

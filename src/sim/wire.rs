@@ -9,7 +9,8 @@ use crate::domain::{Outcome, Side};
 use crate::sim::engine::book::BookSide;
 use crate::sim::engine::units::{Lots, Ticks, base_units_decimal, complement, lots_decimal, price_decimal};
 use crate::sim::venue::{
-    AccountId, MarketState, MarketStatus, OrderEventKind, OrderRecord, TradeRecord, TradeStatus, Venue, token_view,
+    AccountId, MarketState, MarketStatus, OrderEventKind, OrderRecord, TradeRecord, TradeStatus, Venue,
+    token_view,
 };
 
 /// A price as the venue writes it.
@@ -23,7 +24,9 @@ pub fn size_text(lots: Lots) -> String {
 }
 
 fn levels_json(levels: &[(Ticks, Lots)]) -> Value {
-    Value::Array(levels.iter().map(|(p, l)| json!({"price": price_text(*p), "size": size_text(*l)})).collect())
+    Value::Array(
+        levels.iter().map(|(p, l)| json!({"price": price_text(*p), "size": size_text(*l)})).collect(),
+    )
 }
 
 /// `/book` (and the websocket `book` event body without `event_type`), with its hash.
@@ -283,19 +286,27 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
             });
             vec![market_message(*market, None, &body)]
         }
-        E::Order { account, record, kind } => order_event(venue, *account, record, *kind, &ts).into_iter().collect(),
+        E::Order { account, record, kind } => {
+            order_event(venue, *account, record, *kind, &ts).into_iter().collect()
+        }
         E::Trade { trade: index, status } => trade_events(venue, *index, *status, &ts),
     }
 }
 
-fn price_change(venue: &Venue, market: u32, changes: &[(BookSide, Ticks, Lots)], now_ms: u64) -> Option<Outgoing> {
+fn price_change(
+    venue: &Venue,
+    market: u32,
+    changes: &[(BookSide, Ticks, Lots)],
+    now_ms: u64,
+) -> Option<Outgoing> {
     let state = venue.market(market)?;
     let mut entries = Vec::with_capacity(changes.len() * 2);
     for outcome in [Outcome::Yes, Outcome::No] {
         let (bid, ask) = state.token_top(outcome);
         let hash = book_summary(state, outcome, now_ms)["hash"].clone();
         for (book_side, yes_price, lots) in changes {
-            let side = [Side::Buy, Side::Sell].into_iter().find(|s| token_view(outcome, *s).0 == *book_side)?;
+            let side =
+                [Side::Buy, Side::Sell].into_iter().find(|s| token_view(outcome, *s).0 == *book_side)?;
             let price = if token_view(outcome, side).1 { complement(*yes_price) } else { *yes_price };
             entries.push(json!({
                 "asset_id": state.spec.token(outcome).as_str(), "price": price_text(price), "size": size_text(*lots),
@@ -311,7 +322,13 @@ fn price_change(venue: &Venue, market: u32, changes: &[(BookSide, Ticks, Lots)],
     Some(market_message(market, None, &body))
 }
 
-fn order_event(venue: &Venue, account: AccountId, record: &OrderRecord, kind: OrderEventKind, ts: &str) -> Option<Outgoing> {
+fn order_event(
+    venue: &Venue,
+    account: AccountId,
+    record: &OrderRecord,
+    kind: OrderEventKind,
+    ts: &str,
+) -> Option<Outgoing> {
     let mut body = open_order(venue, record);
     if body.is_null() {
         return None;
@@ -324,12 +341,18 @@ fn order_event(venue: &Venue, account: AccountId, record: &OrderRecord, kind: Or
     if record.trades.is_empty() {
         body["associate_trades"] = Value::Null;
     }
-    Some(Outgoing { market: record.order.market, outcome: Some(record.order.outcome), account: Some(account), text: body.to_string() })
+    Some(Outgoing {
+        market: record.order.market,
+        outcome: Some(record.order.outcome),
+        account: Some(account),
+        text: body.to_string(),
+    })
 }
 
 fn trade_events(venue: &Venue, index: usize, status: TradeStatus, ts: &str) -> Vec<Outgoing> {
     let Some(record) = venue.trade(index) else { return Vec::new() };
-    let mut viewers: Vec<AccountId> = std::iter::once(record.taker).chain(record.makers.iter().map(|m| m.account)).collect();
+    let mut viewers: Vec<AccountId> =
+        std::iter::once(record.taker).chain(record.makers.iter().map(|m| m.account)).collect();
     viewers.sort_unstable();
     viewers.dedup();
     viewers
@@ -341,7 +364,12 @@ fn trade_events(venue: &Venue, index: usize, status: TradeStatus, ts: &str) -> V
             body["type"] = Value::String("TRADE".into());
             body["status"] = Value::String(status.as_str().into());
             body["timestamp"] = Value::String(ts.to_owned());
-            Outgoing { market: record.market, outcome: Some(record.outcome), account: Some(viewer), text: body.to_string() }
+            Outgoing {
+                market: record.market,
+                outcome: Some(record.outcome),
+                account: Some(viewer),
+                text: body.to_string(),
+            }
         })
         .collect()
 }

@@ -130,8 +130,9 @@ pub struct SimWorld {
 impl SimWorld {
     /// Lists the markets, opens the agents and test accounts.
     pub fn build(options: &SimOptions, catalog: &ScenarioCatalog, now_ms: u64) -> Result<Self, SimError> {
-        let starting_units = to_base_units(options.starting_balance)
-            .ok_or_else(|| SimError::Invalid("starting balance must be ≥ 0 with at most 6 decimals".into()))?;
+        let starting_units = to_base_units(options.starting_balance).ok_or_else(|| {
+            SimError::Invalid("starting balance must be ≥ 0 with at most 6 decimals".into())
+        })?;
         let mut venue = Venue::new(VenueRules::default(), options.seed);
         let max_rivals = (0..options.markets)
             .filter_map(|i| catalog.for_market(&options.scenario, i))
@@ -142,11 +143,16 @@ impl SimWorld {
         let mut flows = Vec::new();
         let mut scenario_names = Vec::new();
         for index in 0..options.markets {
-            let (name, params) = catalog.for_market(&options.scenario, index).ok_or_else(|| SimError::UnknownScenario {
-                name: options.scenario.clone(),
-                known: catalog.names().join(", "),
-            })?;
-            let resolve_at = if params.resolve_after_secs == 0 { u64::MAX } else { now_ms + params.resolve_after_secs * 1_000 };
+            let (name, params) =
+                catalog.for_market(&options.scenario, index).ok_or_else(|| SimError::UnknownScenario {
+                    name: options.scenario.clone(),
+                    known: catalog.names().join(", "),
+                })?;
+            let resolve_at = if params.resolve_after_secs == 0 {
+                u64::MAX
+            } else {
+                now_ms + params.resolve_after_secs * 1_000
+            };
             let end_ms = if resolve_at == u64::MAX { now_ms + 30 * 86_400_000 } else { resolve_at };
             let spec = market_spec(options.seed, index, name, params, end_ms)?;
             let market = venue.list_market(spec);
@@ -157,11 +163,20 @@ impl SimWorld {
         let mut keys = KeyStore::new(options.seed, options.chain.id(), options.auth_window_secs);
         let mut test_accounts = Vec::new();
         for index in 0..options.test_accounts {
-            let secret = keccak256_parts(&[b"polymm-sim-test-account", &options.seed.to_be_bytes(), &index.to_be_bytes()]);
+            let secret = keccak256_parts(&[
+                b"polymm-sim-test-account",
+                &options.seed.to_be_bytes(),
+                &index.to_be_bytes(),
+            ]);
             let key = KeySigner::from_secret(&Secret::new(hex::encode(secret)))
                 .map_err(|e| SimError::Invalid(format!("test key: {e}")))?;
             let issued = keys.issue(key.address(), 0);
-            venue.open_account(Arc::from(issued.creds.api_key.as_str()), key.address(), AccountKind::Client, starting_units);
+            venue.open_account(
+                Arc::from(issued.creds.api_key.as_str()),
+                key.address(),
+                AccountKind::Client,
+                starting_units,
+            );
             test_accounts.push(TestAccount { key, creds: issued.creds });
         }
         Ok(Self {
@@ -202,9 +217,9 @@ fn market_spec(
     end_ms: u64,
 ) -> Result<MarketSpec, SimError> {
     let (condition_id, question_id, yes, no) = MarketSpec::ids(seed, index);
-    let min_size = lots_from_decimal(params.min_size)
-        .filter(|lots| *lots > 0)
-        .ok_or_else(|| SimError::Invalid(format!("scenario {scenario}: min_size must be > 0 with ≤ 2 decimals")))?;
+    let min_size = lots_from_decimal(params.min_size).filter(|lots| *lots > 0).ok_or_else(|| {
+        SimError::Invalid(format!("scenario {scenario}: min_size must be > 0 with ≤ 2 decimals"))
+    })?;
     let rewards = (!params.reward_daily_rate.is_zero()).then_some(RewardParams {
         min_size: params.reward_min_size,
         max_spread_cents: params.reward_max_spread_cents,
@@ -234,9 +249,20 @@ mod tests {
     use crate::sim::agents::ScenarioParams;
 
     fn catalog() -> ScenarioCatalog {
-        let jumpy = ScenarioParams { jump_rate_per_hour: 30.0, jump_size: 0.8, informed_rate: 2.0, informed_size: 30.0, informed_lead_secs: 5.0, ..ScenarioParams::calm() };
+        let jumpy = ScenarioParams {
+            jump_rate_per_hour: 30.0,
+            jump_size: 0.8,
+            informed_rate: 2.0,
+            informed_size: 30.0,
+            informed_lead_secs: 5.0,
+            ..ScenarioParams::calm()
+        };
         let resolving = ScenarioParams { resolve_after_secs: 120, ..ScenarioParams::calm() };
-        ScenarioCatalog::new(vec![("calm".into(), ScenarioParams::calm()), ("jumpy".into(), jumpy), ("resolving".into(), resolving)])
+        ScenarioCatalog::new(vec![
+            ("calm".into(), ScenarioParams::calm()),
+            ("jumpy".into(), jumpy),
+            ("resolving".into(), resolving),
+        ])
     }
 
     fn run(seed: u64) -> (SimWorld, usize) {
@@ -257,7 +283,10 @@ mod tests {
         for index in 0..2 {
             let market = world.venue.market(index).unwrap();
             assert!(market.volume_lots > 0, "market {index} traded");
-            assert!(market.token_mid_x2(crate::domain::Outcome::Yes).is_some(), "market {index} has two sides");
+            assert!(
+                market.token_mid_x2(crate::domain::Outcome::Yes).is_some(),
+                "market {index} has two sides"
+            );
         }
         assert!(!world.venue.is_open(2), "the resolving market resolved after two minutes");
     }
@@ -267,7 +296,8 @@ mod tests {
         let (a, _) = run(11);
         let (b, _) = run(11);
         let (c, _) = run(12);
-        let volumes = |w: &SimWorld| (0..3).map(|i| w.venue.market(i).unwrap().volume_lots).collect::<Vec<_>>();
+        let volumes =
+            |w: &SimWorld| (0..3).map(|i| w.venue.market(i).unwrap().volume_lots).collect::<Vec<_>>();
         assert_eq!(volumes(&a), volumes(&b));
         assert_ne!(volumes(&a), volumes(&c));
         assert_eq!(a.test_accounts[0].creds, b.test_accounts[0].creds);

@@ -11,7 +11,9 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Price, Side, Size, TickSize, TokenId};
 use polymm::polymarket::auth::{ApiCreds, L1Headers, L2Headers};
-use polymm::polymarket::{Chain, ExchangeTarget, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType, SignedOrder};
+use polymm::polymarket::{
+    Chain, ExchangeTarget, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType, SignedOrder,
+};
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::server::{self, SimHandle};
 use polymm::sim::world::{SimOptions, SimWorld};
@@ -93,8 +95,16 @@ impl Trader {
     }
 
     /// An L2-signed request; `tamper` corrupts the signature.
-    pub async fn signed_with(&self, method: &str, path_and_query: &str, body: Option<&str>, tamper: bool) -> (StatusCode, Value) {
-        let mut headers = L2Headers::sign(&self.creds, self.signer.eoa(), now_secs(), method, path_and_query, body).unwrap();
+    pub async fn signed_with(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+        tamper: bool,
+    ) -> (StatusCode, Value) {
+        let mut headers =
+            L2Headers::sign(&self.creds, self.signer.eoa(), now_secs(), method, path_and_query, body)
+                .unwrap();
         if tamper {
             headers.signature = headers.signature.replace(&headers.signature[..4], "AAAA");
         }
@@ -108,7 +118,11 @@ impl Trader {
             request = request.insert_header((name, value));
         }
         let mut response = match body {
-            Some(body) => request.insert_header(("content-type", "application/json")).send_body(body.to_owned()).await.unwrap(),
+            Some(body) => request
+                .insert_header(("content-type", "application/json"))
+                .send_body(body.to_owned())
+                .await
+                .unwrap(),
             None => request.send().await.unwrap(),
         };
         let status = response.status();
@@ -116,7 +130,12 @@ impl Trader {
     }
 
     /// An L2-signed request.
-    pub async fn signed(&self, method: &str, path_and_query: &str, body: Option<&str>) -> (StatusCode, Value) {
+    pub async fn signed(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> (StatusCode, Value) {
         self.signed_with(method, path_and_query, body, false).await
     }
 
@@ -134,7 +153,15 @@ impl Trader {
     }
 
     /// The same with a time in force and post-only flag.
-    pub fn order_with(&self, token: &TokenId, side: Side, price: &str, size: &str, order_type: OrderType, post_only: bool) -> SignedOrder {
+    pub fn order_with(
+        &self,
+        token: &TokenId,
+        side: Side,
+        price: &str,
+        size: &str,
+        order_type: OrderType,
+        post_only: bool,
+    ) -> SignedOrder {
         let mut spec = OrderSpec::limit(
             token.clone(),
             side,
@@ -155,7 +182,8 @@ impl Trader {
 
     /// Free pUSD in base units, from `/balance-allowance`.
     pub async fn collateral(&self) -> u128 {
-        let (status, body) = self.signed("GET", "/balance-allowance?asset_type=COLLATERAL&signature_type=0", None).await;
+        let (status, body) =
+            self.signed("GET", "/balance-allowance?asset_type=COLLATERAL&signature_type=0", None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["balance"].as_str().unwrap().parse().unwrap()
     }

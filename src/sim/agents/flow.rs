@@ -35,7 +35,8 @@ pub struct MarketFlow {
 impl MarketFlow {
     /// Traders for `market`, seeded by `seed`.
     pub fn new(market: u32, params: ScenarioParams, seed: u64, now_ms: u64, resolve_at_ms: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed ^ (u64::from(market) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng =
+            StdRng::seed_from_u64(seed ^ (u64::from(market) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let fundamental = Fundamental::new(&params, &mut rng, now_ms);
         let rivals = params.rival_makers as usize;
         let rival_next_ms = (0..rivals).map(|i| now_ms + (i as u64 * 397) % 2_000).collect();
@@ -98,8 +99,10 @@ impl MarketFlow {
         let min = venue.market(self.market).map_or(500, |m| m.spec.min_size);
         let u: f64 = self.rng.gen_range(f64::EPSILON..1.0);
         let shares = (-u.ln() * mean_shares).max(0.0);
-        (lots_from_decimal(rust_decimal::Decimal::from((shares * 100.0) as u64) / rust_decimal::Decimal::from(100))
-            .unwrap_or(0))
+        (lots_from_decimal(
+            rust_decimal::Decimal::from((shares * 100.0) as u64) / rust_decimal::Decimal::from(100),
+        )
+        .unwrap_or(0))
         .max(min)
     }
 
@@ -130,7 +133,12 @@ impl MarketFlow {
             post_only,
             expiration: 0,
         };
-        venue.place(order, now_ms).ok().map(|placed| placed.status).filter(|s| *s == crate::sim::venue::OrderStatus::Live).map(|_| id)
+        venue
+            .place(order, now_ms)
+            .ok()
+            .map(|placed| placed.status)
+            .filter(|s| *s == crate::sim::venue::OrderStatus::Live)
+            .map(|_| id)
     }
 
     fn noise(&mut self, venue: &mut Venue, accounts: &AgentAccounts, secs: f64, now_ms: u64) {
@@ -160,7 +168,17 @@ impl MarketFlow {
                     Side::Buy => self.snap(venue, mid - offset, false),
                     Side::Sell => self.snap(venue, mid + offset, true),
                 };
-                if let Some(id) = self.submit(venue, accounts.noise, outcome, side, price, lots, OrderType::Gtc, true, now_ms) {
+                if let Some(id) = self.submit(
+                    venue,
+                    accounts.noise,
+                    outcome,
+                    side,
+                    price,
+                    lots,
+                    OrderType::Gtc,
+                    true,
+                    now_ms,
+                ) {
                     self.noise_resting.push_back(id);
                 }
             }
@@ -189,10 +207,30 @@ impl MarketFlow {
         let lots = self.lots(venue, self.params.informed_size);
         if buy {
             let limit = self.snap(venue, view - edge / 2.0, false);
-            self.submit(venue, accounts.informed, Outcome::Yes, Side::Buy, limit, lots, OrderType::Fak, false, now_ms);
+            self.submit(
+                venue,
+                accounts.informed,
+                Outcome::Yes,
+                Side::Buy,
+                limit,
+                lots,
+                OrderType::Fak,
+                false,
+                now_ms,
+            );
         } else {
             let limit = self.snap(venue, 1.0 - (view + edge / 2.0), false);
-            self.submit(venue, accounts.informed, Outcome::No, Side::Buy, limit, lots, OrderType::Fak, false, now_ms);
+            self.submit(
+                venue,
+                accounts.informed,
+                Outcome::No,
+                Side::Buy,
+                limit,
+                lots,
+                OrderType::Fak,
+                false,
+                now_ms,
+            );
         }
     }
 
@@ -207,7 +245,9 @@ impl MarketFlow {
             for id in std::mem::take(&mut self.rival_quotes[rival]) {
                 venue.cancel(account, &id);
             }
-            let estimate = (self.fundamental.probability() + 0.01 * super::fundamental::normal(&mut self.rng)).clamp(0.02, 0.98);
+            let estimate = (self.fundamental.probability()
+                + 0.01 * super::fundamental::normal(&mut self.rng))
+            .clamp(0.02, 0.98);
             let mut bid = self.snap(venue, estimate - self.params.rival_half_spread, false);
             let mut ask = self.snap(venue, estimate + self.params.rival_half_spread, true);
             if self.rng.gen_bool(self.params.rival_penny.clamp(0.0, 1.0)) {
@@ -225,12 +265,11 @@ impl MarketFlow {
             }
             let min = venue.market(self.market).map_or(500, |m| m.spec.min_size);
             let lots = ((self.params.rival_size * self.rng.gen_range(0.8..1.2) * 100.0) as u64).max(min);
-            let quotes = [
-                (Outcome::Yes, Side::Buy, bid),
-                (Outcome::No, Side::Buy, complement(ask)),
-            ];
+            let quotes = [(Outcome::Yes, Side::Buy, bid), (Outcome::No, Side::Buy, complement(ask))];
             for (outcome, side, price) in quotes {
-                if let Some(id) = self.submit(venue, account, outcome, side, price, lots, OrderType::Gtc, true, now_ms) {
+                if let Some(id) =
+                    self.submit(venue, account, outcome, side, price, lots, OrderType::Gtc, true, now_ms)
+                {
                     self.rival_quotes[rival].push(id);
                 }
             }

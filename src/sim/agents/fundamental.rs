@@ -71,7 +71,14 @@ impl Fundamental {
     }
 
     /// Advances by `dt_ms` to `now_ms`.
-    pub fn step(&mut self, params: &ScenarioParams, rng: &mut StdRng, dt_ms: u64, now_ms: u64, closing: bool) {
+    pub fn step(
+        &mut self,
+        params: &ScenarioParams,
+        rng: &mut StdRng,
+        dt_ms: u64,
+        now_ms: u64,
+        closing: bool,
+    ) {
         let dt = dt_ms as f64 / 1_000.0;
         let vol = if closing { params.fundamental_vol * 4.0 } else { params.fundamental_vol };
         self.logit += self.drift_per_sec * dt + vol * dt.sqrt() * normal(rng);

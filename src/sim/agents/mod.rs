@@ -38,7 +38,12 @@ impl AgentAccounts {
             bytes[0] = 0xa9;
             bytes[1] = tag;
             bytes[16..].copy_from_slice(&index.to_be_bytes());
-            venue.open_account(Arc::from(label), Address::from_bytes(bytes), AccountKind::Agent, AGENT_COLLATERAL)
+            venue.open_account(
+                Arc::from(label),
+                Address::from_bytes(bytes),
+                AccountKind::Agent,
+                AGENT_COLLATERAL,
+            )
         };
         let noise = open("sim-noise".into(), 1, 0);
         let informed = open("sim-informed".into(), 2, 0);

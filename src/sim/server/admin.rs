@@ -60,7 +60,11 @@ fn account_action(
     state: &SimState,
     req: &HttpRequest,
     body: &web::Bytes,
-    act: impl FnOnce(&mut crate::sim::world::SimWorld, crate::sim::venue::AccountId, AmountBody) -> Result<(), String>,
+    act: impl FnOnce(
+        &mut crate::sim::world::SimWorld,
+        crate::sim::venue::AccountId,
+        AmountBody,
+    ) -> Result<(), String>,
 ) -> HttpResponse {
     let Ok(parsed) = serde_json::from_slice::<AmountBody>(body) else {
         return bad_request("expected {\"amount\": \"…\", \"market\": \"0x…\"}");
@@ -68,10 +72,11 @@ fn account_action(
     state.with_world(|world, now| {
         let text = std::str::from_utf8(body).unwrap_or_default();
         let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-        let issued = match world.keys.authenticate_l2(header, req.method().as_str(), req.path(), text, now / 1_000) {
-            Ok(issued) => issued.clone(),
-            Err(err) => return super::reply::error(actix_web::http::StatusCode::UNAUTHORIZED, err),
-        };
+        let issued =
+            match world.keys.authenticate_l2(header, req.method().as_str(), req.path(), text, now / 1_000) {
+                Ok(issued) => issued.clone(),
+                Err(err) => return super::reply::error(actix_web::http::StatusCode::UNAUTHORIZED, err),
+            };
         let account = world.client_account(&issued.creds.api_key, issued.address);
         match act(world, account, parsed) {
             Ok(()) => {
@@ -85,13 +90,16 @@ fn account_action(
 
 fn market_and_lots(world: &crate::sim::world::SimWorld, body: &AmountBody) -> Result<(u32, u64), String> {
     let market = body.market.and_then(|c| world.venue.condition(&c)).ok_or("unknown market")?;
-    let lots = lots_from_decimal(body.amount).filter(|l| *l > 0).ok_or("amount must be > 0 with at most 2 decimals")?;
+    let lots = lots_from_decimal(body.amount)
+        .filter(|l| *l > 0)
+        .ok_or("amount must be > 0 with at most 2 decimals")?;
     Ok((market, lots))
 }
 
 async fn fund(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     account_action(&state, &req, &body, |world, account, body| {
-        let units = crate::domain::size::to_base_units(body.amount).ok_or("amount must be ≥ 0 with at most 6 decimals")?;
+        let units = crate::domain::size::to_base_units(body.amount)
+            .ok_or("amount must be ≥ 0 with at most 6 decimals")?;
         world.venue.fund(account, units);
         Ok(())
     })
@@ -133,7 +141,9 @@ async fn resolve(state: web::Data<SimState>, body: web::Json<ResolveBody>) -> Ht
 }
 
 async fn faults(state: web::Data<SimState>) -> HttpResponse {
-    state.with_world(|world, now| HttpResponse::Ok().json(json!({"spec": world.faults.spec(), "engine": world.faults.phase(now)})))
+    state.with_world(|world, now| {
+        HttpResponse::Ok().json(json!({"spec": world.faults.spec(), "engine": world.faults.phase(now)}))
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,7 +158,11 @@ struct FaultsBody {
 async fn set_faults(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
     let parsed: FaultsBody = match serde_json::from_slice(&body) {
         Ok(parsed) => parsed,
-        Err(err) => return bad_request(format!("expected {{\"spec\": {{…}}}} or {{\"action\": \"drop_ws|restart|throttle|stall|clear\"}}: {err}")),
+        Err(err) => {
+            return bad_request(format!(
+                "expected {{\"spec\": {{…}}}} or {{\"action\": \"drop_ws|restart|throttle|stall|clear\"}}: {err}"
+            ));
+        }
     };
     state.with_world(|world, now| {
         if let Some(spec) = parsed.spec {

@@ -17,7 +17,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Query pairs, keeping repeated keys (`clob_token_ids=a&clob_token_ids=b`).
 fn pairs(req: &HttpRequest) -> Vec<(String, String)> {
-    web::Query::<Vec<(String, String)>>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default()
+    web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
 }
 
 fn values<'p>(pairs: &'p [(String, String)], name: &str) -> Vec<&'p str> {
@@ -38,14 +40,18 @@ fn selected(market: &MarketState, pairs: &[(String, String)]) -> bool {
     let tokens = values(pairs, "clob_token_ids");
     let conditions = values(pairs, "condition_ids");
     flag(pairs, "active").is_none_or(|want| want == open)
-        && flag(pairs, "closed").is_none_or(|want| want == !open)
-        && (tokens.is_empty() || tokens.iter().any(|t| *t == market.spec.yes.as_str() || *t == market.spec.no.as_str()))
-        && (conditions.is_empty() || conditions.iter().any(|c| c.eq_ignore_ascii_case(&market.spec.condition_id.to_string())))
+        && flag(pairs, "closed").is_none_or(|want| want != open)
+        && (tokens.is_empty()
+            || tokens.iter().any(|t| *t == market.spec.yes.as_str() || *t == market.spec.no.as_str()))
+        && (conditions.is_empty()
+            || conditions.iter().any(|c| c.eq_ignore_ascii_case(&market.spec.condition_id.to_string())))
 }
 
 async fn markets(state: web::Data<SimState>, req: HttpRequest) -> HttpResponse {
     let pairs = pairs(&req);
-    let number = |name: &str, default: usize| values(&pairs, name).first().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let number = |name: &str, default: usize| {
+        values(&pairs, name).first().and_then(|v| v.parse().ok()).unwrap_or(default)
+    };
     let (limit, offset) = (number("limit", 100).min(500), number("offset", 0));
     state.with_world(|world, _| {
         let items: Vec<Value> = world

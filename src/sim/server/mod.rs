@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::BoxBody;
-use actix_web::dev::{Service as _, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServerHandle, Service as _, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use rand::Rng;
@@ -141,7 +141,8 @@ fn is_trading(req: &ServiceRequest) -> bool {
     let method = req.method().as_str();
     matches!(
         (method, req.path()),
-        ("POST", "/order" | "/orders") | ("DELETE", "/order" | "/orders" | "/cancel-all" | "/cancel-market-orders")
+        ("POST", "/order" | "/orders")
+            | ("DELETE", "/order" | "/orders" | "/cancel-all" | "/cancel-market-orders")
     )
 }
 
@@ -164,7 +165,10 @@ fn fault_decision(req: &ServiceRequest) -> FaultDecision {
                     .json(serde_json::json!({"error": "Too Many Requests"})),
             )
         } else if trading && world.faults.phase(now) == EnginePhase::Restarting {
-            Some(reply::error(StatusCode::from_u16(425).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "the matching engine is restarting, retry later"))
+            Some(reply::error(
+                StatusCode::from_u16(425).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                "the matching engine is restarting, retry later",
+            ))
         } else if spec.http_5xx > 0.0 && rng.gen_bool(spec.http_5xx.min(1.0)) {
             Some(reply::error(StatusCode::INTERNAL_SERVER_ERROR, "internal error (injected fault)"))
         } else {

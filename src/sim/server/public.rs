@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::reply::{Query, bad_request, cursor_offset, error, page, param, token};
+use super::reply::{ApiError, Query, bad_request, cursor_offset, error, page, param, token};
 use super::state::SimState;
 use crate::domain::{ConditionId, Outcome, Side};
 use crate::sim::venue::{MarketState, MarketStatus};
@@ -70,12 +70,14 @@ fn with_token(
             Some(state) => f(state, outcome, now),
             None => error(StatusCode::NOT_FOUND, "market not found"),
         },
-        Err(response) => response,
+        Err(err) => err.into(),
     })
 }
 
 async fn book(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
-    with_token(&state, param(&query, "token_id"), |m, o, now| HttpResponse::Ok().json(book_summary(m, o, now)))
+    with_token(&state, param(&query, "token_id"), |m, o, now| {
+        HttpResponse::Ok().json(book_summary(m, o, now))
+    })
 }
 
 fn books_for(state: &SimState, ids: Vec<String>) -> HttpResponse {
@@ -88,7 +90,7 @@ fn books_for(state: &SimState, ids: Vec<String>) -> HttpResponse {
                         out.push(book_summary(m, outcome, now));
                     }
                 }
-                Err(response) => return response,
+                Err(err) => return err.into(),
             }
         }
         HttpResponse::Ok().json(out)
@@ -96,21 +98,26 @@ fn books_for(state: &SimState, ids: Vec<String>) -> HttpResponse {
 }
 
 async fn books_query(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
-    let ids = param(&query, "token_ids").map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    let ids =
+        param(&query, "token_ids").map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default();
     books_for(&state, ids)
 }
 
 /// Token ids (and optional sides) from a `[{"token_id": …, "side": …}]` body.
-fn body_params(body: &web::Bytes) -> Result<Vec<(String, Option<String>)>, HttpResponse> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| bad_request("Invalid payload"))?;
-    let items = value.as_array().ok_or_else(|| bad_request("Invalid payload: expected an array"))?;
+fn body_params(body: &web::Bytes) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::bad_request("Invalid payload"))?;
+    let items =
+        value.as_array().ok_or_else(|| ApiError::bad_request("Invalid payload: expected an array"))?;
     if items.len() > 500 {
-        return Err(bad_request("Payload exceeds the limit"));
+        return Err(ApiError::bad_request("Payload exceeds the limit"));
     }
     items
         .iter()
         .map(|item| {
-            let id = item.get("token_id").and_then(Value::as_str).ok_or_else(|| bad_request("Invalid payload: token_id"))?;
+            let id = item
+                .get("token_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| ApiError::bad_request("Invalid payload: token_id"))?;
             Ok((id.to_owned(), item.get("side").and_then(Value::as_str).map(str::to_owned)))
         })
         .collect()
@@ -119,7 +126,7 @@ fn body_params(body: &web::Bytes) -> Result<Vec<(String, Option<String>)>, HttpR
 async fn books_body(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
     match body_params(&body) {
         Ok(items) => books_for(&state, items.into_iter().map(|(id, _)| id).collect()),
-        Err(response) => response,
+        Err(err) => err.into(),
     }
 }
 
@@ -139,14 +146,20 @@ fn best(market: &MarketState, outcome: Outcome, side: Side) -> String {
 
 async fn price(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
     let Some(side) = side_param(param(&query, "side")) else { return bad_request("Invalid side") };
-    with_token(&state, param(&query, "token_id"), |m, o, _| HttpResponse::Ok().json(json!({"price": best(m, o, side)})))
+    with_token(&state, param(&query, "token_id"), |m, o, _| {
+        HttpResponse::Ok().json(json!({"price": best(m, o, side)}))
+    })
 }
 
 /// Applies `f` to each token of a POST body and returns a map by token id.
-fn per_token(state: &SimState, body: &web::Bytes, f: impl Fn(&MarketState, Outcome, Option<&str>) -> Value) -> HttpResponse {
+fn per_token(
+    state: &SimState,
+    body: &web::Bytes,
+    f: impl Fn(&MarketState, Outcome, Option<&str>) -> Value,
+) -> HttpResponse {
     let items = match body_params(body) {
         Ok(items) => items,
-        Err(response) => return response,
+        Err(err) => return err.into(),
     };
     state.with_world(|world, _| {
         let mut out = serde_json::Map::new();
@@ -157,7 +170,7 @@ fn per_token(state: &SimState, body: &web::Bytes, f: impl Fn(&MarketState, Outco
                         out.insert(id.clone(), f(m, outcome, side.as_deref()));
                     }
                 }
-                Err(response) => return response,
+                Err(err) => return err.into(),
             }
         }
         HttpResponse::Ok().json(Value::Object(out))
@@ -169,7 +182,14 @@ async fn prices(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
 }
 
 fn mid_text(market: &MarketState, outcome: Outcome) -> String {
-    market.token_mid_x2(outcome).map(|x2| (crate::sim::engine::units::price_decimal(x2) / rust_decimal::Decimal::TWO).normalize().to_string()).unwrap_or_else(|| "0".into())
+    market
+        .token_mid_x2(outcome)
+        .map(|x2| {
+            (crate::sim::engine::units::price_decimal(x2) / rust_decimal::Decimal::TWO)
+                .normalize()
+                .to_string()
+        })
+        .unwrap_or_else(|| "0".into())
 }
 
 fn spread_text(market: &MarketState, outcome: Outcome) -> String {
@@ -180,7 +200,9 @@ fn spread_text(market: &MarketState, outcome: Outcome) -> String {
 }
 
 async fn midpoint(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
-    with_token(&state, param(&query, "token_id"), |m, o, _| HttpResponse::Ok().json(json!({"mid": mid_text(m, o)})))
+    with_token(&state, param(&query, "token_id"), |m, o, _| {
+        HttpResponse::Ok().json(json!({"mid": mid_text(m, o)}))
+    })
 }
 
 async fn midpoints(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
@@ -188,7 +210,9 @@ async fn midpoints(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse
 }
 
 async fn spread(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
-    with_token(&state, param(&query, "token_id"), |m, o, _| HttpResponse::Ok().json(json!({"spread": spread_text(m, o)})))
+    with_token(&state, param(&query, "token_id"), |m, o, _| {
+        HttpResponse::Ok().json(json!({"spread": spread_text(m, o)}))
+    })
 }
 
 async fn spreads(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
@@ -207,8 +231,7 @@ async fn last_trade(state: web::Data<SimState>, query: web::Query<Query>) -> Htt
 }
 
 async fn last_trades(state: web::Data<SimState>, body: web::Bytes) -> HttpResponse {
-    let response = per_token(&state, &body, |m, o, _| last_trade_json(m, o));
-    response
+    per_token(&state, &body, |m, o, _| last_trade_json(m, o))
 }
 
 fn tick_json(market: &MarketState) -> Value {
@@ -224,11 +247,15 @@ async fn tick_size_path(state: web::Data<SimState>, path: web::Path<String>) -> 
 }
 
 async fn neg_risk(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
-    with_token(&state, param(&query, "token_id"), |m, _, _| HttpResponse::Ok().json(json!({"neg_risk": m.spec.neg_risk})))
+    with_token(&state, param(&query, "token_id"), |m, _, _| {
+        HttpResponse::Ok().json(json!({"neg_risk": m.spec.neg_risk}))
+    })
 }
 
 async fn neg_risk_path(state: web::Data<SimState>, path: web::Path<String>) -> HttpResponse {
-    with_token(&state, Some(path.as_str()), |m, _, _| HttpResponse::Ok().json(json!({"neg_risk": m.spec.neg_risk})))
+    with_token(&state, Some(path.as_str()), |m, _, _| {
+        HttpResponse::Ok().json(json!({"neg_risk": m.spec.neg_risk}))
+    })
 }
 
 fn fee_json(market: &MarketState) -> Value {
@@ -251,10 +278,15 @@ fn simplified(market: &MarketState) -> Value {
     })
 }
 
-fn market_pages(state: &SimState, query: &Query, sampling: bool, shape: fn(&MarketState) -> Value) -> HttpResponse {
+fn market_pages(
+    state: &SimState,
+    query: &Query,
+    sampling: bool,
+    shape: fn(&MarketState) -> Value,
+) -> HttpResponse {
     let offset = match cursor_offset(param(query, "next_cursor")) {
         Ok(offset) => offset,
-        Err(response) => return response,
+        Err(err) => return err.into(),
     };
     state.with_world(|world, _| {
         let items = world
@@ -313,7 +345,7 @@ async fn market_by_token(state: web::Data<SimState>, path: web::Path<String>) ->
 async fn rewards_current(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
     let offset = match cursor_offset(param(&query, "next_cursor")) {
         Ok(offset) => offset,
-        Err(response) => return response,
+        Err(err) => return err.into(),
     };
     state.with_world(|world, _| {
         let items = world

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::reply::{Query, bad_request, cursor_offset, error, page, param, token};
+use super::reply::{ApiError, Query, bad_request, cursor_offset, error, page, param, token};
 use super::state::SimState;
 use crate::domain::{Address, ConditionId, OrderId};
 use crate::polymarket::contracts::{EXCHANGE_V2, NEG_RISK_EXCHANGE_V2};
@@ -69,26 +69,35 @@ struct Caller {
 }
 
 /// Authenticates an L2 request over exactly `body`.
-fn authenticate(world: &mut SimWorld, req: &HttpRequest, body: &[u8], now_ms: u64) -> Result<Caller, HttpResponse> {
-    let text = std::str::from_utf8(body).map_err(|_| error(StatusCode::UNAUTHORIZED, AuthError::L2))?;
+fn authenticate(
+    world: &mut SimWorld,
+    req: &HttpRequest,
+    body: &[u8],
+    now_ms: u64,
+) -> Result<Caller, ApiError> {
+    let text =
+        std::str::from_utf8(body).map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, AuthError::L2))?;
     let issued = world
         .keys
         .authenticate_l2(header(req), req.method().as_str(), req.path(), text, now_ms / 1_000)
-        .map_err(|err| error(StatusCode::UNAUTHORIZED, err))?
+        .map_err(|err| ApiError::new(StatusCode::UNAUTHORIZED, err))?
         .clone();
     let account = world.client_account(&issued.creds.api_key, issued.address);
     Ok(Caller { api_key: issued.creds.api_key, address: issued.address, account })
 }
 
 /// Draws rate-limit tokens; `Err` is the 429.
-fn limit(world: &mut SimWorld, caller: &Caller, bucket: Bucket, cost: usize, now_ms: u64) -> Result<(), HttpResponse> {
+fn limit(
+    world: &mut SimWorld,
+    caller: &Caller,
+    bucket: Bucket,
+    cost: usize,
+    now_ms: u64,
+) -> Result<(), ApiError> {
     let cost = u32::try_from(cost).unwrap_or(u32::MAX);
     match world.limiter.draw(caller.address, bucket, cost, now_ms) {
         Draw::Allowed { .. } => Ok(()),
-        Draw::Limited { retry_after_ms } => Err(HttpResponse::TooManyRequests()
-            .insert_header(("Retry-After", retry_after_ms.div_ceil(1_000).max(1).to_string()))
-            .insert_header(("Poly-RateLimit-Tier", world.limiter.tier().name))
-            .json(json!({"error": "Too Many Requests"}))),
+        Draw::Limited { retry_after_ms } => Err(ApiError::too_many(retry_after_ms.div_ceil(1_000).max(1))),
     }
 }
 
@@ -101,7 +110,7 @@ fn l2(
 ) -> HttpResponse {
     state.with_world(|world, now| match authenticate(world, req, body, now) {
         Ok(caller) => f(world, &caller, now),
-        Err(response) => response,
+        Err(err) => err.into(),
     })
 }
 
@@ -116,14 +125,12 @@ async fn closed_only(state: web::Data<SimState>, req: HttpRequest) -> HttpRespon
 /// One order through verification and the engine: the `SendOrderResponse`, or the error.
 fn place_one(world: &mut SimWorld, caller: &Caller, value: &Value, now_ms: u64) -> Result<Value, String> {
     let parsed = parse_send_order(value).map_err(|e| e.to_string())?;
-    let (market, outcome) = world
-        .venue
-        .token(&parsed.fields.token_id)
-        .ok_or_else(|| Reject::UnknownToken.to_string())?;
+    let (market, outcome) =
+        world.venue.token(&parsed.fields.token_id).ok_or_else(|| Reject::UnknownToken.to_string())?;
     let state = world.venue.market(market).ok_or_else(|| Reject::UnknownToken.to_string())?;
     let (neg_risk, tick) = (state.spec.neg_risk, state.tick);
-    let verified =
-        verify(parsed, &caller.api_key, caller.address, world.chain, neg_risk, tick).map_err(|e| e.to_string())?;
+    let verified = verify(parsed, &caller.api_key, caller.address, world.chain, neg_risk, tick)
+        .map_err(|e| e.to_string())?;
     if world.faults.phase(now_ms) == EnginePhase::PostOnly && !verified.parsed.post_only {
         return Err(Reject::PostOnlyPeriod.to_string());
     }
@@ -157,10 +164,12 @@ fn place_one(world: &mut SimWorld, caller: &Caller, value: &Value, now_ms: u64) 
 
 async fn post_order(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
-        if let Err(response) = limit(world, caller, Bucket::Orders, 1, now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Orders, 1, now) {
+            return err.into();
         }
-        let Ok(value) = serde_json::from_slice::<Value>(&body) else { return bad_request("Invalid order payload") };
+        let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+            return bad_request("Invalid order payload");
+        };
         match place_one(world, caller, &value, now) {
             Ok(response) => HttpResponse::Ok().json(response),
             Err(message) => HttpResponse::BadRequest().json(json!({
@@ -178,8 +187,8 @@ async fn post_orders(state: web::Data<SimState>, req: HttpRequest, body: web::By
         if orders.len() > MAX_BATCH || orders.is_empty() {
             return bad_request("Payload exceeds the limit");
         }
-        if let Err(response) = limit(world, caller, Bucket::Orders, orders.len(), now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Orders, orders.len(), now) {
+            return err.into();
         }
         let results: Vec<Value> = orders
             .iter()
@@ -207,8 +216,8 @@ async fn cancel_order(state: web::Data<SimState>, req: HttpRequest, body: web::B
             .ok()
             .and_then(|v| v.get("orderID").and_then(Value::as_str).and_then(|s| s.parse::<OrderId>().ok()));
         let Some(id) = id else { return bad_request("Invalid orderID") };
-        if let Err(response) = limit(world, caller, Bucket::Cancels, 1, now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Cancels, 1, now) {
+            return err.into();
         }
         cancel_json(world.venue.cancel(caller.account, &id))
     })
@@ -223,8 +232,8 @@ async fn cancel_orders(state: web::Data<SimState>, req: HttpRequest, body: web::
         if ids.len() > 3_000 {
             return bad_request("Payload exceeds the limit");
         }
-        if let Err(response) = limit(world, caller, Bucket::Cancels, ids.len().max(1), now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Cancels, ids.len().max(1), now) {
+            return err.into();
         }
         cancel_json(world.venue.cancel_many(caller.account, &ids))
     })
@@ -233,8 +242,8 @@ async fn cancel_orders(state: web::Data<SimState>, req: HttpRequest, body: web::
 async fn cancel_all(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
         let open = world.venue.open_orders(caller.account, None, None).len();
-        if let Err(response) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
+            return err.into();
         }
         cancel_json(world.venue.cancel_all(caller.account))
     })
@@ -242,7 +251,9 @@ async fn cancel_all(state: web::Data<SimState>, req: HttpRequest, body: web::Byt
 
 async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
-        let value: Value = if body.is_empty() { json!({}) } else {
+        let value: Value = if body.is_empty() {
+            json!({})
+        } else {
             match serde_json::from_slice(&body) {
                 Ok(value) => value,
                 Err(_) => return bad_request("Invalid payload"),
@@ -261,7 +272,7 @@ async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::
             None => None,
             Some(id) => match token(world, Some(id)) {
                 Ok(found) => Some(found),
-                Err(response) => return response,
+                Err(err) => return err.into(),
             },
         };
         if market.is_some() && asset.is_some_and(|(m, _)| Some(m) != market) {
@@ -269,28 +280,31 @@ async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::
         }
         let market = market.or(asset.map(|(m, _)| m));
         let open = world.venue.open_orders(caller.account, market, asset.map(|(_, o)| o)).len();
-        if let Err(response) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
-            return response;
+        if let Err(err) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
+            return err.into();
         }
         cancel_json(world.venue.cancel_where(caller.account, market, asset.map(|(_, o)| o)))
     })
 }
 
 /// Market and token filters from `market` / `asset_id` query parameters.
-fn filters(world: &SimWorld, query: &Query) -> Result<(Option<u32>, Option<crate::domain::Outcome>), HttpResponse> {
+fn filters(
+    world: &SimWorld,
+    query: &Query,
+) -> Result<(Option<u32>, Option<crate::domain::Outcome>), ApiError> {
     let market = match param(query, "market").map(str::parse::<ConditionId>) {
         None => None,
         Some(Ok(condition)) => Some(world.venue.condition(&condition).unwrap_or(u32::MAX)),
-        Some(Err(_)) => return Err(bad_request("Invalid market")),
+        Some(Err(_)) => return Err(ApiError::bad_request("Invalid market")),
     };
     let asset = match param(query, "asset_id") {
         None => None,
         Some(id) => Some(token(world, Some(id))?),
     };
-    if let (Some(m), Some((am, _))) = (market, asset) {
-        if m != am {
-            return Ok((Some(u32::MAX), None));
-        }
+    if let (Some(m), Some((am, _))) = (market, asset)
+        && m != am
+    {
+        return Ok((Some(u32::MAX), None));
     }
     Ok((market.or(asset.map(|(m, _)| m)), asset.map(|(_, o)| o)))
 }
@@ -299,11 +313,11 @@ async fn data_orders(state: web::Data<SimState>, req: HttpRequest, query: web::Q
     l2(&state, &req, b"", |world, caller, _| {
         let offset = match cursor_offset(param(&query, "next_cursor")) {
             Ok(offset) => offset,
-            Err(response) => return response,
+            Err(err) => return err.into(),
         };
         let (market, outcome) = match filters(world, &query) {
             Ok(found) => found,
-            Err(response) => return response,
+            Err(err) => return err.into(),
         };
         let id = param(&query, "id").map(str::to_ascii_lowercase);
         let items = world
@@ -321,7 +335,9 @@ async fn data_order(state: web::Data<SimState>, req: HttpRequest, path: web::Pat
     l2(&state, &req, b"", |world, caller, _| {
         let record = path.parse::<OrderId>().ok().and_then(|id| world.venue.order(&id));
         match record {
-            Some(record) if record.order.account == caller.account => HttpResponse::Ok().json(open_order(&world.venue, record)),
+            Some(record) if record.order.account == caller.account => {
+                HttpResponse::Ok().json(open_order(&world.venue, record))
+            }
             _ => error(StatusCode::NOT_FOUND, "Order not found"),
         }
     })
@@ -331,11 +347,11 @@ async fn data_trades(state: web::Data<SimState>, req: HttpRequest, query: web::Q
     l2(&state, &req, b"", |world, caller, _| {
         let offset = match cursor_offset(param(&query, "next_cursor")) {
             Ok(offset) => offset,
-            Err(response) => return response,
+            Err(err) => return err.into(),
         };
         let (market, outcome) = match filters(world, &query) {
             Ok(found) => found,
-            Err(response) => return response,
+            Err(err) => return err.into(),
         };
         let secs = |name: &str| param(&query, name).and_then(|v| v.parse::<u64>().ok());
         let (before, after, id) = (secs("before"), secs("after"), param(&query, "id"));
@@ -344,7 +360,9 @@ async fn data_trades(state: web::Data<SimState>, req: HttpRequest, query: web::Q
             .trades_of(caller.account)
             .filter(|t| market.is_none_or(|m| t.market == m))
             .filter(|t| outcome.is_none_or(|o| t.outcome == o || t.makers.iter().any(|mk| mk.outcome == o)))
-            .filter(|t| before.is_none_or(|b| t.match_ms / 1_000 < b) && after.is_none_or(|a| t.match_ms / 1_000 > a))
+            .filter(|t| {
+                before.is_none_or(|b| t.match_ms / 1_000 < b) && after.is_none_or(|a| t.match_ms / 1_000 > a)
+            })
             .filter(|t| id.is_none_or(|id| t.id == id))
             .map(|t| trade(&world.venue, t, caller.account))
             .collect();
@@ -352,14 +370,20 @@ async fn data_trades(state: web::Data<SimState>, req: HttpRequest, query: web::Q
     })
 }
 
-async fn balance_allowance(state: web::Data<SimState>, req: HttpRequest, query: web::Query<Query>) -> HttpResponse {
+async fn balance_allowance(
+    state: web::Data<SimState>,
+    req: HttpRequest,
+    query: web::Query<Query>,
+) -> HttpResponse {
     l2(&state, &req, b"", |world, caller, _| {
-        let Some(account) = world.venue.account(caller.account) else { return error(StatusCode::NOT_FOUND, "account") };
+        let Some(account) = world.venue.account(caller.account) else {
+            return error(StatusCode::NOT_FOUND, "account");
+        };
         let balance = match param(&query, "asset_type").map(str::to_ascii_uppercase).as_deref() {
             None | Some("COLLATERAL") => account.collateral.held,
             Some("CONDITIONAL") => match token(world, param(&query, "token_id")) {
                 Ok((market, outcome)) => account.position(market, outcome).held,
-                Err(response) => return response,
+                Err(err) => return err.into(),
             },
             Some(_) => return bad_request("Invalid asset type"),
         };
@@ -377,7 +401,11 @@ async fn heartbeat(state: web::Data<SimState>, req: HttpRequest, body: web::Byte
             .ok()
             .and_then(|v| v.get("heartbeat_id").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_default();
-        let seed = crate::crypto::keccak256_parts(&[caller.api_key.as_bytes(), &now.to_be_bytes(), previous.as_bytes()]);
+        let seed = crate::crypto::keccak256_parts(&[
+            caller.api_key.as_bytes(),
+            &now.to_be_bytes(),
+            previous.as_bytes(),
+        ]);
         match world.heartbeats.beat(caller.account, &previous, uuid_text(&seed), now) {
             Ok(id) => HttpResponse::Ok().json(json!({"heartbeat_id": id})),
             Err(err) => bad_request(err),

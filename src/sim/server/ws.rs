@@ -42,7 +42,10 @@ impl Audience {
         match (self, message.account) {
             (Self::Tokens(tokens), None) => match message.outcome {
                 Some(outcome) => tokens.contains(&(message.market, outcome)),
-                None => tokens.contains(&(message.market, Outcome::Yes)) || tokens.contains(&(message.market, Outcome::No)),
+                None => {
+                    tokens.contains(&(message.market, Outcome::Yes))
+                        || tokens.contains(&(message.market, Outcome::No))
+                }
             },
             (Self::Account(account, markets), Some(owner)) => {
                 owner == *account && (markets.is_empty() || markets.contains(&message.market))
@@ -68,13 +71,21 @@ fn ws_faults(state: &SimState) -> WsFaults {
     })
 }
 
-async fn market_channel(state: web::Data<SimState>, req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
+async fn market_channel(
+    state: web::Data<SimState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> actix_web::Result<HttpResponse> {
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     actix_rt::spawn(run(state.into_inner(), session, stream, Channel::Market));
     Ok(response)
 }
 
-async fn user_channel(state: web::Data<SimState>, req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
+async fn user_channel(
+    state: web::Data<SimState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> actix_web::Result<HttpResponse> {
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     actix_rt::spawn(run(state.into_inner(), session, stream, Channel::User));
     Ok(response)
@@ -182,12 +193,12 @@ fn subscribe_tokens(state: &SimState, audience: &mut Audience, request: &Value) 
             let Some(key) = world.venue.token(id) else { continue };
             if unsubscribe {
                 tokens.remove(&key);
-            } else if tokens.insert(key) {
-                if let Some(market) = world.venue.market(key.0) {
-                    let mut book = book_summary(market, key.1, now);
-                    book["event_type"] = Value::String("book".into());
-                    snapshots.push(book);
-                }
+            } else if tokens.insert(key)
+                && let Some(market) = world.venue.market(key.0)
+            {
+                let mut book = book_summary(market, key.1, now);
+                book["event_type"] = Value::String("book".into());
+                snapshots.push(book);
             }
         }
         snapshots
@@ -211,7 +222,8 @@ fn authenticate_user(state: &SimState, audience: &mut Audience, request: &Value)
     let field = |name: &str| auth.get(name).and_then(Value::as_str).unwrap_or_default();
     state.with_world(|world, _| {
         let issued = world.keys.get(field("apiKey")).cloned().ok_or("Unauthorized/Invalid api key")?;
-        let valid = issued.creds.secret.expose() == field("secret") && issued.creds.passphrase.expose() == field("passphrase");
+        let valid = issued.creds.secret.expose() == field("secret")
+            && issued.creds.passphrase.expose() == field("passphrase");
         if !valid {
             return Err("Unauthorized/Invalid api key");
         }

@@ -40,7 +40,9 @@ impl Venue {
             None => Some("Order not found"),
             Some(record) if record.order.account != account => Some("Order not found"),
             Some(record) if record.status == OrderStatus::Canceled => Some("order is already canceled"),
-            Some(record) if record.status != OrderStatus::Live => Some("order can't be canceled because it is already matched"),
+            Some(record) if record.status != OrderStatus::Live => {
+                Some("order can't be canceled because it is already matched")
+            }
             Some(_) => None,
         };
         match reason {
@@ -67,7 +69,12 @@ impl Venue {
     }
 
     /// Cancels `account`'s open orders in a market (and optionally one token).
-    pub fn cancel_where(&mut self, account: AccountId, market: Option<u32>, outcome: Option<Outcome>) -> CancelOutcome {
+    pub fn cancel_where(
+        &mut self,
+        account: AccountId,
+        market: Option<u32>,
+        outcome: Option<Outcome>,
+    ) -> CancelOutcome {
         let keys: Vec<u64> =
             self.open_orders(account, market, outcome).into_iter().map(|record| record.key).collect();
         let mut result = CancelOutcome::default();
@@ -153,8 +160,12 @@ impl Venue {
         if !self.is_open(market) {
             return;
         }
-        let keys: Vec<u64> =
-            self.open.iter().copied().filter(|key| self.orders.get(key).is_some_and(|r| r.order.market == market)).collect();
+        let keys: Vec<u64> = self
+            .open
+            .iter()
+            .copied()
+            .filter(|key| self.orders.get(key).is_some_and(|r| r.order.market == market))
+            .collect();
         for key in keys {
             self.cancel_key(key);
         }
@@ -171,5 +182,4 @@ impl Venue {
     pub fn cancel_all(&mut self, account: AccountId) -> CancelOutcome {
         self.cancel_where(account, None, None)
     }
-
 }

@@ -152,7 +152,10 @@ impl MarketState {
     /// mirrored from the YES-terms book for NO.
     pub fn token_levels(&self, outcome: Outcome, side: Side) -> Vec<(Ticks, Lots)> {
         let (book_side, mirror) = token_view(outcome, side);
-        self.book.depth(book_side).map(|(price, lots)| (if mirror { complement(price) } else { price }, lots)).collect()
+        self.book
+            .depth(book_side)
+            .map(|(price, lots)| (if mirror { complement(price) } else { price }, lots))
+            .collect()
     }
 
     /// Best bid and best ask of `outcome`'s token.

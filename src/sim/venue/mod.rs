@@ -20,7 +20,8 @@ pub use accounts::{Account, AccountId, AccountKind, Holding, lot_units};
 pub use cancel::CancelOutcome;
 pub use events::{OrderEventKind, VenueEvent};
 pub use market::{
-    FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, token_price, token_view, yes_terms,
+    FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, token_price, token_view,
+    yes_terms,
 };
 pub use orders::{MakerFill, NewOrder, OrderRecord, OrderStatus, Reject, TradeRecord, TradeStatus};
 pub use place::{Placement, fee_bps};
@@ -121,7 +122,13 @@ impl Venue {
     }
 
     /// Opens an account, or returns the one already at `address`.
-    pub fn open_account(&mut self, owner: Arc<str>, address: Address, kind: AccountKind, collateral: u128) -> AccountId {
+    pub fn open_account(
+        &mut self,
+        owner: Arc<str>,
+        address: Address,
+        kind: AccountKind,
+        collateral: u128,
+    ) -> AccountId {
         if let Some(id) = self.addresses.get(&address) {
             return *id;
         }
@@ -198,7 +205,12 @@ impl Venue {
     }
 
     /// Open orders of `account`, oldest first, filtered by market and token.
-    pub fn open_orders(&self, account: AccountId, market: Option<u32>, outcome: Option<Outcome>) -> Vec<&OrderRecord> {
+    pub fn open_orders(
+        &self,
+        account: AccountId,
+        market: Option<u32>,
+        outcome: Option<Outcome>,
+    ) -> Vec<&OrderRecord> {
         self.open
             .iter()
             .filter_map(|key| self.orders.get(key))

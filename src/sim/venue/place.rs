@@ -47,8 +47,15 @@ impl Venue {
         } else {
             OrderStatus::Unmatched
         };
-        let record =
-            OrderRecord { key, order, matched, status, created_ms: now_ms, trades: trade_ids.clone(), reserved: 0 };
+        let record = OrderRecord {
+            key,
+            order,
+            matched,
+            status,
+            created_ms: now_ms,
+            trades: trade_ids.clone(),
+            reserved: 0,
+        };
         if rests {
             self.rest(record);
         } else {
@@ -64,7 +71,7 @@ impl Venue {
     fn check(&self, order: &NewOrder, now_ms: u64) -> Result<(), Reject> {
         let market = self.check_open(order.market)?;
         let tick = super::super::engine::units::ticks_from_decimal(market.tick.value()).unwrap_or(1);
-        if order.price % tick != 0 || order.price < tick || order.price > 10_000 - tick {
+        if !order.price.is_multiple_of(tick) || order.price < tick || order.price > 10_000 - tick {
             return Err(Reject::Tick);
         }
         if order.lots < market.spec.min_size {
@@ -123,7 +130,8 @@ impl Venue {
         for fill in fills {
             let taker_price = token_price(taker.outcome, fill.price);
             let fee = if fees.charges(true) { Venue::fee(&fees, taker_price, fill.lots) } else { 0 };
-            let (given, received) = self.transfer(taker.account, market, taker.outcome, taker.side, taker_price, fill.lots, fee);
+            let (given, received) =
+                self.transfer(taker.account, market, taker.outcome, taker.side, taker_price, fill.lots, fee);
             making += given;
             taking += received;
             taker_fee += fee;
@@ -281,7 +289,11 @@ impl Venue {
     pub(super) fn notify_order(&mut self, record: OrderRecord, kind: OrderEventKind) {
         let is_client = self.account(record.order.account).is_some_and(|a| a.kind == AccountKind::Client);
         if is_client {
-            self.outbox.push(VenueEvent::Order { account: record.order.account, record: Box::new(record), kind });
+            self.outbox.push(VenueEvent::Order {
+                account: record.order.account,
+                record: Box::new(record),
+                kind,
+            });
         }
     }
 
@@ -298,7 +310,13 @@ impl Venue {
         state.volume_lots += u128::from(lots);
         if let Some(last) = fills.last() {
             state.last_trade = Some(LastTrade { price: last.price, side: yes_side, lots });
-            self.outbox.push(VenueEvent::LastTrade { market, price: last.price, side: yes_side, lots, fee_rate_bps });
+            self.outbox.push(VenueEvent::LastTrade {
+                market,
+                price: last.price,
+                side: yes_side,
+                lots,
+                fee_rate_bps,
+            });
         }
     }
 
@@ -351,7 +369,8 @@ impl Venue {
         if touched.is_empty() {
             return;
         }
-        let changes = touched.into_iter().map(|(side, price)| (side, price, state.book.size_at(side, price))).collect();
+        let changes =
+            touched.into_iter().map(|(side, price)| (side, price, state.book.size_at(side, price))).collect();
         self.outbox.push(VenueEvent::Levels { market, changes });
     }
 

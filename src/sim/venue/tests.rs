@@ -28,12 +28,20 @@ fn venue() -> (Venue, u32, AccountId, AccountId) {
         rewards: None,
         end_ms: NOW + 3_600_000,
     });
-    let alice = venue.open_account(Arc::from("alice"), Address::from_bytes([1; 20]), AccountKind::Client, START);
+    let alice =
+        venue.open_account(Arc::from("alice"), Address::from_bytes([1; 20]), AccountKind::Client, START);
     let bob = venue.open_account(Arc::from("bob"), Address::from_bytes([2; 20]), AccountKind::Client, START);
     (venue, market, alice, bob)
 }
 
-fn order(venue: &Venue, account: AccountId, outcome: Outcome, side: Side, price: Ticks, lots: Lots) -> NewOrder {
+fn order(
+    venue: &Venue,
+    account: AccountId,
+    outcome: Outcome,
+    side: Side,
+    price: Ticks,
+    lots: Lots,
+) -> NewOrder {
     NewOrder {
         id: venue.agent_order_id(),
         account,
@@ -128,16 +136,42 @@ fn venue_checks_refuse_without_side_effects() {
         (order(&venue, bob, Outcome::Yes, Side::Buy, 9_900, 1_000_000), Reject::Balance),
         (order(&venue, bob, Outcome::Yes, Side::Sell, 5_000, 500), Reject::Balance),
         (
-            NewOrder { order_type: OrderType::Fok, post_only: true, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500) },
+            NewOrder {
+                order_type: OrderType::Fok,
+                post_only: true,
+                ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500)
+            },
             Reject::PostOnlyType,
         ),
         (
-            NewOrder { order_type: OrderType::Gtd, expiration: NOW / 1_000 + 30, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500) },
+            NewOrder {
+                order_type: OrderType::Gtd,
+                expiration: NOW / 1_000 + 30,
+                ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500)
+            },
             Reject::Expiration,
         ),
-        (NewOrder { expiration: NOW / 1_000 + 600, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500) }, Reject::Expiration),
-        (NewOrder { order_type: OrderType::Fok, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500) }, Reject::FokNotFilled),
-        (NewOrder { order_type: OrderType::Fak, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500) }, Reject::NoMatch),
+        (
+            NewOrder {
+                expiration: NOW / 1_000 + 600,
+                ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500)
+            },
+            Reject::Expiration,
+        ),
+        (
+            NewOrder {
+                order_type: OrderType::Fok,
+                ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500)
+            },
+            Reject::FokNotFilled,
+        ),
+        (
+            NewOrder {
+                order_type: OrderType::Fak,
+                ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_000, 500)
+            },
+            Reject::NoMatch,
+        ),
     ];
     for (candidate, expected) in cases {
         assert_eq!(venue.place(candidate, NOW).unwrap_err(), expected);
@@ -162,7 +196,8 @@ fn fak_fills_what_it_can_and_drops_the_rest() {
     let (mut venue, _, alice, bob) = venue();
     venue.split(alice, 0, 500).unwrap();
     venue.place(order(&venue, alice, Outcome::Yes, Side::Sell, 5_000, 500), NOW).unwrap();
-    let fak = NewOrder { order_type: OrderType::Fak, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_100, 900) };
+    let fak =
+        NewOrder { order_type: OrderType::Fak, ..order(&venue, bob, Outcome::Yes, Side::Buy, 5_100, 900) };
     let placed = venue.place(fak, NOW).unwrap();
     assert_eq!((placed.status, placed.matched), (OrderStatus::Unmatched, 500));
     assert_eq!(venue.open_order_count(), 0);
@@ -179,7 +214,10 @@ fn resolution_cancels_orders_and_pays_winners() {
     assert_eq!(venue.open_order_count(), 0);
     assert_eq!(collateral(&venue, bob), Holding { held: START - 6_000_000 + 10_000_000, reserved: 0 });
     assert_eq!(collateral(&venue, alice), Holding { held: START - 4_000_000, reserved: 0 });
-    assert_eq!(venue.place(order(&venue, bob, Outcome::Yes, Side::Buy, 3_000, 1_000), NOW).unwrap_err(), Reject::MarketClosed);
+    assert_eq!(
+        venue.place(order(&venue, bob, Outcome::Yes, Side::Buy, 3_000, 1_000), NOW).unwrap_err(),
+        Reject::MarketClosed
+    );
 }
 
 #[test]
@@ -187,7 +225,11 @@ fn trades_progress_to_confirmed_and_gtd_orders_expire() {
     let (mut venue, _, alice, bob) = venue();
     venue.place(order(&venue, alice, Outcome::No, Side::Buy, 4_000, 500), NOW).unwrap();
     venue.place(order(&venue, bob, Outcome::Yes, Side::Buy, 6_000, 500), NOW).unwrap();
-    let gtd = NewOrder { order_type: OrderType::Gtd, expiration: NOW / 1_000 + 61, ..order(&venue, bob, Outcome::Yes, Side::Buy, 3_000, 500) };
+    let gtd = NewOrder {
+        order_type: OrderType::Gtd,
+        expiration: NOW / 1_000 + 61,
+        ..order(&venue, bob, Outcome::Yes, Side::Buy, 3_000, 500)
+    };
     venue.place(gtd, NOW).unwrap();
     venue.drain_events();
     venue.housekeeping(NOW + 3_000);

@@ -1,0 +1,99 @@
+//! Fault injection and the venue's limits, over real HTTP and websockets: rate limits,
+//! injected 5xx and 429, websocket drops, stalls and malformed frames.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use awc::http::StatusCode;
+use common::sim::{Socket, Trader, market, options, start};
+use polymm::domain::Side;
+use polymm::polymarket::body::batch_body;
+use polymm::sim::faults::FaultSpec;
+use polymm::sim::world::SimOptions;
+use serde_json::json;
+
+#[actix_rt::test]
+async fn order_bursts_beyond_the_signer_bucket_get_429() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let alice = Trader::test_account(&venue);
+    let mut statuses = Vec::new();
+    for round in 0..5 {
+        let batch: Vec<_> = (0..15)
+            .map(|i| {
+                alice.order(&yes, Side::Buy, &format!("0.{:02}", 10 + (round * 15 + i) % 40), "5", false)
+            })
+            .collect();
+        let (status, _) =
+            alice.signed("POST", "/orders", Some(&batch_body(&batch, &alice.creds.api_key))).await;
+        statuses.push(status);
+    }
+    assert_eq!(&statuses[..4], &[StatusCode::OK; 4], "60 orders fit the standard burst");
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn injected_http_faults_answer_500_and_429() {
+    let venue =
+        start(SimOptions { faults: FaultSpec { http_5xx: 1.0, ..FaultSpec::default() }, ..options() });
+    let alice = Trader::test_account(&venue);
+    let (status, body) = alice.public("/time").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body["error"].is_string());
+    let (status, _) = alice
+        .signed("POST", "/sim/faults", Some(&json!({"spec": {}, "action": "throttle"}).to_string()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "sim endpoints are exempt from faults");
+    let (status, _) = alice.public("/time").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    alice.signed("POST", "/sim/faults", Some(&json!({"action": "clear"}).to_string())).await;
+    assert_eq!(alice.public("/time").await.0, StatusCode::OK);
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn websockets_can_be_dropped_stalled_and_fed_garbage() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let alice = Trader::test_account(&venue);
+    let url = format!("{}/market", venue.ws_url);
+    let subscribe = json!({"assets_ids": [yes.to_string()], "type": "market"}).to_string();
+
+    let mut socket = Socket::connect(&url).await;
+    socket.send(&subscribe).await;
+    assert!(socket.next_text(Duration::from_secs(2)).await.is_some(), "initial book");
+    alice.signed("POST", "/sim/faults", Some(&json!({"action": "drop_ws"}).to_string())).await;
+    let mut closed = false;
+    for _ in 0..5 {
+        if socket.next_text(Duration::from_secs(1)).await.is_none() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "the venue closed the connection");
+
+    let mut socket = Socket::connect(&url).await;
+    socket.send(&subscribe).await;
+    socket.next_text(Duration::from_secs(2)).await.unwrap();
+    let stall = json!({"spec": {"stall_for": 2}, "action": "stall"}).to_string();
+    alice.signed("POST", "/sim/faults", Some(&stall)).await;
+    actix_rt::time::sleep(Duration::from_millis(700)).await;
+    socket.send("PING").await;
+    alice.post(&alice.order(&yes, Side::Buy, "0.30", "5", false)).await;
+    assert_eq!(socket.next_text(Duration::from_millis(800)).await, None, "a stalled socket stays silent");
+
+    let garbage = json!({"spec": {"malformed": 1.0}, "action": "clear"}).to_string();
+    alice.signed("POST", "/sim/faults", Some(&garbage)).await;
+    let mut socket = Socket::connect(&url).await;
+    actix_rt::time::sleep(Duration::from_millis(600)).await;
+    socket.send(&subscribe).await;
+    socket.next_text(Duration::from_secs(2)).await.unwrap();
+    alice.post(&alice.order(&yes, Side::Buy, "0.31", "5", false)).await;
+    let frame = socket.next_text(Duration::from_secs(2)).await.unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&frame).is_err(), "malformed frame: {frame}");
+    venue.stop().await;
+}
