@@ -20,12 +20,15 @@ fn main() {
 
 async fn watch(base: String, seconds: u64) {
     let client = awc::Client::builder().timeout(Duration::from_secs(10)).finish();
-    let markets: Value = client.get(format!("{base}/markets")).send().await.unwrap().json().limit(64 << 20).await.unwrap();
+    let markets: Value =
+        client.get(format!("{base}/markets")).send().await.unwrap().json().limit(64 << 20).await.unwrap();
     let tokens: Vec<String> = markets["data"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|m| m["tokens"].as_array().unwrap().iter().map(|t| t["token_id"].as_str().unwrap().to_owned()))
+        .flat_map(|m| {
+            m["tokens"].as_array().unwrap().iter().map(|t| t["token_id"].as_str().unwrap().to_owned())
+        })
         .collect();
     let ws = base.replacen("http", "ws", 1);
     let (_, mut socket) = client.ws(format!("{ws}/ws/market")).connect().await.unwrap();
@@ -36,7 +39,9 @@ async fn watch(base: String, seconds: u64) {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut last_report = Instant::now();
     while start.elapsed() < Duration::from_secs(seconds) {
-        let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(1), socket.next()).await else { continue };
+        let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::from_secs(1), socket.next()).await else {
+            continue;
+        };
         let awc::ws::Frame::Text(bytes) = frame else { continue };
         let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let events = match value {
