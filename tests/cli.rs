@@ -224,3 +224,14 @@ fn config_show_redacts_secrets_and_names_origins() {
     assert_eq!(find("quoting.size")["origin"], "command line --set quoting.size=…");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("ac0974bec"));
 }
+
+#[test]
+fn sim_refuses_a_bad_fault_spec_and_an_unknown_scenario_in_one_line() {
+    let out = polymm(&["sim", "--port", "0", "--faults", "latency=9-1"], &[]);
+    assert!(!out.status.success() && out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sim.faults") && stderr.contains("latency"), "{stderr}");
+    let out = polymm(&["sim", "--port", "0", "--scenario", "stormy"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stormy"));
+}

@@ -204,3 +204,41 @@ fn the_shipped_actors_toml_is_valid_as_a_user_file() {
     let loaded = load(&options(Some(shipped), &[], &[])).unwrap();
     assert!(loaded.effective().iter().any(|e| e.origin.contains("actors.toml key mode")));
 }
+
+#[test]
+fn sim_scenarios_are_tables_users_can_add_and_bad_ones_are_named() {
+    let (_dir, path) = file(
+        "[sim]\nscenario = \"mine\"\nfaults = \"http_5xx=3,bogus=1\"\n\
+         [sim.scenarios.mine]\nnoise_rate = 4\nrival_makers = 2\nstart_low = 0.9\nstart_high = 0.2\n",
+    );
+    let found = problems(load(&options(Some(path), &[], &[])).unwrap_err());
+    assert!(
+        found.iter().any(|p| p.starts_with("sim.faults") && p.contains("http_5xx") && p.contains("bogus")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.starts_with("sim.scenarios.mine.fundamental_vol") && p.contains("missing")),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|p| p.starts_with("sim.scenarios.mine.start_low")), "{found:?}");
+    assert!(
+        !found.iter().any(|p| p.contains("unknown key")),
+        "known fields of a new table are accepted: {found:?}"
+    );
+
+    let (_dir, path) = file("[sim.scenarios.calm]\nnoise_rte = 2\n");
+    let found = problems(load(&options(Some(path), &[], &[])).unwrap_err());
+    assert!(
+        found.iter().any(|p| p.starts_with("sim.scenarios.calm.noise_rte") && p.contains("unknown key")),
+        "{found:?}"
+    );
+
+    let loaded = load(&options(None, &[], &[("sim.scenario", "toxic")])).unwrap();
+    let names: Vec<&str> = loaded.config.sim.scenarios.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["calm", "competitive", "jumpy", "resolving", "toxic", "trending"]);
+    let unknown = problems(load(&options(None, &[], &[("sim.scenario", "stormy")])).unwrap_err());
+    assert!(
+        unknown[0].contains("calm, competitive, jumpy, resolving, toxic, trending, mixed"),
+        "{unknown:?}"
+    );
+}
