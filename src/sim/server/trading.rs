@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::reply::{ApiError, Query, bad_request, cursor_offset, error, page, param, token};
+use super::reply::{ApiError, Query, cursor_offset, error, page, param, token};
 use super::state::SimState;
 use crate::domain::{Address, ConditionId, OrderId};
 use crate::polymarket::contracts::{EXCHANGE_V2, NEG_RISK_EXCHANGE_V2};
@@ -106,20 +106,21 @@ fn l2(
     state: &SimState,
     req: &HttpRequest,
     body: &[u8],
-    f: impl FnOnce(&mut SimWorld, &Caller, u64) -> HttpResponse,
+    f: impl FnOnce(&mut SimWorld, &Caller, u64) -> Result<HttpResponse, ApiError>,
 ) -> HttpResponse {
-    state.with_world(|world, now| match authenticate(world, req, body, now) {
-        Ok(caller) => f(world, &caller, now),
-        Err(err) => err.into(),
+    state.with_world(|world, now| {
+        authenticate(world, req, body, now)
+            .and_then(|caller| f(world, &caller, now))
+            .unwrap_or_else(HttpResponse::from)
     })
 }
 
 async fn api_keys(state: web::Data<SimState>, req: HttpRequest) -> HttpResponse {
-    l2(&state, &req, b"", |_, caller, _| HttpResponse::Ok().json(json!({"apiKeys": [caller.api_key]})))
+    l2(&state, &req, b"", |_, caller, _| Ok(HttpResponse::Ok().json(json!({"apiKeys": [caller.api_key]}))))
 }
 
 async fn closed_only(state: web::Data<SimState>, req: HttpRequest) -> HttpResponse {
-    l2(&state, &req, b"", |_, _, _| HttpResponse::Ok().json(json!({"closed_only": false})))
+    l2(&state, &req, b"", |_, _, _| Ok(HttpResponse::Ok().json(json!({"closed_only": false}))))
 }
 
 /// One order through verification and the engine: the `SendOrderResponse`, or the error.
@@ -164,32 +165,28 @@ fn place_one(world: &mut SimWorld, caller: &Caller, value: &Value, now_ms: u64) 
 
 async fn post_order(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
-        if let Err(err) = limit(world, caller, Bucket::Orders, 1, now) {
-            return err.into();
-        }
+        limit(world, caller, Bucket::Orders, 1, now)?;
         let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-            return bad_request("Invalid order payload");
+            return Err(ApiError::bad_request("Invalid order payload"));
         };
-        match place_one(world, caller, &value, now) {
+        Ok(match place_one(world, caller, &value, now) {
             Ok(response) => HttpResponse::Ok().json(response),
             Err(message) => HttpResponse::BadRequest().json(json!({
                 "error": message, "success": false, "errorMsg": message, "orderID": "",
             })),
-        }
+        })
     })
 }
 
 async fn post_orders(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
         let Ok(Value::Array(orders)) = serde_json::from_slice::<Value>(&body) else {
-            return bad_request("Invalid order payload");
+            return Err(ApiError::bad_request("Invalid order payload"));
         };
         if orders.len() > MAX_BATCH || orders.is_empty() {
-            return bad_request("Payload exceeds the limit");
+            return Err(ApiError::bad_request("Payload exceeds the limit"));
         }
-        if let Err(err) = limit(world, caller, Bucket::Orders, orders.len(), now) {
-            return err.into();
-        }
+        limit(world, caller, Bucket::Orders, orders.len(), now)?;
         let results: Vec<Value> = orders
             .iter()
             .map(|value| {
@@ -199,7 +196,7 @@ async fn post_orders(state: web::Data<SimState>, req: HttpRequest, body: web::By
                 })
             })
             .collect();
-        HttpResponse::Ok().json(results)
+        Ok(HttpResponse::Ok().json(results))
     })
 }
 
@@ -215,11 +212,9 @@ async fn cancel_order(state: web::Data<SimState>, req: HttpRequest, body: web::B
         let id = serde_json::from_slice::<Value>(&body)
             .ok()
             .and_then(|v| v.get("orderID").and_then(Value::as_str).and_then(|s| s.parse::<OrderId>().ok()));
-        let Some(id) = id else { return bad_request("Invalid orderID") };
-        if let Err(err) = limit(world, caller, Bucket::Cancels, 1, now) {
-            return err.into();
-        }
-        cancel_json(world.venue.cancel(caller.account, &id))
+        let Some(id) = id else { return Err(ApiError::bad_request("Invalid orderID")) };
+        limit(world, caller, Bucket::Cancels, 1, now)?;
+        Ok(cancel_json(world.venue.cancel(caller.account, &id)))
     })
 }
 
@@ -228,24 +223,20 @@ async fn cancel_orders(state: web::Data<SimState>, req: HttpRequest, body: web::
         let ids: Option<Vec<OrderId>> = serde_json::from_slice::<Vec<String>>(&body)
             .ok()
             .and_then(|ids| ids.iter().map(|s| s.parse().ok()).collect());
-        let Some(ids) = ids else { return bad_request("Invalid orderID") };
+        let Some(ids) = ids else { return Err(ApiError::bad_request("Invalid orderID")) };
         if ids.len() > 3_000 {
-            return bad_request("Payload exceeds the limit");
+            return Err(ApiError::bad_request("Payload exceeds the limit"));
         }
-        if let Err(err) = limit(world, caller, Bucket::Cancels, ids.len().max(1), now) {
-            return err.into();
-        }
-        cancel_json(world.venue.cancel_many(caller.account, &ids))
+        limit(world, caller, Bucket::Cancels, ids.len().max(1), now)?;
+        Ok(cancel_json(world.venue.cancel_many(caller.account, &ids)))
     })
 }
 
 async fn cancel_all(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
         let open = world.venue.open_orders(caller.account, None, None).len();
-        if let Err(err) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
-            return err.into();
-        }
-        cancel_json(world.venue.cancel_all(caller.account))
+        limit(world, caller, Bucket::Cancels, 1 + open, now)?;
+        Ok(cancel_json(world.venue.cancel_all(caller.account)))
     })
 }
 
@@ -256,7 +247,7 @@ async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::
         } else {
             match serde_json::from_slice(&body) {
                 Ok(value) => value,
-                Err(_) => return bad_request("Invalid payload"),
+                Err(_) => return Err(ApiError::bad_request("Invalid payload")),
             }
         };
         let text = |key: &str| value.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
@@ -264,26 +255,21 @@ async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::
             None => None,
             Some(Ok(condition)) => match world.venue.condition(&condition) {
                 Some(index) => Some(index),
-                None => return cancel_json(CancelOutcome::default()),
+                None => return Ok(cancel_json(CancelOutcome::default())),
             },
-            Some(Err(_)) => return bad_request("Invalid market"),
+            Some(Err(_)) => return Err(ApiError::bad_request("Invalid market")),
         };
         let asset = match text("asset_id") {
             None => None,
-            Some(id) => match token(world, Some(id)) {
-                Ok(found) => Some(found),
-                Err(err) => return err.into(),
-            },
+            Some(id) => Some(token(world, Some(id))?),
         };
         if market.is_some() && asset.is_some_and(|(m, _)| Some(m) != market) {
-            return cancel_json(CancelOutcome::default());
+            return Ok(cancel_json(CancelOutcome::default()));
         }
         let market = market.or(asset.map(|(m, _)| m));
         let open = world.venue.open_orders(caller.account, market, asset.map(|(_, o)| o)).len();
-        if let Err(err) = limit(world, caller, Bucket::Cancels, 1 + open, now) {
-            return err.into();
-        }
-        cancel_json(world.venue.cancel_where(caller.account, market, asset.map(|(_, o)| o)))
+        limit(world, caller, Bucket::Cancels, 1 + open, now)?;
+        Ok(cancel_json(world.venue.cancel_where(caller.account, market, asset.map(|(_, o)| o))))
     })
 }
 
@@ -311,14 +297,8 @@ fn filters(
 
 async fn data_orders(state: web::Data<SimState>, req: HttpRequest, query: web::Query<Query>) -> HttpResponse {
     l2(&state, &req, b"", |world, caller, _| {
-        let offset = match cursor_offset(param(&query, "next_cursor")) {
-            Ok(offset) => offset,
-            Err(err) => return err.into(),
-        };
-        let (market, outcome) = match filters(world, &query) {
-            Ok(found) => found,
-            Err(err) => return err.into(),
-        };
+        let offset = cursor_offset(param(&query, "next_cursor"))?;
+        let (market, outcome) = filters(world, &query)?;
         let id = param(&query, "id").map(str::to_ascii_lowercase);
         let items = world
             .venue
@@ -327,7 +307,7 @@ async fn data_orders(state: web::Data<SimState>, req: HttpRequest, query: web::Q
             .filter(|record| id.as_ref().is_none_or(|id| record.order.id.to_string() == *id))
             .map(|record| open_order(&world.venue, record))
             .collect();
-        page(items, offset, DATA_PAGE)
+        Ok(page(items, offset, DATA_PAGE))
     })
 }
 
@@ -336,23 +316,17 @@ async fn data_order(state: web::Data<SimState>, req: HttpRequest, path: web::Pat
         let record = path.parse::<OrderId>().ok().and_then(|id| world.venue.order(&id));
         match record {
             Some(record) if record.order.account == caller.account => {
-                HttpResponse::Ok().json(open_order(&world.venue, record))
+                Ok(HttpResponse::Ok().json(open_order(&world.venue, record)))
             }
-            _ => error(StatusCode::NOT_FOUND, "Order not found"),
+            _ => Err(ApiError::new(StatusCode::NOT_FOUND, "Order not found")),
         }
     })
 }
 
 async fn data_trades(state: web::Data<SimState>, req: HttpRequest, query: web::Query<Query>) -> HttpResponse {
     l2(&state, &req, b"", |world, caller, _| {
-        let offset = match cursor_offset(param(&query, "next_cursor")) {
-            Ok(offset) => offset,
-            Err(err) => return err.into(),
-        };
-        let (market, outcome) = match filters(world, &query) {
-            Ok(found) => found,
-            Err(err) => return err.into(),
-        };
+        let offset = cursor_offset(param(&query, "next_cursor"))?;
+        let (market, outcome) = filters(world, &query)?;
         let secs = |name: &str| param(&query, name).and_then(|v| v.parse::<u64>().ok());
         let (before, after, id) = (secs("before"), secs("after"), param(&query, "id"));
         let items = world
@@ -366,7 +340,7 @@ async fn data_trades(state: web::Data<SimState>, req: HttpRequest, query: web::Q
             .filter(|t| id.is_none_or(|id| t.id == id))
             .map(|t| trade(&world.venue, t, caller.account))
             .collect();
-        page(items, offset, DATA_PAGE)
+        Ok(page(items, offset, DATA_PAGE))
     })
 }
 
@@ -377,21 +351,21 @@ async fn balance_allowance(
 ) -> HttpResponse {
     l2(&state, &req, b"", |world, caller, _| {
         let Some(account) = world.venue.account(caller.account) else {
-            return error(StatusCode::NOT_FOUND, "account");
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "account"));
         };
         let balance = match param(&query, "asset_type").map(str::to_ascii_uppercase).as_deref() {
             None | Some("COLLATERAL") => account.collateral.held,
-            Some("CONDITIONAL") => match token(world, param(&query, "token_id")) {
-                Ok((market, outcome)) => account.position(market, outcome).held,
-                Err(err) => return err.into(),
-            },
-            Some(_) => return bad_request("Invalid asset type"),
+            Some("CONDITIONAL") => {
+                let (market, outcome) = token(world, param(&query, "token_id"))?;
+                account.position(market, outcome).held
+            }
+            Some(_) => return Err(ApiError::bad_request("Invalid asset type")),
         };
         let unlimited = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
-        HttpResponse::Ok().json(json!({
+        Ok(HttpResponse::Ok().json(json!({
             "balance": balance.to_string(),
             "allowances": {EXCHANGE_V2.to_string(): unlimited, NEG_RISK_EXCHANGE_V2.to_string(): unlimited},
-        }))
+        })))
     })
 }
 
@@ -407,8 +381,8 @@ async fn heartbeat(state: web::Data<SimState>, req: HttpRequest, body: web::Byte
             previous.as_bytes(),
         ]);
         match world.heartbeats.beat(caller.account, &previous, uuid_text(&seed), now) {
-            Ok(id) => HttpResponse::Ok().json(json!({"heartbeat_id": id})),
-            Err(err) => bad_request(err),
+            Ok(id) => Ok(HttpResponse::Ok().json(json!({"heartbeat_id": id}))),
+            Err(err) => Err(ApiError::bad_request(err)),
         }
     })
 }
