@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::domain::{Address, OrderId, OrderType, Outcome, Side};
-use crate::sim::engine::units::{PRICE_SCALE, Ticks, complement, lots_from_decimal, ticks_from_decimal};
+use crate::sim::engine::units::{LOT_SCALE, PRICE_SCALE, Ticks, complement, ticks_from_decimal};
 use crate::sim::venue::{NewOrder, Venue};
 
 use super::AgentAccounts;
@@ -99,11 +99,7 @@ impl MarketFlow {
         let min = venue.market(self.market).map_or(500, |m| m.spec.min_size);
         let u: f64 = self.rng.gen_range(f64::EPSILON..1.0);
         let shares = (-u.ln() * mean_shares).max(0.0);
-        (lots_from_decimal(
-            rust_decimal::Decimal::from((shares * 100.0) as u64) / rust_decimal::Decimal::from(100),
-        )
-        .unwrap_or(0))
-        .max(min)
+        ((shares * LOT_SCALE as f64) as u64).max(min)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -149,12 +149,8 @@ fn place_one(world: &mut SimWorld, caller: &Caller, value: &Value, now_ms: u64) 
         expiration: verified.parsed.expiration,
     };
     let placed = world.venue.place(order, now_ms).map_err(|e| e.to_string())?;
-    let hashes: Vec<String> = placed
-        .trade_ids
-        .iter()
-        .filter_map(|id| world.venue.trades_of(caller.account).rev().find(|t| &t.id == id))
-        .map(|t| format!("0x{}", hex::encode(t.transaction_hash)))
-        .collect();
+    let hashes: Vec<String> =
+        placed.transaction_hashes.iter().map(|h| format!("0x{}", hex::encode(h))).collect();
     Ok(json!({
         "success": true, "errorMsg": "", "orderID": verified.id.to_string(),
         "status": placed.status.as_str().to_ascii_lowercase(),

@@ -25,6 +25,8 @@ pub struct Placement {
     pub taking: u128,
     /// Trade ids created.
     pub trade_ids: Vec<String>,
+    /// Their settlement transaction hashes.
+    pub transaction_hashes: Vec<[u8; 32]>,
 }
 
 impl Venue {
@@ -37,7 +39,8 @@ impl Venue {
         let (book_side, yes_price) = yes_terms(order.outcome, order.side, order.price);
         let mut fills = Vec::new();
         let matched = self.markets[market_index].book.execute(book_side, yes_price, order.lots, &mut fills);
-        let (making, taking, trade_ids) = self.settle_taker(&order, &fills, now_ms);
+        let (making, taking, trade) = self.settle_taker(&order, &fills, now_ms);
+        let (trade_ids, transaction_hashes): (Vec<String>, Vec<[u8; 32]>) = trade.into_iter().unzip();
         let remaining = order.lots - matched;
         let rests = remaining > 0 && order.order_type.rests();
         let status = if remaining == 0 {
@@ -65,12 +68,12 @@ impl Venue {
         if !fills.is_empty() {
             self.outbox.push(VenueEvent::Book { market: market_index as u32 });
         }
-        Ok(Placement { key, status, matched, making, taking, trade_ids })
+        Ok(Placement { key, status, matched, making, taking, trade_ids, transaction_hashes })
     }
 
     fn check(&self, order: &NewOrder, now_ms: u64) -> Result<(), Reject> {
         let market = self.check_open(order.market)?;
-        let tick = super::super::engine::units::ticks_from_decimal(market.tick.value()).unwrap_or(1);
+        let tick = crate::sim::engine::units::ticks_from_decimal(market.tick.value()).unwrap_or(1);
         if !order.price.is_multiple_of(tick) || order.price < tick || order.price > 10_000 - tick {
             return Err(Reject::Tick);
         }
@@ -117,10 +120,16 @@ impl Venue {
         }
     }
 
-    /// Books every fill of an incoming order; returns (making, taking, trade ids).
-    fn settle_taker(&mut self, taker: &NewOrder, fills: &[Fill], now_ms: u64) -> (u128, u128, Vec<String>) {
+    /// Books every fill of an incoming order; returns (making, taking, the trade's id and
+    /// transaction hash).
+    fn settle_taker(
+        &mut self,
+        taker: &NewOrder,
+        fills: &[Fill],
+        now_ms: u64,
+    ) -> (u128, u128, Option<(String, [u8; 32])>) {
         if fills.is_empty() {
-            return (0, 0, Vec::new());
+            return (0, 0, None);
         }
         let market = taker.market;
         let fees = self.markets[market as usize].spec.fees;
@@ -136,17 +145,17 @@ impl Venue {
             taking += received;
             taker_fee += fee;
             last_price = taker_price;
-            if let Some(maker) = self.settle_maker(fill, &fees, now_ms) {
+            if let Some(maker) = self.settle_maker(fill, &fees) {
                 makers.push(maker);
             }
         }
         let lots: Lots = fills.iter().map(|fill| fill.lots).sum();
         self.record_trade_stats(market, fills, taker, lots);
-        let trade_id = self.log_trade(taker, makers, last_price, lots, taker_fee, &fees, now_ms);
-        (making, taking, trade_id.into_iter().collect())
+        let trade = self.log_trade(taker, makers, last_price, lots, taker_fee, &fees, now_ms);
+        (making, taking, Some(trade))
     }
 
-    fn settle_maker(&mut self, fill: &Fill, fees: &FeeParams, now_ms: u64) -> Option<MakerFill> {
+    fn settle_maker(&mut self, fill: &Fill, fees: &FeeParams) -> Option<MakerFill> {
         let record = self.orders.get_mut(&fill.maker)?;
         let order = record.order.clone();
         record.matched += fill.lots;
@@ -161,7 +170,6 @@ impl Venue {
             self.close(fill.maker);
         }
         let snapshot = self.orders.get(&fill.maker).cloned();
-        let _ = now_ms;
         if let Some(record) = snapshot {
             self.notify_order(record, OrderEventKind::Update);
         }
@@ -330,13 +338,13 @@ impl Venue {
         fee: u128,
         fees: &FeeParams,
         now_ms: u64,
-    ) -> Option<String> {
+    ) -> (String, [u8; 32]) {
         let involves_client = std::iter::once(taker.account)
             .chain(makers.iter().map(|maker| maker.account))
             .any(|id| self.account(id).is_some_and(|a| a.kind == AccountKind::Client));
         let (id, transaction_hash) = self.next_trade_id();
         if !involves_client {
-            return Some(id);
+            return (id, transaction_hash);
         }
         let index = self.trades.len();
         self.trades.push(TradeRecord {
@@ -359,7 +367,7 @@ impl Venue {
         });
         self.unsettled.push_back(index);
         self.outbox.push(VenueEvent::Trade { trade: index, status: TradeStatus::Matched });
-        Some(id)
+        (id, transaction_hash)
     }
 
     /// Emits the changed levels of a market's book.
