@@ -20,19 +20,24 @@ async fn order_bursts_beyond_the_signer_bucket_get_429() {
     let venue = start(options());
     let (_, yes, _) = market(&venue, 0);
     let alice = Trader::test_account(&venue);
-    let mut statuses = Vec::new();
-    for round in 0..5 {
+    let mut answers = Vec::new();
+    for round in 0..12 {
         let batch: Vec<_> = (0..15)
             .map(|i| {
                 alice.order(&yes, Side::Buy, &format!("0.{:02}", 10 + (round * 15 + i) % 40), "5", false)
             })
             .collect();
-        let (status, _) =
-            alice.signed("POST", "/orders", Some(&batch_body(&batch, &alice.creds.api_key))).await;
-        statuses.push(status);
+        let body = batch_body(&batch, &alice.creds.api_key);
+        let (status, _, remaining) = alice.signed_raw("POST", "/orders", Some(&body)).await;
+        answers.push((status, remaining.map(|r| r.parse::<i64>().unwrap())));
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
     }
-    assert_eq!(&statuses[..4], &[StatusCode::OK; 4], "60 orders fit the standard burst");
-    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answers[0], (StatusCode::OK, Some(45)), "the standard burst is 60 orders");
+    let remaining: Vec<i64> = answers.iter().filter_map(|(_, r)| *r).collect();
+    assert!(remaining.windows(2).all(|w| w[1] < w[0]), "the header counts down: {answers:?}");
+    assert_eq!(answers.last().unwrap().0, StatusCode::TOO_MANY_REQUESTS, "{answers:?}");
     venue.stop().await;
 }
 

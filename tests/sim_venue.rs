@@ -248,7 +248,9 @@ async fn websockets_stream_books_and_own_order_events() {
     alice.post(&alice.order(&yes, Side::Buy, "0.40", "20", false)).await;
 
     let mut market_ws = Socket::connect(&format!("{}/market", venue.ws_url)).await;
-    market_ws.send(&json!({"assets_ids": [yes.to_string()], "type": "market"}).to_string()).await;
+    let subscribe =
+        json!({"assets_ids": [yes.to_string()], "type": "market", "custom_feature_enabled": true});
+    market_ws.send(&subscribe.to_string()).await;
     let book = market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "book").await.unwrap();
     assert_eq!(book["bids"], json!([{"price": "0.4", "size": "20"}]));
     market_ws.send("PING").await;
@@ -274,6 +276,13 @@ async fn websockets_stream_books_and_own_order_events() {
         (entry["price"].as_str(), entry["size"].as_str(), entry["best_bid"].as_str()),
         (Some("0.41"), Some("5"), Some("0.41"))
     );
+    let top = market_ws
+        .wait_for(Duration::from_secs(3), |v| {
+            v["event_type"] == "best_bid_ask" && v["asset_id"] == yes.to_string()
+        })
+        .await
+        .unwrap();
+    assert_eq!((top["best_bid"].as_str(), top["best_ask"].as_str()), (Some("0.41"), Some("")));
     let placement = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "order").await.unwrap();
     assert_eq!(
         (placement["type"].as_str(), placement["id"].as_str()),

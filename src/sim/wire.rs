@@ -222,10 +222,32 @@ pub struct Outgoing {
     pub account: Option<AccountId>,
     /// The JSON text.
     pub text: String,
+    /// Sent only to connections that subscribed with `custom_feature_enabled`.
+    pub custom_feature: bool,
 }
 
 fn market_message(market: u32, outcome: Option<Outcome>, value: &Value) -> Outgoing {
-    Outgoing { market, outcome, account: None, text: value.to_string() }
+    Outgoing { market, outcome, account: None, text: value.to_string(), custom_feature: false }
+}
+
+/// The custom-feature `best_bid_ask` messages of both tokens of a market.
+fn best_bid_ask(state: &MarketState, market: u32, now_ms: u64) -> Vec<Outgoing> {
+    [Outcome::Yes, Outcome::No]
+        .into_iter()
+        .map(|outcome| {
+            let (bid, ask) = state.token_top(outcome);
+            let spread = match (bid, ask) {
+                (Some(bid), Some(ask)) => price_text(ask.saturating_sub(bid)),
+                _ => String::new(),
+            };
+            let body = json!({
+                "event_type": "best_bid_ask", "market": state.spec.condition_id.to_string(),
+                "asset_id": state.spec.token(outcome).as_str(), "best_bid": bid.map(price_text).unwrap_or_default(),
+                "best_ask": ask.map(price_text).unwrap_or_default(), "spread": spread, "timestamp": now_ms.to_string(),
+            });
+            Outgoing { custom_feature: true, ..market_message(market, Some(outcome), &body) }
+        })
+        .collect()
 }
 
 /// The channel messages for one venue event.
@@ -233,7 +255,13 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
     use crate::sim::venue::VenueEvent as E;
     let ts = now_ms.to_string();
     match event {
-        E::Levels { market, changes } => price_change(venue, *market, changes, now_ms).into_iter().collect(),
+        E::Levels { market, changes } => {
+            let mut out: Vec<Outgoing> = price_change(venue, *market, changes, now_ms).into_iter().collect();
+            if let Some(state) = venue.market(*market) {
+                out.extend(best_bid_ask(state, *market, now_ms));
+            }
+            out
+        }
         E::Book { market } => {
             let Some(state) = venue.market(*market) else { return Vec::new() };
             [Outcome::Yes, Outcome::No]
@@ -284,7 +312,7 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
                 "market": state.spec.condition_id.to_string(), "assets_ids": [state.spec.yes.as_str(), state.spec.no.as_str()],
                 "winning_asset_id": state.spec.token(*winner).as_str(), "winning_outcome": outcome_name(*winner), "timestamp": ts,
             });
-            vec![market_message(*market, None, &body)]
+            vec![Outgoing { custom_feature: true, ..market_message(*market, None, &body) }]
         }
         E::Order { account, record, kind } => {
             order_event(venue, *account, record, *kind, &ts).into_iter().collect()
@@ -346,6 +374,7 @@ fn order_event(
         outcome: Some(record.order.outcome),
         account: Some(account),
         text: body.to_string(),
+        custom_feature: false,
     })
 }
 
@@ -369,6 +398,7 @@ fn trade_events(venue: &Venue, index: usize, status: TradeStatus, ts: &str) -> V
                 outcome: Some(record.outcome),
                 account: Some(viewer),
                 text: body.to_string(),
+                custom_feature: false,
             }
         })
         .collect()

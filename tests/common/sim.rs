@@ -94,6 +94,16 @@ impl Trader {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// An L2-signed request with its `Poly-RateLimit-Remaining` header.
+    pub async fn signed_raw(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> (StatusCode, Value, Option<String>) {
+        self.request(method, path_and_query, body, false).await
+    }
+
     /// An L2-signed request; `tamper` corrupts the signature.
     pub async fn signed_with(
         &self,
@@ -102,6 +112,17 @@ impl Trader {
         body: Option<&str>,
         tamper: bool,
     ) -> (StatusCode, Value) {
+        let (status, value, _) = self.request(method, path_and_query, body, tamper).await;
+        (status, value)
+    }
+
+    async fn request(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+        tamper: bool,
+    ) -> (StatusCode, Value, Option<String>) {
         let mut headers =
             L2Headers::sign(&self.creds, self.signer.eoa(), now_secs(), method, path_and_query, body)
                 .unwrap();
@@ -126,7 +147,9 @@ impl Trader {
             None => request.send().await.unwrap(),
         };
         let status = response.status();
-        (status, response.json().limit(8 << 20).await.unwrap_or(Value::Null))
+        let remaining =
+            response.headers().get("poly-ratelimit-remaining").map(|v| v.to_str().unwrap().to_owned());
+        (status, response.json().limit(8 << 20).await.unwrap_or(Value::Null), remaining)
     }
 
     /// An L2-signed request.

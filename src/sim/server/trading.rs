@@ -3,6 +3,7 @@
 //! limited per signer, then applied to the venue in one step.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
@@ -86,18 +87,37 @@ fn authenticate(
     Ok(Caller { api_key: issued.creds.api_key, address: issued.address, account })
 }
 
-/// Draws rate-limit tokens; `Err` is the 429.
+/// Draws rate-limit tokens: the headers to put on the answer, or the 429.
 fn limit(
     world: &mut SimWorld,
     caller: &Caller,
     bucket: Bucket,
     cost: usize,
     now_ms: u64,
-) -> Result<(), ApiError> {
+) -> Result<Rated, ApiError> {
     let cost = u32::try_from(cost).unwrap_or(u32::MAX);
     match world.limiter.draw(caller.address, bucket, cost, now_ms) {
-        Draw::Allowed { .. } => Ok(()),
+        Draw::Allowed { remaining } => {
+            Ok(Rated { remaining: remaining.floor() as i64, tier: world.limiter.tier().name })
+        }
         Draw::Limited { retry_after_ms } => Err(ApiError::too_many(retry_after_ms.div_ceil(1_000).max(1))),
+    }
+}
+
+/// The per-signer rate-limit state reported on an accepted request.
+struct Rated {
+    remaining: i64,
+    tier: &'static str,
+}
+
+impl Rated {
+    /// `response` with `Poly-RateLimit-Remaining` and `Poly-RateLimit-Tier`.
+    fn apply(self, mut response: HttpResponse) -> HttpResponse {
+        let headers = response.headers_mut();
+        headers
+            .insert(HeaderName::from_static("poly-ratelimit-remaining"), HeaderValue::from(self.remaining));
+        headers.insert(HeaderName::from_static("poly-ratelimit-tier"), HeaderValue::from_static(self.tier));
+        response
     }
 }
 
@@ -161,16 +181,16 @@ fn place_one(world: &mut SimWorld, caller: &Caller, value: &Value, now_ms: u64) 
 
 async fn post_order(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
-        limit(world, caller, Bucket::Orders, 1, now)?;
+        let rated = limit(world, caller, Bucket::Orders, 1, now)?;
         let Ok(value) = serde_json::from_slice::<Value>(&body) else {
             return Err(ApiError::bad_request("Invalid order payload"));
         };
-        Ok(match place_one(world, caller, &value, now) {
+        Ok(rated.apply(match place_one(world, caller, &value, now) {
             Ok(response) => HttpResponse::Ok().json(response),
             Err(message) => HttpResponse::BadRequest().json(json!({
                 "error": message, "success": false, "errorMsg": message, "orderID": "",
             })),
-        })
+        }))
     })
 }
 
@@ -182,7 +202,7 @@ async fn post_orders(state: web::Data<SimState>, req: HttpRequest, body: web::By
         if orders.len() > MAX_BATCH || orders.is_empty() {
             return Err(ApiError::bad_request("Payload exceeds the limit"));
         }
-        limit(world, caller, Bucket::Orders, orders.len(), now)?;
+        let rated = limit(world, caller, Bucket::Orders, orders.len(), now)?;
         let results: Vec<Value> = orders
             .iter()
             .map(|value| {
@@ -192,7 +212,7 @@ async fn post_orders(state: web::Data<SimState>, req: HttpRequest, body: web::By
                 })
             })
             .collect();
-        Ok(HttpResponse::Ok().json(results))
+        Ok(rated.apply(HttpResponse::Ok().json(results)))
     })
 }
 
@@ -209,8 +229,8 @@ async fn cancel_order(state: web::Data<SimState>, req: HttpRequest, body: web::B
             .ok()
             .and_then(|v| v.get("orderID").and_then(Value::as_str).and_then(|s| s.parse::<OrderId>().ok()));
         let Some(id) = id else { return Err(ApiError::bad_request("Invalid orderID")) };
-        limit(world, caller, Bucket::Cancels, 1, now)?;
-        Ok(cancel_json(world.venue.cancel(caller.account, &id)))
+        let rated = limit(world, caller, Bucket::Cancels, 1, now)?;
+        Ok(rated.apply(cancel_json(world.venue.cancel(caller.account, &id))))
     })
 }
 
@@ -223,16 +243,16 @@ async fn cancel_orders(state: web::Data<SimState>, req: HttpRequest, body: web::
         if ids.len() > 3_000 {
             return Err(ApiError::bad_request("Payload exceeds the limit"));
         }
-        limit(world, caller, Bucket::Cancels, ids.len().max(1), now)?;
-        Ok(cancel_json(world.venue.cancel_many(caller.account, &ids)))
+        let rated = limit(world, caller, Bucket::Cancels, ids.len().max(1), now)?;
+        Ok(rated.apply(cancel_json(world.venue.cancel_many(caller.account, &ids))))
     })
 }
 
 async fn cancel_all(state: web::Data<SimState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     l2(&state, &req, &body, |world, caller, now| {
         let open = world.venue.open_orders(caller.account, None, None).len();
-        limit(world, caller, Bucket::Cancels, 1 + open, now)?;
-        Ok(cancel_json(world.venue.cancel_all(caller.account)))
+        let rated = limit(world, caller, Bucket::Cancels, 1 + open, now)?;
+        Ok(rated.apply(cancel_json(world.venue.cancel_all(caller.account))))
     })
 }
 
@@ -264,8 +284,8 @@ async fn cancel_market(state: web::Data<SimState>, req: HttpRequest, body: web::
         }
         let market = market.or(asset.map(|(m, _)| m));
         let open = world.venue.open_orders(caller.account, market, asset.map(|(_, o)| o)).len();
-        limit(world, caller, Bucket::Cancels, 1 + open, now)?;
-        Ok(cancel_json(world.venue.cancel_where(caller.account, market, asset.map(|(_, o)| o))))
+        let rated = limit(world, caller, Bucket::Cancels, 1 + open, now)?;
+        Ok(rated.apply(cancel_json(world.venue.cancel_where(caller.account, market, asset.map(|(_, o)| o)))))
     })
 }
 

@@ -31,8 +31,8 @@ enum Audience {
     /// Nothing yet.
     #[default]
     Nobody,
-    /// Market channel: these tokens.
-    Tokens(HashSet<(u32, Outcome)>),
+    /// Market channel: these tokens, and whether custom-feature events are wanted.
+    Tokens(HashSet<(u32, Outcome)>, bool),
     /// User channel: this account, in these markets (empty: all).
     Account(AccountId, HashSet<u32>),
 }
@@ -40,7 +40,8 @@ enum Audience {
 impl Audience {
     fn wants(&self, message: &Outgoing) -> bool {
         match (self, message.account) {
-            (Self::Tokens(tokens), None) => match message.outcome {
+            (Self::Tokens(_, false), None) if message.custom_feature => false,
+            (Self::Tokens(tokens, _), None) => match message.outcome {
                 Some(outcome) => tokens.contains(&(message.market, outcome)),
                 None => {
                     tokens.contains(&(message.market, Outcome::Yes))
@@ -183,10 +184,13 @@ fn subscribe_tokens(state: &SimState, audience: &mut Audience, request: &Value) 
         .map(|ids| ids.iter().filter_map(Value::as_str).filter_map(|s| s.parse().ok()).collect())
         .unwrap_or_default();
     let unsubscribe = request.get("operation").and_then(Value::as_str) == Some("unsubscribe");
-    if !matches!(audience, Audience::Tokens(_)) {
-        *audience = Audience::Tokens(HashSet::new());
+    if !matches!(audience, Audience::Tokens(..)) {
+        *audience = Audience::Tokens(HashSet::new(), false);
     }
-    let Audience::Tokens(tokens) = audience else { return Vec::new() };
+    let Audience::Tokens(tokens, custom) = audience else { return Vec::new() };
+    if let Some(enabled) = request.get("custom_feature_enabled").and_then(Value::as_bool) {
+        *custom = enabled;
+    }
     state.with_world(|world, now| {
         let mut snapshots = Vec::new();
         for id in &ids {
