@@ -25,6 +25,7 @@ mod serde_str {
     }
 }
 
+pub mod book;
 pub mod error;
 pub mod ids;
 pub mod order_state;
@@ -32,6 +33,7 @@ pub mod price;
 pub mod side;
 pub mod size;
 
+pub use book::{Book, Level, Micros, Pips};
 pub use error::DomainError;
 pub use ids::{Address, Bytes32, ConditionId, OrderId, TokenId};
 pub use order_state::{OrderEvent, OrderFsmError, OrderState, TrackedOrder, Transition};

@@ -9,8 +9,8 @@ use crate::domain::{Outcome, Side};
 use crate::sim::engine::book::BookSide;
 use crate::sim::engine::units::{Lots, Ticks, base_units_decimal, complement, lots_decimal, price_decimal};
 use crate::sim::venue::{
-    AccountId, MarketState, MarketStatus, OrderEventKind, OrderRecord, TradeRecord, TradeStatus, Venue,
-    token_view,
+    AccountId, BookView, MarketSpec, MarketState, MarketStatus, OrderEventKind, OrderRecord, TradeRecord,
+    TradeStatus, Venue, mirror_top,
 };
 
 /// A price as the venue writes it.
@@ -30,27 +30,32 @@ fn levels_json(levels: &[(Ticks, Lots)]) -> Value {
 }
 
 /// `/book` (and the websocket `book` event body without `event_type`), with its hash.
-pub fn book_summary(market: &MarketState, outcome: Outcome, now_ms: u64) -> Value {
-    let mut bids = market.token_levels(outcome, Side::Buy);
+pub fn book_summary(spec: &MarketSpec, view: &BookView, outcome: Outcome, now_ms: u64) -> Value {
+    let mut bids = view.token_levels(outcome, Side::Buy);
     bids.reverse();
-    let mut asks = market.token_levels(outcome, Side::Sell);
+    let mut asks = view.token_levels(outcome, Side::Sell);
     asks.reverse();
-    let last = market.token_last_trade(outcome).map(|(price, _)| price_text(price)).unwrap_or_default();
+    let last = view.token_last_trade(outcome).map(|(price, _)| price_text(price)).unwrap_or_default();
     let mut summary = json!({
-        "market": market.spec.condition_id.to_string(),
-        "asset_id": market.spec.token(outcome).as_str(),
+        "market": spec.condition_id.to_string(),
+        "asset_id": spec.token(outcome).as_str(),
         "timestamp": now_ms.to_string(),
         "hash": "",
         "bids": levels_json(&bids),
         "asks": levels_json(&asks),
-        "min_order_size": size_text(market.spec.min_size),
-        "tick_size": market.tick.value().to_string(),
-        "neg_risk": market.spec.neg_risk,
+        "min_order_size": size_text(spec.min_size),
+        "tick_size": view.tick.value().to_string(),
+        "neg_risk": spec.neg_risk,
         "last_trade_price": last,
     });
     let hash = hex::encode(Sha1::digest(summary.to_string().as_bytes()));
     summary["hash"] = Value::String(hash);
     summary
+}
+
+/// `/book` for a market's token as it is now.
+pub fn current_book(market: &MarketState, outcome: Outcome, now_ms: u64) -> Value {
+    book_summary(&market.spec, &market.view(), outcome, now_ms)
 }
 
 fn outcome_name(outcome: Outcome) -> &'static str {
@@ -231,11 +236,11 @@ fn market_message(market: u32, outcome: Option<Outcome>, value: &Value) -> Outgo
 }
 
 /// The custom-feature `best_bid_ask` messages of both tokens of a market.
-fn best_bid_ask(state: &MarketState, market: u32, now_ms: u64) -> Vec<Outgoing> {
+fn best_bid_ask(state: &MarketState, market: u32, top: YesTop, now_ms: u64) -> Vec<Outgoing> {
     [Outcome::Yes, Outcome::No]
         .into_iter()
         .map(|outcome| {
-            let (bid, ask) = state.token_top(outcome);
+            let (bid, ask) = mirror_top(outcome, top);
             let spread = match (bid, ask) {
                 (Some(bid), Some(ask)) => price_text(ask.saturating_sub(bid)),
                 _ => String::new(),
@@ -255,19 +260,18 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
     use crate::sim::venue::VenueEvent as E;
     let ts = now_ms.to_string();
     match event {
-        E::Levels { market, changes } => {
-            let mut out: Vec<Outgoing> = price_change(venue, *market, changes, now_ms).into_iter().collect();
-            if let Some(state) = venue.market(*market) {
-                out.extend(best_bid_ask(state, *market, now_ms));
-            }
+        E::Levels { market, changes, top } => {
+            let Some(state) = venue.market(*market) else { return Vec::new() };
+            let mut out = vec![price_change(state, *market, changes, *top, now_ms)];
+            out.extend(best_bid_ask(state, *market, *top, now_ms));
             out
         }
-        E::Book { market } => {
+        E::Book { market, view } => {
             let Some(state) = venue.market(*market) else { return Vec::new() };
             [Outcome::Yes, Outcome::No]
                 .into_iter()
                 .map(|outcome| {
-                    let mut body = book_summary(state, outcome, now_ms);
+                    let mut body = book_summary(&state.spec, view, outcome, now_ms);
                     body["event_type"] = Value::String("book".into());
                     market_message(*market, Some(outcome), &body)
                 })
@@ -321,24 +325,30 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
     }
 }
 
+/// A YES-terms best bid and best ask.
+type YesTop = (Option<Ticks>, Option<Ticks>);
+
+/// `price_change` for both tokens of a market. Entries carry the top of book right after
+/// the change; their `hash` is empty (the venue's websocket hash recipe is unconfirmed).
 fn price_change(
-    venue: &Venue,
+    state: &MarketState,
     market: u32,
     changes: &[(BookSide, Ticks, Lots)],
+    top: YesTop,
     now_ms: u64,
-) -> Option<Outgoing> {
-    let state = venue.market(market)?;
+) -> Outgoing {
     let mut entries = Vec::with_capacity(changes.len() * 2);
     for outcome in [Outcome::Yes, Outcome::No] {
-        let (bid, ask) = state.token_top(outcome);
-        let hash = book_summary(state, outcome, now_ms)["hash"].clone();
+        let (bid, ask) = mirror_top(outcome, top);
         for (book_side, yes_price, lots) in changes {
-            let side =
-                [Side::Buy, Side::Sell].into_iter().find(|s| token_view(outcome, *s).0 == *book_side)?;
-            let price = if token_view(outcome, side).1 { complement(*yes_price) } else { *yes_price };
+            let side = match (*book_side, outcome) {
+                (BookSide::Bid, Outcome::Yes) | (BookSide::Ask, Outcome::No) => Side::Buy,
+                _ => Side::Sell,
+            };
+            let price = if outcome == Outcome::No { complement(*yes_price) } else { *yes_price };
             entries.push(json!({
                 "asset_id": state.spec.token(outcome).as_str(), "price": price_text(price), "size": size_text(*lots),
-                "side": side.as_str(), "hash": hash, "best_bid": bid.map(price_text).unwrap_or_default(),
+                "side": side.as_str(), "hash": "", "best_bid": bid.map(price_text).unwrap_or_default(),
                 "best_ask": ask.map(price_text).unwrap_or_default(),
             }));
         }
@@ -347,7 +357,7 @@ fn price_change(
         "market": state.spec.condition_id.to_string(), "price_changes": entries,
         "event_type": "price_change", "timestamp": now_ms.to_string(),
     });
-    Some(market_message(market, None, &body))
+    market_message(market, None, &body)
 }
 
 fn order_event(

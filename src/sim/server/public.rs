@@ -8,7 +8,7 @@ use super::reply::{ApiError, Query, bad_request, cursor_offset, error, page, par
 use super::state::SimState;
 use crate::domain::{ConditionId, Outcome, Side};
 use crate::sim::venue::{MarketState, MarketStatus};
-use crate::sim::wire::{book_summary, clob_market, clob_market_compact, price_text};
+use crate::sim::wire::{clob_market, clob_market_compact, current_book, price_text};
 use actix_web::http::StatusCode;
 
 /// Markets per page of `/markets`.
@@ -76,7 +76,7 @@ fn with_token(
 
 async fn book(state: web::Data<SimState>, query: web::Query<Query>) -> HttpResponse {
     with_token(&state, param(&query, "token_id"), |m, o, now| {
-        HttpResponse::Ok().json(book_summary(m, o, now))
+        HttpResponse::Ok().json(current_book(m, o, now))
     })
 }
 
@@ -87,7 +87,7 @@ fn books_for(state: &SimState, ids: Vec<String>) -> HttpResponse {
             match token(world, Some(id)) {
                 Ok((market, outcome)) => {
                     if let Some(m) = world.venue.market(market) {
-                        out.push(book_summary(m, outcome, now));
+                        out.push(current_book(m, outcome, now));
                     }
                 }
                 Err(err) => return err.into(),

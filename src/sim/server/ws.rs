@@ -18,7 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::state::SimState;
 use crate::domain::{ConditionId, Outcome, TokenId};
 use crate::sim::venue::AccountId;
-use crate::sim::wire::{Outgoing, book_summary};
+use crate::sim::wire::{Outgoing, current_book};
 
 /// Registers the routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -200,7 +200,7 @@ fn subscribe_tokens(state: &SimState, audience: &mut Audience, request: &Value) 
             } else if tokens.insert(key)
                 && let Some(market) = world.venue.market(key.0)
             {
-                let mut book = book_summary(market, key.1, now);
+                let mut book = current_book(market, key.1, now);
                 book["event_type"] = Value::String("book".into());
                 snapshots.push(book);
             }

@@ -6,6 +6,7 @@ use crate::sim::engine::book::BookSide;
 use crate::sim::engine::units::{Lots, Ticks};
 
 use super::accounts::AccountId;
+use super::market::BookView;
 use super::orders::{OrderRecord, TradeStatus};
 
 /// Why an order event was sent (the user channel's `type`).
@@ -39,11 +40,15 @@ pub enum VenueEvent {
         market: u32,
         /// The changed levels.
         changes: Vec<(BookSide, Ticks, Lots)>,
+        /// YES-terms best bid and ask right after the change.
+        top: (Option<Ticks>, Option<Ticks>),
     },
-    /// A full snapshot is due (after trades).
+    /// A full snapshot (sent after trades).
     Book {
         /// Market index.
         market: u32,
+        /// The book right after the trade.
+        view: Box<BookView>,
     },
     /// A trade printed.
     LastTrade {

@@ -148,23 +148,24 @@ impl MarketState {
         }
     }
 
-    /// The book levels of `outcome`'s token on `side` ("bids" = `Side::Buy`), best first,
-    /// mirrored from the YES-terms book for NO.
-    pub fn token_levels(&self, outcome: Outcome, side: Side) -> Vec<(Ticks, Lots)> {
-        let (book_side, mirror) = token_view(outcome, side);
-        self.book
-            .depth(book_side)
-            .map(|(price, lots)| (if mirror { complement(price) } else { price }, lots))
-            .collect()
+    /// A copy of the book as it is now, for channel messages and snapshots.
+    pub fn view(&self) -> BookView {
+        BookView {
+            bids: self.book.depth(BookSide::Bid).collect(),
+            asks: self.book.depth(BookSide::Ask).collect(),
+            last_trade: self.last_trade,
+            tick: self.tick,
+        }
+    }
+
+    /// The YES-terms best bid and best ask.
+    pub fn yes_top(&self) -> (Option<Ticks>, Option<Ticks>) {
+        (self.book.best_bid().map(|(p, _)| p), self.book.best_ask().map(|(p, _)| p))
     }
 
     /// Best bid and best ask of `outcome`'s token.
     pub fn token_top(&self, outcome: Outcome) -> (Option<Ticks>, Option<Ticks>) {
-        let top = |side| {
-            let (book_side, mirror) = token_view(outcome, side);
-            self.book.best(book_side).map(|(price, _)| if mirror { complement(price) } else { price })
-        };
-        (top(Side::Buy), top(Side::Sell))
+        mirror_top(outcome, self.yes_top())
     }
 
     /// The midpoint of `outcome`'s token, in ticks ×2 to stay exact (bid + ask).
@@ -177,11 +178,56 @@ impl MarketState {
 
     /// The last trade price of `outcome`'s token with the taker side in its terms.
     pub fn token_last_trade(&self, outcome: Outcome) -> Option<(Ticks, Side)> {
-        self.last_trade.map(|trade| match outcome {
-            Outcome::Yes => (trade.price, trade.side),
-            Outcome::No => (complement(trade.price), trade.side.opposite()),
-        })
+        token_trade(outcome, self.last_trade)
     }
+}
+
+/// A market's book at one moment, in YES terms, best levels first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookView {
+    /// Bid levels, best first.
+    pub bids: Vec<(Ticks, Lots)>,
+    /// Ask levels, best first.
+    pub asks: Vec<(Ticks, Lots)>,
+    /// The last trade.
+    pub last_trade: Option<LastTrade>,
+    /// The tick size.
+    pub tick: TickSize,
+}
+
+impl BookView {
+    /// The levels of `outcome`'s token on `side`, best first (mirrored for NO).
+    pub fn token_levels(&self, outcome: Outcome, side: Side) -> Vec<(Ticks, Lots)> {
+        let (book_side, mirror) = token_view(outcome, side);
+        let levels = match book_side {
+            BookSide::Bid => &self.bids,
+            BookSide::Ask => &self.asks,
+        };
+        levels.iter().map(|&(price, lots)| (if mirror { complement(price) } else { price }, lots)).collect()
+    }
+
+    /// The last trade of `outcome`'s token, price and taker side in its terms.
+    pub fn token_last_trade(&self, outcome: Outcome) -> Option<(Ticks, Side)> {
+        token_trade(outcome, self.last_trade)
+    }
+}
+
+/// A YES-terms top of book seen from `outcome`'s token.
+pub fn mirror_top(
+    outcome: Outcome,
+    (bid, ask): (Option<Ticks>, Option<Ticks>),
+) -> (Option<Ticks>, Option<Ticks>) {
+    match outcome {
+        Outcome::Yes => (bid, ask),
+        Outcome::No => (ask.map(complement), bid.map(complement)),
+    }
+}
+
+fn token_trade(outcome: Outcome, trade: Option<LastTrade>) -> Option<(Ticks, Side)> {
+    trade.map(|trade| match outcome {
+        Outcome::Yes => (trade.price, trade.side),
+        Outcome::No => (complement(trade.price), trade.side.opposite()),
+    })
 }
 
 /// Which YES-terms side holds `outcome`'s `side` orders, and whether prices mirror.

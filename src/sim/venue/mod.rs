@@ -20,8 +20,8 @@ pub use accounts::{Account, AccountId, AccountKind, Holding, lot_units};
 pub use cancel::CancelOutcome;
 pub use events::{OrderEventKind, VenueEvent};
 pub use market::{
-    FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, token_price, token_view,
-    yes_terms,
+    BookView, FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, mirror_top,
+    token_price, token_view, yes_terms,
 };
 pub use orders::{MakerFill, NewOrder, OrderRecord, OrderStatus, Reject, TradeRecord, TradeStatus};
 pub use place::{Placement, fee_bps};

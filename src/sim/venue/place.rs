@@ -66,7 +66,8 @@ impl Venue {
         }
         self.publish_levels(market_index as u32);
         if !fills.is_empty() {
-            self.outbox.push(VenueEvent::Book { market: market_index as u32 });
+            let view = Box::new(self.markets[market_index].view());
+            self.outbox.push(VenueEvent::Book { market: market_index as u32, view });
         }
         Ok(Placement { key, status, matched, making, taking, trade_ids, transaction_hashes })
     }
@@ -379,7 +380,8 @@ impl Venue {
         }
         let changes =
             touched.into_iter().map(|(side, price)| (side, price, state.book.size_at(side, price))).collect();
-        self.outbox.push(VenueEvent::Levels { market, changes });
+        let top = state.yes_top();
+        self.outbox.push(VenueEvent::Levels { market, changes, top });
     }
 
     /// Whether a market trades.

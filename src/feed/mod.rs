@@ -1,0 +1,5 @@
+//! Market data, pure parts: decoding websocket frames and keeping the local books. The
+//! feed actor (network, reconnects, routing) wraps these.
+
+pub mod books;
+pub mod decode;

@@ -1,0 +1,110 @@
+//! The feed's decoder and local books against the embedded venue's own channel messages:
+//! minutes of synthetic flow, every frame decoded and applied, and at every step each local
+//! book equals the venue's book for that token, with no gap ever detected.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::HashMap;
+
+use polymm::domain::book::{Level, parse_micros, parse_pips};
+use polymm::domain::{Outcome, Side};
+use polymm::feed::books::{Applied, BookSet};
+use polymm::feed::decode::{MarketEvent, decode_market};
+use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::engine::units::lots_decimal;
+use polymm::sim::wire::{current_book, event_messages};
+use polymm::sim::world::{SimOptions, SimWorld};
+
+fn catalog() -> ScenarioCatalog {
+    let busy = ScenarioParams {
+        noise_rate: 6.0,
+        rival_makers: 3,
+        rival_penny: 0.5,
+        rival_refresh_secs: 1.0,
+        ..ScenarioParams::calm()
+    };
+    let jumpy = ScenarioParams {
+        jump_rate_per_hour: 60.0,
+        jump_size: 1.0,
+        informed_rate: 3.0,
+        informed_size: 40.0,
+        ..busy.clone()
+    };
+    ScenarioCatalog::new(vec![("busy".into(), busy), ("jumpy".into(), jumpy)])
+}
+
+fn venue_levels(world: &SimWorld, market: u32, outcome: Outcome, side: Side) -> Vec<Level> {
+    world
+        .venue
+        .market(market)
+        .unwrap()
+        .view()
+        .token_levels(outcome, side)
+        .into_iter()
+        .map(|(p, l)| Level { price: p, size: parse_micros(&lots_decimal(l).to_string()).unwrap() })
+        .collect()
+}
+
+#[test]
+fn local_books_track_the_venue_frame_by_frame() {
+    let options = SimOptions { scenario: "mixed".into(), markets: 4, seed: 5, ..SimOptions::default() };
+    let mut world = SimWorld::build(&options, &catalog(), 0).unwrap();
+    let mut books = BookSet::new();
+    let mut tokens = Vec::new();
+    for market in 0..4u32 {
+        for outcome in [Outcome::Yes, Outcome::No] {
+            let state = world.venue.market(market).unwrap();
+            let id = state.spec.token(outcome).to_string();
+            books.track(&id);
+            let mut snapshot = current_book(state, outcome, 0);
+            snapshot["event_type"] = "book".into();
+            let text = snapshot.to_string();
+            decode_market(&text, |e| assert_eq!(books.apply(&e), Applied::Updated)).unwrap();
+            tokens.push((market, outcome, id));
+        }
+    }
+    world.venue.drain_events();
+    let (mut frames, mut levels) = (0, 0);
+    for step in 1..=1_500u64 {
+        let now = step * 100;
+        world.step(now);
+        for event in world.venue.drain_events() {
+            for message in
+                event_messages(&world.venue, &event, now).into_iter().filter(|m| m.account.is_none())
+            {
+                let mut tops: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
+                decode_market(&message.text, |e| {
+                    if let MarketEvent::Level(change) = &e {
+                        tops.insert(change.asset_id.to_owned(), (change.best_bid, change.best_ask));
+                        levels += 1;
+                    }
+                    assert_ne!(
+                        std::mem::discriminant(&books.apply(&e)),
+                        std::mem::discriminant(&Applied::Gap(polymm::feed::books::Gap::NoSnapshot))
+                    );
+                })
+                .unwrap();
+                for (asset, (bid, ask)) in tops {
+                    assert_eq!(books.verify_top(&asset, bid, ask), Applied::Updated, "step {step}");
+                }
+                frames += 1;
+            }
+        }
+        if step % 100 == 0 {
+            for (market, outcome, id) in &tokens {
+                let book = books.book(id).unwrap();
+                for side in [Side::Buy, Side::Sell] {
+                    assert_eq!(
+                        book.depth(side).collect::<Vec<_>>(),
+                        venue_levels(&world, *market, *outcome, side),
+                        "step {step}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(frames > 2_000 && levels > 5_000, "{frames} frames, {levels} level changes");
+    assert_eq!(parse_pips("0.5"), Some(5_000));
+}
