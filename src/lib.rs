@@ -21,6 +21,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod execution;
 pub mod feed;
 pub mod polymarket;
 pub mod secret;

@@ -11,6 +11,7 @@ pub mod eip712;
 pub mod error;
 pub mod order;
 pub mod poly1271;
+pub mod ratelimit;
 pub mod signer;
 
 pub use auth::{ApiCreds, L1Headers, L2Headers};
