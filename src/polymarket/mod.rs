@@ -6,6 +6,7 @@
 pub mod amounts;
 pub mod auth;
 pub mod body;
+pub mod client;
 pub mod contracts;
 pub mod eip712;
 pub mod error;

@@ -63,6 +63,17 @@ pub struct SignerTier {
 }
 
 impl SignerTier {
+    /// The same tier at `fraction` of its rates and bursts: the client runs a little under
+    /// the venue's numbers so that network jitter (a slow first request, say) never turns
+    /// into a 429.
+    pub fn scaled(self, fraction: f64) -> Self {
+        let scale = |rate: Rate| Rate {
+            burst: (rate.burst * fraction).floor().max(1.0),
+            per_sec: rate.per_sec * fraction,
+        };
+        Self { orders: scale(self.orders), cancels: scale(self.cancels) }
+    }
+
     /// The standard tier: orders 40/s (burst 60), cancels 80/s (burst 120).
     pub const STANDARD: Self =
         Self { orders: Rate { burst: 60.0, per_sec: 40.0 }, cancels: Rate { burst: 120.0, per_sec: 80.0 } };

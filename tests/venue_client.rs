@@ -1,0 +1,170 @@
+//! The venue client against the embedded venue over real HTTP: every endpoint round-trips,
+//! the local rate limiter keeps a burst under the venue's limits, transient failures are
+//! retried, an engine restart switches the client to post-only, and heartbeats keep orders
+//! alive until they stop.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::sim::{Trader, market, options, start};
+use polymm::clock::SystemClock;
+use polymm::domain::{OrderType, Side};
+use polymm::error::{HasSeverity, Severity};
+use polymm::polymarket::client::{ClientError, ClobClient, RetryPolicy};
+use polymm::polymarket::{Chain, OrderSigner, SignatureType};
+use polymm::sim::faults::FaultSpec;
+use polymm::sim::server::SimHandle;
+use polymm::sim::world::SimOptions;
+use rust_decimal_macros::dec;
+
+fn client(venue: &SimHandle) -> ClobClient {
+    let account = &venue.test_accounts[0];
+    let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
+    ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
+        .with_signer(signer)
+        .with_creds(account.creds.clone())
+}
+
+#[actix_rt::test]
+async fn every_endpoint_round_trips() {
+    let venue = start(options());
+    let (condition, yes, no) = market(&venue, 0);
+    let condition = condition.parse().unwrap();
+    let api = client(&venue);
+    let trader = Trader::test_account(&venue);
+
+    assert!(api.server_time().await.unwrap() > 1_700_000_000);
+    let fresh =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
+            .with_signer(
+                OrderSigner::new(
+                    venue.test_accounts[0].key.clone(),
+                    Chain::Polygon,
+                    SignatureType::Eoa,
+                    None,
+                )
+                .unwrap(),
+            );
+    assert_eq!(fresh.create_or_derive_api_key(0).await.unwrap(), venue.test_accounts[0].creds);
+
+    let markets = api.markets().await.unwrap();
+    assert_eq!(markets.len(), 2);
+    assert_eq!(api.market(&condition).await.unwrap().tokens[0].token_id, yes.to_string());
+    assert_eq!(api.tick_size(&yes).await.unwrap(), dec!(0.01));
+    assert!(!api.neg_risk(&yes).await.unwrap());
+    let gamma = api.gamma_markets("active=true&limit=10").await.unwrap();
+    assert_eq!(gamma.len(), 2);
+
+    let bid = trader.order(&yes, Side::Buy, "0.40", "10", false);
+    let placed = api.post_order(&bid).await.unwrap();
+    assert!(placed.success && placed.status == "live", "{placed:?}");
+    let batch =
+        [trader.order(&yes, Side::Buy, "0.30", "5", false), trader.order(&no, Side::Buy, "0.20", "5", false)];
+    let posted = api.post_orders(&batch).await.unwrap();
+    assert!(posted.iter().all(|p| p.success));
+
+    let book = api.book(&yes).await.unwrap().to_book().unwrap();
+    assert_eq!(book.best_bid().unwrap().price, 4_000);
+    assert_eq!(book.best_ask().unwrap().price, 8_000, "the NO bid at 0.20 is a YES ask at 0.80");
+    assert_eq!(api.books(&[yes.clone(), no.clone()]).await.unwrap().len(), 2);
+
+    let open = api.open_orders(Some(&condition)).await.unwrap();
+    assert_eq!(open.len(), 3);
+    assert_eq!(api.order(&bid.id).await.unwrap().price, dec!(0.4));
+    assert_eq!(api.cancel(&bid.id).await.unwrap().canceled, vec![bid.id.to_string()]);
+    assert_eq!(api.cancel_many(&[batch[0].id]).await.unwrap().canceled.len(), 1);
+    assert_eq!(api.cancel_market(Some(&condition), Some(&no)).await.unwrap().canceled.len(), 1);
+    api.post_order(&trader.order(&yes, Side::Buy, "0.41", "5", false)).await.unwrap();
+    assert_eq!(api.cancel_all().await.unwrap().canceled.len(), 1);
+
+    let seller = Trader::fresh(&venue).await;
+    seller.post(&seller.order(&no, Side::Buy, "0.55", "5", false)).await;
+    let taker = api.post_order(&trader.order(&yes, Side::Buy, "0.45", "5", false)).await.unwrap();
+    assert_eq!(
+        (taker.status.as_str(), taker.trade_ids.len(), taker.transactions_hashes.len()),
+        ("matched", 1, 1)
+    );
+    let trades = api.trades(Some(&condition), None).await.unwrap();
+    assert_eq!((trades.len(), trades[0].trader_side.as_str()), (1, "TAKER"));
+    assert_eq!(api.balance(Some(&yes)).await.unwrap().balance, dec!(5_000_000));
+    assert_eq!(api.balance(None).await.unwrap().balance, dec!(10_000_000_000) - dec!(2_250_000));
+
+    let first = api.heartbeat("").await.unwrap();
+    assert_ne!(api.heartbeat(&first).await.unwrap(), first);
+    let refused = api.heartbeat("wrong").await.unwrap_err();
+    assert_eq!(refused.severity(), Severity::Reject, "{refused}");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn a_burst_waits_for_the_local_limiter_instead_of_earning_429s() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let api = client(&venue);
+    let trader = Trader::test_account(&venue);
+    for i in 0..80 {
+        let order = trader.order(&yes, Side::Buy, &format!("0.{:02}", 10 + i % 40), "5", false);
+        let placed = api.post_order(&order).await.unwrap();
+        assert!(placed.success, "{placed:?}");
+    }
+    let stats = api.limiter_stats();
+    assert_eq!((stats.immediate + stats.delayed, stats.refused), (80, 0));
+    assert!(stats.delayed > 0, "beyond its burst of 54 the limiter paced: {stats:?}");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn transient_failures_are_retried_and_refusals_are_not() {
+    let venue =
+        start(SimOptions { faults: FaultSpec { http_5xx: 0.5, ..FaultSpec::default() }, ..options() });
+    let (_, yes, _) = market(&venue, 0);
+    let api = ClobClient::new(
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy { attempts: 12, base: Duration::from_millis(5), ..RetryPolicy::default() },
+    );
+    for _ in 0..20 {
+        assert!(api.book(&yes).await.is_ok(), "retries get through a 50 % 5xx rate");
+    }
+    let unknown = "1".parse().unwrap();
+    let mut refusal = api.book(&unknown).await;
+    while matches!(refusal, Err(ClientError::Server { .. })) {
+        refusal = api.book(&unknown).await;
+    }
+    assert!(matches!(refusal, Err(ClientError::Refused { status: 404, .. })), "{refusal:?}");
+    let no_creds = api.cancel_all().await.unwrap_err();
+    assert_eq!(no_creds.severity(), Severity::Halt);
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn an_engine_restart_is_waited_out_then_only_post_only_orders_go() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let api = ClobClient::new(
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy { attempts: 6, base: Duration::from_millis(300), ..RetryPolicy::default() },
+    );
+    let account = &venue.test_accounts[0];
+    let api = api
+        .with_signer(OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap())
+        .with_creds(account.creds.clone());
+    let trader = Trader::test_account(&venue);
+    let restart =
+        serde_json::json!({"spec": {"restart_for": 1, "post_only_for": 0}, "action": "restart"}).to_string();
+    trader.signed("POST", "/sim/faults", Some(&restart)).await;
+    let maker = trader.order_with(&yes, Side::Buy, "0.40", "5", OrderType::Gtc, true);
+    let placed = api.post_order(&maker).await.unwrap();
+    assert!(placed.success, "the 425 window was waited out: {placed:?}");
+    assert!(api.post_only_required());
+    let plain = trader.order(&yes, Side::Buy, "0.39", "5", false);
+    assert!(matches!(api.post_order(&plain).await, Err(ClientError::Refused { status: 425, .. })));
+    venue.stop().await;
+}
