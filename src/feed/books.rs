@@ -22,11 +22,16 @@ pub enum Gap {
     OutOfOrder,
 }
 
+/// Changes kept per book while it waits for a snapshot; beyond this they are dropped.
+const PENDING_MAX: usize = 50_000;
+
 /// What applying one event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
     /// The book changed and is trusted.
     Updated,
+    /// A change kept until the book's next snapshot.
+    Buffered,
     /// The book is untrusted until resynced.
     Gap(Gap),
     /// Not a book event, or a token not subscribed.
@@ -38,6 +43,7 @@ struct Tracked {
     book: Book,
     synced: bool,
     tick: Option<TickSize>,
+    pending: Vec<(Side, Pips, crate::domain::book::Micros, u64)>,
 }
 
 /// Books by token id.
@@ -77,10 +83,12 @@ impl BookSet {
         self.books.iter().filter(|(_, t)| !t.synced).map(|(id, _)| &**id)
     }
 
-    /// Marks a book untrusted (feed dropped, resync needed).
+    /// Marks a book untrusted (feed dropped, resync needed); changes buffered so far are
+    /// dropped too, since the stream that carried them broke.
     pub fn invalidate(&mut self, asset_id: &str) {
         if let Some(tracked) = self.books.get_mut(asset_id) {
             tracked.synced = false;
+            tracked.pending.clear();
         }
     }
 
@@ -102,13 +110,24 @@ impl BookSet {
                     snapshot.asks.iter().copied(),
                     snapshot.timestamp_ms,
                 );
+                for (side, price, size, at) in std::mem::take(&mut tracked.pending) {
+                    if at >= snapshot.timestamp_ms {
+                        tracked.book.set(side, price, size);
+                        tracked.book.touch(at);
+                    }
+                }
                 tracked.synced = !tracked.book.is_crossed();
                 if tracked.synced { Applied::Updated } else { Applied::Gap(Gap::Crossed) }
             }
             MarketEvent::Level(change) => {
                 let Some(tracked) = self.books.get_mut(change.asset_id) else { return Applied::Ignored };
                 if !tracked.synced {
-                    return Applied::Gap(Gap::NoSnapshot);
+                    if tracked.pending.len() >= PENDING_MAX {
+                        tracked.pending.clear();
+                        return Applied::Gap(Gap::NoSnapshot);
+                    }
+                    tracked.pending.push((change.side, change.price, change.size, change.timestamp_ms));
+                    return Applied::Buffered;
                 }
                 tracked.book.set(change.side, change.price, change.size);
                 tracked.book.touch(change.timestamp_ms);
@@ -164,11 +183,19 @@ mod tests {
         books.track("A");
         let delta = r#"{"event_type": "price_change", "market": "M", "timestamp": "5",
             "price_changes": [{"asset_id": "A", "price": "0.5", "side": "BUY", "size": "10", "best_bid": "0.5", "best_ask": ""}]}"#;
-        assert_eq!(apply_all(&mut books, delta), [Applied::Gap(Gap::NoSnapshot)]);
+        assert_eq!(apply_all(&mut books, delta), [Applied::Buffered]);
         assert!(books.book("A").is_none());
         let snapshot = r#"{"event_type": "book", "asset_id": "A", "market": "M", "timestamp": "4",
             "bids": [{"price": "0.4", "size": "5"}], "asks": [{"price": "0.6", "size": "5"}]}"#;
         assert_eq!(apply_all(&mut books, snapshot), [Applied::Updated]);
+        assert_eq!(
+            books.book("A").unwrap().best_bid().unwrap().price,
+            5_000,
+            "the newer buffered change was replayed"
+        );
+        let newer = snapshot.replace("\"4\"", "\"9\"");
+        assert_eq!(apply_all(&mut books, &newer), [Applied::Updated]);
+        assert_eq!(books.book("A").unwrap().best_bid().unwrap().price, 4_000);
         assert_eq!(apply_all(&mut books, delta), [Applied::Updated]);
         assert_eq!(books.book("A").unwrap().best_bid().unwrap().price, 5_000);
         assert_eq!(books.verify_top("A", Some(5_000), Some(6_000)), Applied::Updated);

@@ -2,5 +2,8 @@
 //! feed actor (network, reconnects, routing) wraps these.
 
 pub mod books;
+pub mod connection;
 pub mod decode;
+pub mod live;
+pub mod sync;
 pub mod user;

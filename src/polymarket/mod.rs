@@ -14,6 +14,7 @@ pub mod order;
 pub mod poly1271;
 pub mod ratelimit;
 pub mod signer;
+pub mod ws;
 
 pub use auth::{ApiCreds, L1Headers, L2Headers};
 pub use contracts::{Chain, ExchangeTarget, ExchangeVersion, SignatureType};

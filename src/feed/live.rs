@@ -1,0 +1,155 @@
+//! The market feed's I/O shell: starts one websocket connection per shard, feeds their
+//! events into [`MarketData`], resyncs untrusted books from REST snapshots, and polls REST
+//! for the tokens of a connection that stays down (saying so in the log). The feed actor
+//! and `polymm book` both drive it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::sync::MarketData;
+use crate::clock::Clock;
+use crate::domain::TokenId;
+use crate::polymarket::client::ClobClient;
+use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
+
+/// Feed timing.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedConfig {
+    /// Connection timing.
+    pub ws: WsConfig,
+    /// Tokens per connection (the venue allows about 500).
+    pub per_connection: usize,
+    /// A connection down this long switches its tokens to REST polling.
+    pub fallback_after: Duration,
+    /// REST polling interval while in fallback.
+    pub poll_every: Duration,
+    /// Minimum interval between REST resync rounds.
+    pub resync_every: Duration,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        Self {
+            ws: WsConfig::default(),
+            per_connection: 500,
+            fallback_after: Duration::from_secs(5),
+            poll_every: Duration::from_secs(1),
+            resync_every: Duration::from_millis(250),
+        }
+    }
+}
+
+/// A running market feed.
+pub struct LiveFeed {
+    data: MarketData,
+    events: UnboundedReceiver<crate::polymarket::ws::WsEvent>,
+    tasks: Vec<actix_rt::task::JoinHandle<()>>,
+    clock: Arc<dyn Clock>,
+    config: FeedConfig,
+    last_resync_ms: u64,
+    last_poll_ms: u64,
+    in_fallback: bool,
+}
+
+impl LiveFeed {
+    /// Connects to the market channel at `ws_url` for `assets`.
+    pub fn start(ws_url: &str, assets: &[String], config: FeedConfig, clock: Arc<dyn Clock>) -> Self {
+        let data = MarketData::new(
+            assets,
+            config.per_connection,
+            config.fallback_after.as_millis() as u64,
+            clock.now().0,
+        );
+        let (sender, events) = unbounded_channel();
+        let tasks = data
+            .shard_assets()
+            .into_iter()
+            .enumerate()
+            .map(|(shard, assets)| {
+                let subscription = Subscription::Market { assets };
+                spawn_connection(
+                    ws_url.to_owned(),
+                    shard,
+                    subscription,
+                    config.ws,
+                    clock.clone(),
+                    sender.clone(),
+                )
+            })
+            .collect();
+        Self { data, events, tasks, clock, config, last_resync_ms: 0, last_poll_ms: 0, in_fallback: false }
+    }
+
+    /// The books and counters.
+    pub fn data(&self) -> &MarketData {
+        &self.data
+    }
+
+    /// Waits up to `wait` for feed activity, applies it, and does the REST upkeep; returns
+    /// the tokens whose books changed.
+    pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {
+        let mut touched = Vec::new();
+        if let Ok(Some(event)) = tokio::time::timeout(wait, self.events.recv()).await {
+            touched.extend(self.data.on_ws(&event, self.clock.now().0));
+            while let Ok(event) = self.events.try_recv() {
+                touched.extend(self.data.on_ws(&event, self.clock.now().0));
+            }
+        }
+        touched.extend(self.rest_upkeep(client).await);
+        touched.sort_unstable();
+        touched.dedup();
+        touched
+    }
+
+    async fn rest_upkeep(&mut self, client: &ClobClient) -> Vec<String> {
+        let now = self.clock.now().0;
+        let fallback = self.data.fallback_assets(now);
+        if fallback.is_empty() == self.in_fallback {
+            self.in_fallback = !fallback.is_empty();
+            if self.in_fallback {
+                tracing::warn!(tokens = fallback.len(), "market websocket down: polling books over REST");
+            } else {
+                tracing::info!("market websocket back: leaving REST fallback");
+            }
+        }
+        let due = if !fallback.is_empty()
+            && now.saturating_sub(self.last_poll_ms) >= self.config.poll_every.as_millis() as u64
+        {
+            self.last_poll_ms = now;
+            fallback
+        } else if self.data.all_up()
+            && now.saturating_sub(self.last_resync_ms) >= self.config.resync_every.as_millis() as u64
+        {
+            self.last_resync_ms = now;
+            self.data.stale()
+        } else {
+            Vec::new()
+        };
+        self.fetch(client, &due).await
+    }
+
+    async fn fetch(&mut self, client: &ClobClient, assets: &[String]) -> Vec<String> {
+        let mut restored = Vec::new();
+        for chunk in assets.chunks(100) {
+            let tokens: Vec<TokenId> = chunk.iter().filter_map(|a| a.parse().ok()).collect();
+            match client.books(&tokens).await {
+                Ok(books) => {
+                    for summary in books {
+                        if self.data.apply_rest(&summary) {
+                            restored.push(summary.asset_id);
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "REST book snapshot failed"),
+            }
+        }
+        restored
+    }
+
+    /// Stops every connection.
+    pub fn stop(self) {
+        self.tasks.into_iter().for_each(|task| task.abort());
+    }
+}

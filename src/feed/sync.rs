@@ -1,0 +1,249 @@
+//! The state behind the market feed: local books per token, which connection carries which
+//! tokens, which books need a REST resync, whether the feed has fallen back to REST polling,
+//! and the counters that say how it went. Pure: the driver feeds it websocket events and
+//! REST snapshots.
+
+use super::books::{Applied, BookSet};
+use super::connection::WsEvent;
+use super::connection::shard;
+use super::decode::{MarketEvent, decode_market};
+use crate::domain::book::Book;
+use crate::polymarket::client::types::OrderBookSummary;
+
+/// Counters of the feed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedStats {
+    /// Text frames received.
+    pub frames: u64,
+    /// Events decoded.
+    pub events: u64,
+    /// Frames that were not JSON (skipped).
+    pub malformed_frames: u64,
+    /// Events with bad fields (skipped).
+    pub malformed_events: u64,
+    /// Events of unknown types (skipped).
+    pub unknown_events: u64,
+    /// Books found inconsistent and marked for resync.
+    pub gaps: u64,
+    /// Connections that came back.
+    pub reconnects: u64,
+    /// Books restored from REST.
+    pub rest_snapshots: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Shard {
+    assets: Vec<String>,
+    up: bool,
+    down_since_ms: Option<u64>,
+    ever_up: bool,
+}
+
+/// The market feed's state.
+#[derive(Debug)]
+pub struct MarketData {
+    books: BookSet,
+    shards: Vec<Shard>,
+    stats: FeedStats,
+    fallback_after_ms: u64,
+}
+
+impl MarketData {
+    /// Tracks `assets`, split into connections of at most `per_connection`; the feed falls
+    /// back to REST for a connection down longer than `fallback_after_ms`.
+    pub fn new(assets: &[String], per_connection: usize, fallback_after_ms: u64, now_ms: u64) -> Self {
+        let mut books = BookSet::new();
+        assets.iter().for_each(|a| books.track(a));
+        let shards = shard(assets, per_connection)
+            .into_iter()
+            .map(|assets| Shard { assets, up: false, down_since_ms: Some(now_ms), ever_up: false })
+            .collect();
+        Self { books, shards, stats: FeedStats::default(), fallback_after_ms }
+    }
+
+    /// The token ids of each connection, to subscribe with.
+    pub fn shard_assets(&self) -> Vec<Vec<String>> {
+        self.shards.iter().map(|s| s.assets.clone()).collect()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> FeedStats {
+        self.stats
+    }
+
+    /// A token's book, if trusted.
+    pub fn book(&self, asset: &str) -> Option<&Book> {
+        self.books.book(asset)
+    }
+
+    /// Tokens whose books are not trusted (to resync from REST).
+    pub fn stale(&self) -> Vec<String> {
+        let mut stale: Vec<String> = self.books.unsynced().map(str::to_owned).collect();
+        stale.sort_unstable();
+        stale
+    }
+
+    /// Tokens of connections down longer than the fallback threshold (to poll over REST).
+    pub fn fallback_assets(&self, now_ms: u64) -> Vec<String> {
+        self.shards
+            .iter()
+            .filter(|s| {
+                s.down_since_ms.is_some_and(|since| now_ms.saturating_sub(since) >= self.fallback_after_ms)
+            })
+            .flat_map(|s| s.assets.iter().cloned())
+            .collect()
+    }
+
+    /// Whether every connection is up (connected and delivering frames).
+    pub fn all_up(&self) -> bool {
+        self.shards.iter().all(|s| s.up)
+    }
+
+    /// Applies one websocket event; returns the tokens whose books changed.
+    pub fn on_ws(&mut self, event: &WsEvent, now_ms: u64) -> Vec<String> {
+        match event {
+            WsEvent::Connected { shard } => {
+                if let Some(state) = self.shards.get_mut(*shard)
+                    && state.ever_up
+                {
+                    self.stats.reconnects += 1;
+                }
+                Vec::new()
+            }
+            WsEvent::Disconnected { shard, .. } => {
+                if let Some(state) = self.shards.get_mut(*shard) {
+                    if state.up {
+                        state.down_since_ms = Some(now_ms);
+                    }
+                    state.up = false;
+                    state.assets.iter().for_each(|a| self.books.invalidate(a));
+                }
+                Vec::new()
+            }
+            WsEvent::Frame { shard, text } => {
+                if let Some(state) = self.shards.get_mut(*shard) {
+                    state.up = true;
+                    state.ever_up = true;
+                    state.down_since_ms = None;
+                }
+                self.on_frame(*shard, text)
+            }
+        }
+    }
+
+    /// Applies one frame. A frame or event that cannot be read may have carried changes for
+    /// any token of its connection, so all of them are resynced.
+    fn on_frame(&mut self, shard: usize, text: &str) -> Vec<String> {
+        self.stats.frames += 1;
+        let mut touched: Vec<String> = Vec::new();
+        let mut tops: Vec<(String, Option<u32>, Option<u32>)> = Vec::new();
+        let books = &mut self.books;
+        let stats = &mut self.stats;
+        let decoded = decode_market(text, |event| {
+            let asset = match &event {
+                MarketEvent::Book(b) => Some(b.asset_id),
+                MarketEvent::Level(l) => {
+                    tops.retain(|(a, _, _)| a != l.asset_id);
+                    tops.push((l.asset_id.to_owned(), l.best_bid, l.best_ask));
+                    Some(l.asset_id)
+                }
+                _ => None,
+            };
+            match books.apply(&event) {
+                Applied::Updated => {
+                    if let Some(asset) = asset.filter(|a| !touched.iter().any(|t| t == a)) {
+                        touched.push(asset.to_owned());
+                    }
+                }
+                Applied::Gap(_) => stats.gaps += 1,
+                Applied::Ignored | Applied::Buffered => {}
+            }
+        });
+        let lost = match decoded {
+            Ok(report) => {
+                self.stats.events += report.events as u64;
+                self.stats.malformed_events += report.malformed as u64;
+                self.stats.unknown_events += report.unknown as u64;
+                report.malformed > 0
+            }
+            Err(_) => {
+                self.stats.malformed_frames += 1;
+                true
+            }
+        };
+        if lost && let Some(state) = self.shards.get(shard) {
+            state.assets.iter().for_each(|a| self.books.invalidate(a));
+        }
+        for (asset, bid, ask) in tops {
+            if let Applied::Gap(_) = self.books.verify_top(&asset, bid, ask) {
+                self.stats.gaps += 1;
+            }
+        }
+        touched
+    }
+
+    /// Restores a book from a REST snapshot; `false` if it does not parse or is not tracked.
+    pub fn apply_rest(&mut self, summary: &OrderBookSummary) -> bool {
+        let Some(book) = summary.to_book() else { return false };
+        let snapshot = super::decode::BookSnapshot {
+            asset_id: &summary.asset_id,
+            market: &summary.market,
+            timestamp_ms: book.timestamp_ms(),
+            hash: &summary.hash,
+            bids: book.depth(crate::domain::Side::Buy).collect(),
+            asks: book.depth(crate::domain::Side::Sell).collect(),
+        };
+        let applied = matches!(self.books.apply(&MarketEvent::Book(snapshot)), Applied::Updated);
+        if applied {
+            self.stats.rest_snapshots += 1;
+        }
+        applied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(shard: usize, text: &str) -> WsEvent {
+        WsEvent::Frame { shard, text: text.to_owned() }
+    }
+
+    #[test]
+    fn disconnects_untrust_books_until_a_snapshot_and_fallback_starts_after_the_threshold() {
+        let assets = vec!["A".to_owned(), "B".to_owned()];
+        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        data.on_ws(&WsEvent::Connected { shard: 0 }, 10);
+        let snapshot = r#"[{"event_type": "book", "asset_id": "A", "bids": [{"price": "0.4", "size": "1"}], "asks": []},
+            {"event_type": "book", "asset_id": "B", "bids": [], "asks": [{"price": "0.6", "size": "1"}]}]"#;
+        assert_eq!(data.on_ws(&frame(0, snapshot), 20), ["A", "B"]);
+        assert!(data.stale().is_empty());
+        data.on_ws(&WsEvent::Disconnected { shard: 0, reason: "drop".into() }, 1_000);
+        assert_eq!(data.stale(), ["A", "B"]);
+        assert!(data.fallback_assets(5_999).is_empty());
+        assert_eq!(data.fallback_assets(6_000), ["A", "B"]);
+        data.on_ws(&WsEvent::Connected { shard: 0 }, 7_000);
+        assert_eq!(data.stats().reconnects, 1);
+        assert_eq!(data.fallback_assets(8_000).len(), 2, "connected but silent (a stall) is still down");
+        data.on_ws(&frame(0, "PONG"), 8_100);
+        assert!(data.fallback_assets(8_200).is_empty());
+    }
+
+    #[test]
+    fn garbage_is_counted_and_top_mismatches_are_gaps() {
+        let assets = vec!["A".to_owned()];
+        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        data.on_ws(&frame(0, "{\"event_type\":\"book\",\"asset_id\":"), 1);
+        data.on_ws(&frame(0, r#"{"event_type": "book", "asset_id": "A", "bids": [], "asks": []}"#), 2);
+        let wrong_top = r#"{"event_type": "price_change", "market": "M", "price_changes": [
+            {"asset_id": "A", "price": "0.5", "side": "BUY", "size": "3", "best_bid": "0.55", "best_ask": ""}]}"#;
+        data.on_ws(&frame(0, wrong_top), 3);
+        let stats = data.stats();
+        assert_eq!((stats.frames, stats.malformed_frames, stats.gaps), (3, 1, 1));
+        assert_eq!(data.stale(), ["A"]);
+        data.on_ws(&frame(0, r#"{"event_type": "book", "asset_id": "A", "bids": [], "asks": []}"#), 4);
+        assert!(data.stale().is_empty());
+        data.on_ws(&frame(0, "garbage"), 5);
+        assert_eq!(data.stale(), ["A"], "an unreadable frame may have held changes: resync");
+    }
+}

@@ -1,0 +1,182 @@
+//! Websocket connections to the venue's market and user channels (awc), one task per
+//! connection ("shard"). Each task subscribes, forwards every text frame to its consumer,
+//! sends the text `PING` on schedule, treats a silent connection as dead, and reconnects
+//! with exponential backoff and jitter, reporting every connect and disconnect. Decoding
+//! and book keeping are the consumer's (see `feed`).
+//!
+//! Tasks run on the current actix arbiter (awc is not `Send`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use rand::Rng;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::auth::ApiCreds;
+use crate::clock::Clock;
+pub use crate::feed::connection::WsEvent;
+use crate::feed::connection::{Backoff, Liveness, Upkeep};
+
+/// What a connection subscribes to.
+#[derive(Clone)]
+pub enum Subscription {
+    /// Market channel: these token ids.
+    Market {
+        /// Token ids (at most 500 per connection).
+        assets: Vec<String>,
+    },
+    /// User channel: these condition ids (empty: all), with the API credentials.
+    User {
+        /// Credentials (the raw secret is sent, as the venue requires).
+        creds: ApiCreds,
+        /// Condition ids.
+        markets: Vec<String>,
+    },
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Market { assets } => f.debug_struct("Market").field("assets", &assets.len()).finish(),
+            Self::User { markets, .. } => {
+                f.debug_struct("User").field("markets", &markets.len()).finish_non_exhaustive()
+            }
+        }
+    }
+}
+
+impl Subscription {
+    /// The subscribe frame.
+    fn frame(&self) -> String {
+        match self {
+            Self::Market { assets } => {
+                serde_json::json!({"assets_ids": assets, "type": "market", "custom_feature_enabled": true}).to_string()
+            }
+            Self::User { creds, markets } => serde_json::json!({
+                "auth": {"apiKey": creds.api_key, "secret": creds.secret.expose(), "passphrase": creds.passphrase.expose()},
+                "markets": markets,
+                "type": "user",
+            })
+            .to_string(),
+        }
+    }
+}
+
+/// Timing of a connection.
+#[derive(Debug, Clone, Copy)]
+pub struct WsConfig {
+    /// Text `PING` interval.
+    pub ping_every: Duration,
+    /// No frame for this long: dead.
+    pub dead_after: Duration,
+    /// First reconnect delay.
+    pub backoff_base: Duration,
+    /// Longest reconnect delay.
+    pub backoff_cap: Duration,
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        Self {
+            ping_every: Duration::from_secs(10),
+            dead_after: Duration::from_secs(30),
+            backoff_base: Duration::from_millis(250),
+            backoff_cap: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Starts one connection task; it runs until the consumer drops its receiver.
+pub fn spawn_connection(
+    url: String,
+    shard: usize,
+    subscription: Subscription,
+    config: WsConfig,
+    clock: Arc<dyn Clock>,
+    events: UnboundedSender<WsEvent>,
+) -> actix_rt::task::JoinHandle<()> {
+    actix_rt::spawn(async move {
+        let mut backoff =
+            Backoff::new(config.backoff_base.as_millis() as u64, config.backoff_cap.as_millis() as u64);
+        while !events.is_closed() {
+            let reason = match connect(&url).await {
+                Ok(framed) => {
+                    backoff.reset();
+                    run(framed, shard, &subscription, &config, clock.as_ref(), &events).await
+                }
+                Err(reason) => reason,
+            };
+            if events.send(WsEvent::Disconnected { shard, reason }).is_err() {
+                return;
+            }
+            let delay = backoff.next_delay_ms(rand::thread_rng().r#gen());
+            actix_rt::time::sleep(Duration::from_millis(delay)).await;
+        }
+    })
+}
+
+type Framed = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+
+async fn connect(url: &str) -> Result<Framed, String> {
+    let client = awc::Client::builder().timeout(Duration::from_secs(10)).finish();
+    match client.ws(url).max_frame_size(16 << 20).connect().await {
+        Ok((_, framed)) => Ok(framed),
+        Err(err) => Err(format!("connect: {err}")),
+    }
+}
+
+/// Runs one connection until it ends; returns why.
+async fn run(
+    mut framed: Framed,
+    shard: usize,
+    subscription: &Subscription,
+    config: &WsConfig,
+    clock: &dyn Clock,
+    events: &UnboundedSender<WsEvent>,
+) -> String {
+    if let Err(err) = framed.send(awc::ws::Message::Text(subscription.frame().into())).await {
+        return format!("subscribe: {err}");
+    }
+    if events.send(WsEvent::Connected { shard }).is_err() {
+        return "consumer gone".into();
+    }
+    let mut liveness = Liveness::new(
+        config.ping_every.as_millis() as u64,
+        config.dead_after.as_millis() as u64,
+        clock.now().0,
+    );
+    let mut tick = actix_rt::time::interval(Duration::from_millis(250));
+    loop {
+        tokio::select! {
+            frame = framed.next() => match frame {
+                Some(Ok(awc::ws::Frame::Text(bytes))) => {
+                    liveness.on_frame(clock.now().0);
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    if events.send(WsEvent::Frame { shard, text }).is_err() {
+                        return "consumer gone".into();
+                    }
+                }
+                Some(Ok(awc::ws::Frame::Ping(bytes))) => {
+                    liveness.on_frame(clock.now().0);
+                    if framed.send(awc::ws::Message::Pong(bytes)).await.is_err() {
+                        return "pong failed".into();
+                    }
+                }
+                Some(Ok(awc::ws::Frame::Close(reason))) => return format!("closed by venue: {reason:?}"),
+                Some(Ok(_)) => liveness.on_frame(clock.now().0),
+                Some(Err(err)) => return format!("protocol: {err}"),
+                None => return "connection ended".into(),
+            },
+            _ = tick.tick() => match liveness.check(clock.now().0) {
+                Upkeep::Idle => {}
+                Upkeep::Ping => {
+                    if framed.send(awc::ws::Message::Text("PING".into())).await.is_err() {
+                        return "ping failed".into();
+                    }
+                }
+                Upkeep::Dead => return format!("no frames for {:?}", config.dead_after),
+            },
+        }
+    }
+}

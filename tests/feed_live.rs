@@ -1,0 +1,203 @@
+//! The live market feed against the embedded venue with busy synthetic flow and injected
+//! websocket faults: after every drop or stall, each local book equals the venue's book
+//! within a second of the reconnect; while the websocket stays down, REST polling keeps the
+//! books right; malformed frames are counted without losing the connection.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::sim::Trader;
+use polymm::clock::{Clock, SystemClock};
+use polymm::domain::book::{Level, parse_micros};
+use polymm::domain::{Outcome, Side};
+use polymm::feed::live::{FeedConfig, LiveFeed};
+use polymm::polymarket::client::{ClobClient, RetryPolicy};
+use polymm::polymarket::ws::WsConfig;
+use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::engine::units::lots_decimal;
+use polymm::sim::server::{self, SimHandle};
+use polymm::sim::world::{SimOptions, SimWorld};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+
+fn busy_venue() -> SimHandle {
+    let busy = ScenarioParams {
+        noise_rate: 8.0,
+        rival_makers: 2,
+        rival_refresh_secs: 1.0,
+        ..ScenarioParams::calm()
+    };
+    let catalog = ScenarioCatalog::new(vec![("busy".into(), busy)]);
+    let options = SimOptions { scenario: "busy".into(), markets: 3, seed: 9, ..SimOptions::default() };
+    let clock = Arc::new(SystemClock);
+    let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
+    server::start(world, 0, clock).unwrap()
+}
+
+fn tokens(venue: &SimHandle) -> Vec<(u32, Outcome, String)> {
+    venue.state.with_world(|world, _| {
+        (0..3u32)
+            .flat_map(|m| {
+                let spec = world.venue.market(m).unwrap().spec.clone();
+                [(m, Outcome::Yes, spec.yes.to_string()), (m, Outcome::No, spec.no.to_string())]
+            })
+            .collect()
+    })
+}
+
+/// Whether every local book equals the venue's right now.
+fn converged(feed: &LiveFeed, venue: &SimHandle, tokens: &[(u32, Outcome, String)]) -> bool {
+    venue.state.with_world(|world, _| {
+        tokens.iter().all(|(market, outcome, id)| {
+            let Some(local) = feed.data().book(id) else { return false };
+            let view = world.venue.market(*market).unwrap().view();
+            [Side::Buy, Side::Sell].into_iter().all(|side| {
+                let venue_levels: Vec<Level> = view
+                    .token_levels(*outcome, side)
+                    .into_iter()
+                    .map(|(p, l)| Level {
+                        price: p,
+                        size: parse_micros(&lots_decimal(l).to_string()).unwrap(),
+                    })
+                    .collect();
+                local.depth(side).collect::<Vec<_>>() == venue_levels
+            })
+        })
+    })
+}
+
+/// Drives the feed until the books converge; returns how long it took.
+async fn until_converged(
+    feed: &mut LiveFeed,
+    api: &ClobClient,
+    venue: &SimHandle,
+    tokens: &[(u32, Outcome, String)],
+    limit: Duration,
+) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        feed.step(api, Duration::from_millis(20)).await;
+        if converged(feed, venue, tokens) {
+            return Some(start.elapsed());
+        }
+    }
+    None
+}
+
+fn config() -> FeedConfig {
+    FeedConfig {
+        ws: WsConfig {
+            ping_every: Duration::from_millis(300),
+            dead_after: Duration::from_millis(1_000),
+            backoff_base: Duration::from_millis(50),
+            backoff_cap: Duration::from_millis(400),
+        },
+        per_connection: 4,
+        fallback_after: Duration::from_millis(1_500),
+        poll_every: Duration::from_millis(200),
+        resync_every: Duration::from_millis(100),
+    }
+}
+
+#[actix_rt::test]
+async fn books_reconverge_after_random_drops_and_stalls() {
+    let venue = busy_venue();
+    let tokens = tokens(&venue);
+    let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
+    let api =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
+    let mut feed =
+        LiveFeed::start(&format!("{}/market", venue.ws_url), &ids, config(), Arc::new(SystemClock));
+    let admin = Trader::test_account(&venue);
+    assert!(
+        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await.is_some(),
+        "initial sync"
+    );
+    let mut rng = StdRng::seed_from_u64(3);
+    for round in 0..6 {
+        let reconnects = feed.data().stats().reconnects;
+        let action = if rng.gen_bool(0.5) {
+            json!({"action": "drop_ws"})
+        } else {
+            json!({"spec": {"stall_for": 1}, "action": "stall"})
+        };
+        admin.signed("POST", "/sim/faults", Some(&action.to_string())).await;
+        let deadline = Instant::now() + Duration::from_secs(6);
+        while feed.data().stats().reconnects == reconnects && Instant::now() < deadline {
+            feed.step(&api, Duration::from_millis(20)).await;
+        }
+        assert!(feed.data().stats().reconnects > reconnects, "round {round}: {action} reconnected");
+        let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(1)).await;
+        assert!(
+            took.is_some(),
+            "round {round}: books equal the venue within 1 s of reconnecting after {action}"
+        );
+    }
+    let stats = feed.data().stats();
+    assert!(stats.frames > 100 && stats.reconnects >= 6, "{stats:?}");
+    feed.stop();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
+    let venue = busy_venue();
+    let tokens = tokens(&venue);
+    let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
+    let api =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
+    let mut feed =
+        LiveFeed::start(&format!("{}/market", venue.ws_url), &ids, config(), Arc::new(SystemClock));
+    let admin = Trader::test_account(&venue);
+    assert!(until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await.is_some());
+    admin
+        .signed(
+            "POST",
+            "/sim/faults",
+            Some(&json!({"spec": {"stall_for": 8}, "action": "stall"}).to_string()),
+        )
+        .await;
+    let before = feed.data().stats().rest_snapshots;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        feed.step(&api, Duration::from_millis(20)).await;
+    }
+    for _ in 0..2 {
+        let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await;
+        assert!(took.is_some(), "REST polling tracks the venue while the websocket is silent");
+        actix_rt::time::sleep(Duration::from_millis(300)).await;
+    }
+    let polled = feed.data().stats().rest_snapshots - before;
+    assert!(polled >= 12, "six books polled at least twice: {:?}", feed.data().stats());
+    admin.signed("POST", "/sim/faults", Some(&json!({"action": "clear"}).to_string())).await;
+    let start = Instant::now();
+    while !feed.data().all_up() && start.elapsed() < Duration::from_secs(5) {
+        feed.step(&api, Duration::from_millis(20)).await;
+    }
+    assert!(
+        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await.is_some(),
+        "back on the websocket"
+    );
+
+    admin.signed("POST", "/sim/faults", Some(&json!({"spec": {"malformed": 0.3}}).to_string())).await;
+    let reconnects = feed.data().stats().reconnects;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        feed.step(&api, Duration::from_millis(20)).await;
+    }
+    admin.signed("POST", "/sim/faults", Some(&json!({"spec": {}}).to_string())).await;
+    let stats = feed.data().stats();
+    assert!(stats.malformed_frames > 0, "{stats:?}");
+    assert!(stats.reconnects <= reconnects + 1, "malformed frames do not cost the connection: {stats:?}");
+    assert!(
+        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await.is_some(),
+        "resynced"
+    );
+    feed.stop();
+    venue.stop().await;
+}
