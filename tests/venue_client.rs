@@ -168,3 +168,31 @@ async fn an_engine_restart_is_waited_out_then_only_post_only_orders_go() {
     assert!(matches!(api.post_order(&plain).await, Err(ClientError::Refused { status: 425, .. })));
     venue.stop().await;
 }
+
+#[actix_rt::test]
+async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() {
+    let venue = start(SimOptions { heartbeat_window_ms: 1_000, ..options() });
+    let (_, yes, _) = market(&venue, 0);
+    let api = std::rc::Rc::new(client(&venue));
+    let trader = Trader::test_account(&venue);
+    api.post_order(&trader.order(&yes, Side::Buy, "0.40", "5", false)).await.unwrap();
+    let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let keeper = polymm::polymarket::heartbeat::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
+    actix_rt::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(api.open_orders(None).await.unwrap().len(), 1, "alive past twice the dead-man window");
+
+    let throttle = serde_json::json!({"spec": {"throttle_for": 1}, "action": "throttle"}).to_string();
+    trader.signed("POST", "/sim/faults", Some(&throttle)).await;
+    let mut missed = false;
+    while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
+        if let polymm::polymarket::heartbeat::HeartbeatEvent::Missed { .. } = event {
+            missed = true;
+            break;
+        }
+    }
+    assert!(missed, "a failed beat is reported");
+    keeper.abort();
+    actix_rt::time::sleep(Duration::from_millis(2_000)).await;
+    assert!(api.open_orders(None).await.unwrap().is_empty(), "without beats the venue cancelled the order");
+    venue.stop().await;
+}

@@ -9,6 +9,7 @@ pub mod body;
 pub mod client;
 pub mod contracts;
 pub mod eip712;
+pub mod heartbeat;
 pub mod error;
 pub mod order;
 pub mod poly1271;
