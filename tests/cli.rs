@@ -235,3 +235,18 @@ fn sim_refuses_a_bad_fault_spec_and_an_unknown_scenario_in_one_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("stormy"));
 }
+
+#[test]
+fn markets_and_book_work_against_an_embedded_sim() {
+    let out = polymm(&["markets", "--all", "--set", "sim.markets=3"], &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().next().unwrap().starts_with("market"), "{stdout}");
+    assert!(stdout.contains("sim-") && stdout.contains("3 of 3 markets shown"), "{stdout}");
+
+    let out = polymm(&["book", "--seconds", "2", "--set", "sim.markets=2"], &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().any(|l| l.starts_with("bids ")), "{stdout}");
+    assert!(stdout.lines().last().unwrap().starts_with("frames "), "{stdout}");
+}

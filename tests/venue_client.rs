@@ -177,7 +177,8 @@ async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() 
     let trader = Trader::test_account(&venue);
     api.post_order(&trader.order(&yes, Side::Buy, "0.40", "5", false)).await.unwrap();
     let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let keeper = polymm::polymarket::heartbeat::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
+    let keeper =
+        polymm::polymarket::heartbeat::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
     actix_rt::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(api.open_orders(None).await.unwrap().len(), 1, "alive past twice the dead-man window");
 
@@ -194,5 +195,17 @@ async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() 
     keeper.abort();
     actix_rt::time::sleep(Duration::from_millis(2_000)).await;
     assert!(api.open_orders(None).await.unwrap().is_empty(), "without beats the venue cancelled the order");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn discovery_reads_the_gamma_listing() {
+    let venue = start(options());
+    let (condition, yes, no) = market(&venue, 0);
+    let (markets, skipped) = polymm::polymarket::gamma::discover(&client(&venue)).await.unwrap();
+    assert_eq!((markets.len(), skipped), (2, 0));
+    let first = markets.iter().find(|m| m.condition_id.to_string() == condition).unwrap();
+    assert_eq!((&first.yes, &first.no, first.version), (&yes, &no, 2));
+    assert!(markets.iter().any(|m| m.neg_risk), "the second still market is neg-risk");
     venue.stop().await;
 }

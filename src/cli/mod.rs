@@ -5,6 +5,7 @@
 
 mod auth;
 mod config_cmd;
+mod market_data;
 mod sign;
 mod sim;
 
@@ -54,6 +55,10 @@ pub enum Command {
     Run,
     /// Run the embedded Polymarket-compatible venue on 127.0.0.1 until Ctrl-C.
     Sim(sim::SimArgs),
+    /// List the venue's markets with their scoring inputs (volume, spread, rewards, hours left).
+    Markets(market_data::MarketsArgs),
+    /// Show a live top-of-book view of one token from the market channel.
+    Book(market_data::BookArgs),
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -134,6 +139,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run(&cli.global),
         Command::Sim(args) => sim::run(&cli.global, &args),
+        Command::Markets(args) => market_data::markets(&cli.global, &args),
+        Command::Book(args) => market_data::book(&cli.global, &args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),

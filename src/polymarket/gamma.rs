@@ -1,0 +1,285 @@
+//! Market discovery from Gamma: what a market maker needs to know about each market (token
+//! pair, tick, minimum size, neg risk, rewards, resolution date, volume, spread, exchange
+//! version), parsed from Gamma's loosely typed rows (JSON-encoded arrays inside strings,
+//! numbers that are sometimes strings), filtered by the `[markets]` rules, and cached.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::client::{ClientError, ClobClient};
+use crate::config::MarketsConfig;
+use crate::domain::{ConditionId, TickSize, TokenId};
+
+/// Rows per Gamma page.
+const PAGE: usize = 100;
+
+/// Liquidity-reward terms of a market.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardTerms {
+    /// Minimum scoring size, shares.
+    pub min_size: Decimal,
+    /// Maximum scoring distance from the midpoint, cents.
+    pub max_spread_cents: Decimal,
+    /// pUSD per day (all programs summed).
+    pub daily_rate: Decimal,
+}
+
+/// One tradable binary market.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarketInfo {
+    /// Condition id.
+    pub condition_id: ConditionId,
+    /// Question.
+    pub question: String,
+    /// Slug.
+    pub slug: String,
+    /// The YES (first) token.
+    pub yes: TokenId,
+    /// The NO (second) token.
+    pub no: TokenId,
+    /// Tick size.
+    pub tick: TickSize,
+    /// Minimum order size, shares.
+    pub min_size: Decimal,
+    /// Neg-risk market.
+    pub neg_risk: bool,
+    /// Resolution time, unix seconds, if known.
+    pub end_secs: Option<u64>,
+    /// Traded volume (24 h when Gamma gives it, else all time), pUSD.
+    pub volume: Decimal,
+    /// Best bid of YES.
+    pub best_bid: Decimal,
+    /// Best ask of YES.
+    pub best_ask: Decimal,
+    /// Reward terms, if incentivised.
+    pub rewards: Option<RewardTerms>,
+    /// Exchange version to sign for (2 unless Gamma says otherwise).
+    pub version: u8,
+    /// Accepting orders.
+    pub accepting_orders: bool,
+}
+
+impl MarketInfo {
+    /// Ask − bid.
+    pub fn spread(&self) -> Decimal {
+        (self.best_ask - self.best_bid).max(Decimal::ZERO)
+    }
+
+    /// (bid + ask) / 2.
+    pub fn mid(&self) -> Decimal {
+        (self.best_bid + self.best_ask) / Decimal::TWO
+    }
+
+    /// Hours until resolution at `now_secs` (`None` when unknown).
+    pub fn hours_to_resolution(&self, now_secs: u64) -> Option<Decimal> {
+        self.end_secs.map(|end| Decimal::from(end.saturating_sub(now_secs)) / Decimal::from(3_600))
+    }
+
+    /// Whether the market passes the `[markets]` filters at `now_secs`.
+    pub fn passes(&self, filters: &MarketsConfig, now_secs: u64) -> bool {
+        let spread = self.spread();
+        let mid = self.mid();
+        self.accepting_orders
+            && self.volume >= filters.min_volume
+            && spread >= filters.min_spread
+            && spread <= filters.max_spread
+            && mid >= filters.min_price
+            && mid <= filters.max_price
+            && self.hours_to_resolution(now_secs).is_none_or(|h| h >= filters.min_hours_to_resolution)
+    }
+}
+
+fn decimal(value: Option<&Value>) -> Decimal {
+    match value {
+        Some(Value::Number(n)) => {
+            let text = n.to_string();
+            Decimal::from_str_exact(&text).or_else(|_| Decimal::from_scientific(&text)).unwrap_or_default()
+        }
+        Some(Value::String(s)) => s.parse().unwrap_or_default(),
+        _ => Decimal::ZERO,
+    }
+}
+
+/// A list Gamma sends either as a JSON array or as a string holding one.
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    let parsed;
+    let array = match value {
+        Some(Value::Array(items)) => items,
+        Some(Value::String(text)) => {
+            parsed = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+            match &parsed {
+                Value::Array(items) => items,
+                _ => return Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    array.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+}
+
+/// Unix seconds of an ISO-8601 UTC date (`2024-11-05T00:00:00Z` or `2024-11-05`).
+pub fn parse_iso_secs(text: &str) -> Option<u64> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let time = text.get(11..19).unwrap_or("00:00:00");
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi, s) = (hms.next()?.unwrap_or(0), hms.next()?.unwrap_or(0), hms.next()?.unwrap_or(0));
+    let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m - 3) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3_600 + mi * 60 + s).ok()
+}
+
+/// One Gamma market row; `Err` names what is missing or malformed.
+pub fn parse_gamma_market(row: &Value) -> Result<MarketInfo, String> {
+    let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or_default();
+    let condition_id = text("conditionId").parse().map_err(|_| "conditionId".to_owned())?;
+    let tokens = string_list(row.get("clobTokenIds"));
+    let [yes, no] = tokens.as_slice() else { return Err("clobTokenIds (expected two)".to_owned()) };
+    let tick = decimal(row.get("orderPriceMinTickSize"));
+    let tick = TickSize::from_decimal(tick).map_err(|_| format!("orderPriceMinTickSize {tick}"))?;
+    let daily_rate: Decimal = row
+        .get("clobRewards")
+        .and_then(Value::as_array)
+        .map(|programs| programs.iter().map(|p| decimal(p.get("rewardsDailyRate"))).sum())
+        .unwrap_or_default();
+    let rewards = (!daily_rate.is_zero()).then(|| RewardTerms {
+        min_size: decimal(row.get("rewardsMinSize")),
+        max_spread_cents: decimal(row.get("rewardsMaxSpread")),
+        daily_rate,
+    });
+    let volume = match row.get("volume24hr") {
+        Some(v) if !v.is_null() => decimal(Some(v)),
+        _ => decimal(row.get("volumeNum").or(row.get("volume"))),
+    };
+    Ok(MarketInfo {
+        condition_id,
+        question: text("question").to_owned(),
+        slug: text("slug").to_owned(),
+        yes: yes.parse().map_err(|_| "clobTokenIds[0]".to_owned())?,
+        no: no.parse().map_err(|_| "clobTokenIds[1]".to_owned())?,
+        tick,
+        min_size: decimal(row.get("orderMinSize")),
+        neg_risk: row.get("negRisk").and_then(Value::as_bool).unwrap_or(false),
+        end_secs: parse_iso_secs(text("endDate")).or_else(|| parse_iso_secs(text("endDateIso"))),
+        volume,
+        best_bid: decimal(row.get("bestBid")),
+        best_ask: decimal(row.get("bestAsk")),
+        rewards,
+        version: row.get("version").and_then(Value::as_u64).and_then(|v| u8::try_from(v).ok()).unwrap_or(2),
+        accepting_orders: row.get("acceptingOrders").and_then(Value::as_bool).unwrap_or(false)
+            && !row.get("closed").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// Every active market from Gamma, page by page; rows that do not parse are skipped and
+/// counted.
+pub async fn discover(client: &ClobClient) -> Result<(Vec<MarketInfo>, usize), ClientError> {
+    let (mut markets, mut skipped, mut offset) = (Vec::new(), 0, 0);
+    loop {
+        let rows =
+            client.gamma_markets(&format!("active=true&closed=false&limit={PAGE}&offset={offset}")).await?;
+        for row in &rows {
+            match parse_gamma_market(row) {
+                Ok(market) => markets.push(market),
+                Err(_) => skipped += 1,
+            }
+        }
+        if rows.len() < PAGE {
+            return Ok((markets, skipped));
+        }
+        offset += PAGE;
+    }
+}
+
+/// Discovered markets, refreshed when older than an interval.
+#[derive(Debug)]
+pub struct MarketCatalog {
+    markets: Vec<MarketInfo>,
+    fetched_ms: Option<u64>,
+    refresh_ms: u64,
+}
+
+impl MarketCatalog {
+    /// An empty catalog refreshed every `refresh_ms`.
+    pub fn new(refresh_ms: u64) -> Self {
+        Self { markets: Vec::new(), fetched_ms: None, refresh_ms }
+    }
+
+    /// The markets, refreshed from Gamma first when stale.
+    pub async fn markets(&mut self, client: &ClobClient, now_ms: u64) -> Result<&[MarketInfo], ClientError> {
+        if self.fetched_ms.is_none_or(|at| now_ms.saturating_sub(at) >= self.refresh_ms) {
+            let (markets, skipped) = discover(client).await?;
+            if skipped > 0 {
+                tracing::warn!(skipped, "gamma rows that do not describe a binary market were skipped");
+            }
+            self.markets = markets;
+            self.fetched_ms = Some(now_ms);
+        }
+        Ok(&self.markets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[test]
+    fn real_gamma_rows_parse_with_their_string_encoded_fields() {
+        let row = serde_json::json!({
+            "id": "252944", "question": "Mississippi gubernatorial election",
+            "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
+            "slug": "mississippi", "endDate": "2023-11-07T00:00:00Z", "volume": "60047.359488999995",
+            "clobTokenIds": "[\"43735023623900024791146956633079370045432897358751435677478808157851759523429\", \"12941124133417887652930382933598877689007346826929399000183212708140674229827\"]",
+            "orderPriceMinTickSize": 0.001, "orderMinSize": 15, "acceptingOrders": true, "negRisk": false,
+            "rewardsMinSize": 200, "rewardsMaxSpread": 3.5,
+            "clobRewards": [{"rewardsDailyRate": 750}, {"rewardsDailyRate": "250"}],
+            "bestBid": 0.48, "bestAsk": 0.52, "volume24hr": 1234.5
+        });
+        let market = parse_gamma_market(&row).unwrap();
+        assert_eq!(
+            (market.tick, market.min_size, market.volume),
+            (TickSize::Thousandth, dec!(15), dec!(1234.5))
+        );
+        assert_eq!(
+            market.rewards.clone().unwrap(),
+            RewardTerms { min_size: dec!(200), max_spread_cents: dec!(3.5), daily_rate: dec!(1000) }
+        );
+        assert_eq!(market.end_secs, Some(1_699_315_200));
+        assert_eq!((market.spread(), market.mid()), (dec!(0.04), dec!(0.50)));
+        assert!(parse_gamma_market(&serde_json::json!({"conditionId": "0x1"})).is_err());
+    }
+
+    #[test]
+    fn filters_apply_the_markets_section() {
+        let row = serde_json::json!({
+            "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
+            "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": true,
+            "bestBid": 0.40, "bestAsk": 0.45, "volumeNum": 50000, "endDate": "2030-01-01T00:00:00Z"
+        });
+        let market = parse_gamma_market(&row).unwrap();
+        let filters = MarketsConfig {
+            max_markets: 10,
+            include: Vec::new(),
+            min_volume: dec!(10000),
+            min_spread: dec!(0.02),
+            max_spread: dec!(0.15),
+            min_hours_to_resolution: dec!(24),
+            min_price: dec!(0.1),
+            max_price: dec!(0.9),
+        };
+        assert!(market.passes(&filters, 1_800_000_000));
+        assert!(
+            !market.passes(&filters, parse_iso_secs("2029-12-31T12:00:00Z").unwrap()),
+            "resolves too soon"
+        );
+        assert!(!market.passes(&MarketsConfig { min_volume: dec!(60000), ..filters.clone() }, 1_800_000_000));
+        assert!(!market.passes(&MarketsConfig { max_spread: dec!(0.04), ..filters }, 1_800_000_000));
+    }
+}
