@@ -119,7 +119,7 @@ pub fn markets(global: &GlobalArgs, args: &MarketsArgs) -> anyhow::Result<()> {
         }
         let (mut markets, skipped) = discover(&client(&endpoints)).await?;
         let now = SystemClock.now().as_secs();
-        markets.sort_by(|a, b| b.volume.cmp(&a.volume));
+        markets.sort_by_key(|m| std::cmp::Reverse(m.volume));
         print_line(format!(
             "{:<34} {:>6} {:>6} {:>6} {:>12} {:>9} {:>8}  {}",
             "market", "bid", "ask", "spread", "volume", "reward/d", "hours", "filters"
