@@ -1,3 +1,4 @@
-//! Order execution. For now its pure part: the paper exchange's fill model.
+//! Order execution. For now its pure parts: the paper exchange and its fill model.
 
 pub mod paper;
+pub mod paper_exchange;
