@@ -201,3 +201,87 @@ async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
     feed.stop();
     venue.stop().await;
 }
+
+#[actix_rt::test]
+async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
+    use polymm::feed::user::{OrderChange, TradeState, UserEvent};
+    use polymm::feed::user_live::LiveUser;
+
+    let venue = common::sim::start(common::sim::options());
+    let (condition, yes, no) = common::sim::market(&venue, 0);
+    let alice = Trader::test_account(&venue);
+    let bob = Trader::fresh(&venue).await;
+    let api =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
+            .with_signer(alice.signer.clone())
+            .with_creds(alice.creds.clone());
+    let ws = WsConfig {
+        ping_every: Duration::from_millis(200),
+        dead_after: Duration::from_millis(800),
+        ..config().ws
+    };
+    let mut user = LiveUser::start(
+        &format!("{}/user", venue.ws_url),
+        alice.creds.clone(),
+        vec![condition],
+        ws,
+        Duration::from_millis(1_200),
+        Duration::from_millis(200),
+        Arc::new(SystemClock),
+    );
+    let mut events = Vec::new();
+    collect(&mut user, &api, &mut events, 1).await;
+    let bid = alice.order(&yes, Side::Buy, "0.40", "10", false);
+    alice.post(&bid).await;
+    assert_eq!(bob.post(&bob.order(&no, Side::Buy, "0.60", "5", false)).await.0, awc::http::StatusCode::OK);
+    collect(&mut user, &api, &mut events, 5).await;
+    let placements = events
+        .iter()
+        .filter(|e| matches!(e, UserEvent::Order(o) if o.change == OrderChange::Placement))
+        .count();
+    let states: Vec<TradeState> = events
+        .iter()
+        .filter_map(|e| if let UserEvent::Trade(t) = e { Some(t.state) } else { None })
+        .collect();
+    assert_eq!(placements, 1, "{events:?}");
+    assert_eq!(
+        states,
+        [TradeState::Matched, TradeState::Mined, TradeState::Confirmed],
+        "each status once: {events:?} {:?}",
+        user.stats()
+    );
+
+    alice
+        .signed(
+            "POST",
+            "/sim/faults",
+            Some(&json!({"spec": {"stall_for": 9}, "action": "stall"}).to_string()),
+        )
+        .await;
+    collect(&mut user, &api, &mut events, 3).await;
+    assert!(user.in_fallback(), "{:?}", user.stats());
+    events.clear();
+    assert_eq!(bob.post(&bob.order(&no, Side::Buy, "0.60", "5", false)).await.0, awc::http::StatusCode::OK);
+    collect(&mut user, &api, &mut events, 2).await;
+    let polled: Vec<_> =
+        events.iter().filter_map(|e| if let UserEvent::Trade(t) = e { Some(t) } else { None }).collect();
+    assert!(
+        !polled.is_empty() && polled.iter().all(|t| t.fills[0].order == bid.id),
+        "trades arrive by REST while down: {events:?}"
+    );
+    assert!(user.stats().polls > 0);
+    user.stop();
+    venue.stop().await;
+}
+
+async fn collect(
+    user: &mut polymm::feed::user_live::LiveUser,
+    api: &ClobClient,
+    events: &mut Vec<polymm::feed::user::UserEvent>,
+    secs: u64,
+) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        events.extend(user.step(api, Duration::from_millis(20)).await);
+    }
+}

@@ -7,3 +7,4 @@ pub mod decode;
 pub mod live;
 pub mod sync;
 pub mod user;
+pub mod user_live;

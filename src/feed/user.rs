@@ -44,7 +44,7 @@ pub struct OrderUpdate {
 }
 
 /// Settlement status of a trade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TradeState {
     /// Matched, not yet on chain (provisional).
     Matched,
@@ -234,6 +234,36 @@ fn trade(raw: RawUser, api_key: &str) -> Result<TradeUpdate, UserDecodeError> {
         });
     }
     Ok(TradeUpdate { id: raw.id, state, market: field(&raw.market, "market")?, fills })
+}
+
+/// The user events a REST trade row stands for (our fills in it), for the polling fallback.
+pub fn trade_from_rest(
+    trade: &crate::polymarket::client::types::Trade,
+    api_key: &str,
+) -> Result<TradeUpdate, UserDecodeError> {
+    let state = TradeState::parse(&trade.status).ok_or_else(|| bad("status"))?;
+    let mut fills = Vec::new();
+    if trade.trader_side == "TAKER" {
+        fills.push(OwnFill {
+            order: field(&trade.taker_order_id, "taker_order_id")?,
+            asset: field(&trade.asset_id, "asset_id")?,
+            side: field(&trade.side, "side")?,
+            price: trade.price,
+            size: trade.size,
+            maker: false,
+        });
+    }
+    for maker in trade.maker_orders.iter().filter(|m| m.owner == api_key) {
+        fills.push(OwnFill {
+            order: field(&maker.order_id, "maker order_id")?,
+            asset: field(&maker.asset_id, "maker asset_id")?,
+            side: field(&maker.side, "maker side")?,
+            price: maker.price,
+            size: maker.matched_amount,
+            maker: true,
+        });
+    }
+    Ok(TradeUpdate { id: trade.id.clone(), state, market: field(&trade.market, "market")?, fills })
 }
 
 #[cfg(test)]

@@ -1,0 +1,186 @@
+//! The user channel's I/O shell: one authenticated websocket connection whose `order` and
+//! `trade` events are decoded (trades reduced to our fills, repeats of the same trade
+//! status dropped); when the connection stays down past a threshold, our trades are polled
+//! over REST instead, and the log says so.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::connection::WsEvent;
+use super::user::{UserEvent, decode_user, trade_from_rest};
+use crate::clock::Clock;
+use crate::polymarket::auth::ApiCreds;
+use crate::polymarket::client::ClobClient;
+use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
+
+/// Counters of the user feed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserStats {
+    /// Text frames received.
+    pub frames: u64,
+    /// Events delivered.
+    pub events: u64,
+    /// Frames that could not be decoded (skipped).
+    pub malformed: u64,
+    /// REST polls made while the websocket was down.
+    pub polls: u64,
+    /// Reconnects.
+    pub reconnects: u64,
+}
+
+/// A running user feed.
+pub struct LiveUser {
+    events: UnboundedReceiver<WsEvent>,
+    task: actix_rt::task::JoinHandle<()>,
+    clock: Arc<dyn Clock>,
+    api_key: String,
+    fallback_after_ms: u64,
+    poll_every_ms: u64,
+    up: bool,
+    ever_up: bool,
+    down_since_ms: Option<u64>,
+    last_poll_ms: u64,
+    polling: bool,
+    seen: HashSet<(String, super::user::TradeState)>,
+    stats: UserStats,
+}
+
+impl LiveUser {
+    /// Connects to the user channel at `ws_url` for `markets` (condition ids; empty: all).
+    pub fn start(
+        ws_url: &str,
+        creds: ApiCreds,
+        markets: Vec<String>,
+        ws: WsConfig,
+        fallback_after: Duration,
+        poll_every: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let (sender, events) = unbounded_channel();
+        let api_key = creds.api_key.clone();
+        let task = spawn_connection(
+            ws_url.to_owned(),
+            0,
+            Subscription::User { creds, markets },
+            ws,
+            clock.clone(),
+            sender,
+        );
+        let now = clock.now().0;
+        Self {
+            events,
+            task,
+            clock,
+            api_key,
+            fallback_after_ms: fallback_after.as_millis() as u64,
+            poll_every_ms: poll_every.as_millis() as u64,
+            up: false,
+            ever_up: false,
+            down_since_ms: Some(now),
+            last_poll_ms: 0,
+            polling: false,
+            seen: HashSet::new(),
+            stats: UserStats::default(),
+        }
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> UserStats {
+        self.stats
+    }
+
+    /// Whether the REST fallback is active now.
+    pub fn in_fallback(&self) -> bool {
+        self.down_since_ms
+            .is_some_and(|since| self.clock.now().0.saturating_sub(since) >= self.fallback_after_ms)
+    }
+
+    /// Waits up to `wait` for activity; returns the new user events.
+    pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<UserEvent> {
+        let mut out = Vec::new();
+        if let Ok(Some(event)) = tokio::time::timeout(wait, self.events.recv()).await {
+            self.on_ws(event, &mut out);
+            while let Ok(event) = self.events.try_recv() {
+                self.on_ws(event, &mut out);
+            }
+        }
+        let now = self.clock.now().0;
+        let fallback = self.in_fallback();
+        if fallback != self.polling {
+            self.polling = fallback;
+            if fallback {
+                tracing::warn!("user websocket down: polling trades over REST");
+            } else {
+                tracing::info!("user websocket back: leaving REST fallback");
+            }
+        }
+        if fallback && now.saturating_sub(self.last_poll_ms) >= self.poll_every_ms {
+            self.last_poll_ms = now;
+            self.poll(client, &mut out).await;
+        }
+        self.stats.events += out.len() as u64;
+        out
+    }
+
+    fn on_ws(&mut self, event: WsEvent, out: &mut Vec<UserEvent>) {
+        match event {
+            WsEvent::Connected { .. } => {
+                if self.ever_up {
+                    self.stats.reconnects += 1;
+                }
+            }
+            WsEvent::Disconnected { .. } => {
+                if self.up {
+                    self.down_since_ms = Some(self.clock.now().0);
+                }
+                self.up = false;
+            }
+            WsEvent::Frame { text, .. } => {
+                self.up = true;
+                self.ever_up = true;
+                self.down_since_ms = None;
+                self.stats.frames += 1;
+                if text.trim().eq_ignore_ascii_case("PONG") {
+                    return;
+                }
+                match decode_user(&text, &self.api_key) {
+                    Ok(events) => out.extend(events.into_iter().filter(|e| self.first_time(e))),
+                    Err(_) => self.stats.malformed += 1,
+                }
+            }
+        }
+    }
+
+    /// Whether an event is new (a trade status is delivered once).
+    fn first_time(&mut self, event: &UserEvent) -> bool {
+        match event {
+            UserEvent::Trade(trade) => self.seen.insert((trade.id.clone(), trade.state)),
+            UserEvent::Order(_) => true,
+        }
+    }
+
+    async fn poll(&mut self, client: &ClobClient, out: &mut Vec<UserEvent>) {
+        self.stats.polls += 1;
+        match client.trades(None, None).await {
+            Ok(trades) => {
+                for trade in trades {
+                    if let Ok(update) = trade_from_rest(&trade, &self.api_key) {
+                        let event = UserEvent::Trade(update);
+                        if self.first_time(&event) {
+                            out.push(event);
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "polling trades failed"),
+        }
+    }
+
+    /// Stops the connection.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
