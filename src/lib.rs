@@ -5,7 +5,10 @@
 //! | module | owns |
 //! |---|---|
 //! | [`domain`] | validated money and identifier types, the order state machine |
-//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth |
+//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, websocket connections, rate limits, heartbeats, Gamma discovery |
+//! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
+//! | [`execution`] | the paper exchange and its queue-aware fill model |
+//! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |

@@ -58,6 +58,8 @@ async fn every_endpoint_round_trips() {
     assert!(!api.neg_risk(&yes).await.unwrap());
     let gamma = api.gamma_markets("active=true&limit=10").await.unwrap();
     assert_eq!(gamma.len(), 2);
+    let events = api.gamma_events("").await.unwrap();
+    assert_eq!(events[0]["markets"].as_array().unwrap().len(), 2, "both markets belong to the first event");
 
     let bid = trader.order(&yes, Side::Buy, "0.40", "10", false);
     let placed = api.post_order(&bid).await.unwrap();

@@ -504,15 +504,23 @@ impl ClobClient {
 
     /// Gamma `GET /markets` with raw query parameters (e.g. `active=true&limit=100`).
     pub async fn gamma_markets(&self, query: &str) -> Result<Vec<serde_json::Value>, ClientError> {
-        let call = Call {
+        self.json(self.gamma_call(format!("/markets?{query}"))).await
+    }
+
+    /// Gamma `GET /events` with raw query parameters.
+    pub async fn gamma_events(&self, query: &str) -> Result<Vec<serde_json::Value>, ClientError> {
+        self.json(self.gamma_call(format!("/events?{query}"))).await
+    }
+
+    fn gamma_call(&self, path_and_query: String) -> Call<'_> {
+        Call {
             method: Method::GET,
-            path_and_query: format!("/markets?{query}"),
+            path_and_query,
             body: None,
             auth: Auth::None,
             endpoint: Endpoint::Markets,
             cost: 1,
             base: &self.gamma,
-        };
-        self.json(call).await
+        }
     }
 }
