@@ -104,8 +104,8 @@ fn config() -> FeedConfig {
     }
 }
 
-#[actix_rt::test]
-async fn books_reconverge_after_random_drops_and_stalls() {
+/// A busy venue and a market feed of all its tokens, synced.
+async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, LiveFeed, Trader) {
     let venue = busy_venue();
     let tokens = tokens(&venue);
     let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
@@ -114,10 +114,14 @@ async fn books_reconverge_after_random_drops_and_stalls() {
     let mut feed =
         LiveFeed::start(&format!("{}/market", venue.ws_url), &ids, config(), Arc::new(SystemClock));
     let admin = Trader::test_account(&venue);
-    assert!(
-        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await.is_some(),
-        "initial sync"
-    );
+    let synced = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await;
+    assert!(synced.is_some(), "initial sync");
+    (venue, tokens, api, feed, admin)
+}
+
+#[actix_rt::test]
+async fn books_reconverge_after_random_drops_and_stalls() {
+    let (venue, tokens, api, mut feed, admin) = synced_feed().await;
     let mut rng = StdRng::seed_from_u64(3);
     for round in 0..6 {
         let reconnects = feed.data().stats().reconnects;
@@ -146,15 +150,7 @@ async fn books_reconverge_after_random_drops_and_stalls() {
 
 #[actix_rt::test]
 async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
-    let venue = busy_venue();
-    let tokens = tokens(&venue);
-    let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
-    let api =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
-    let mut feed =
-        LiveFeed::start(&format!("{}/market", venue.ws_url), &ids, config(), Arc::new(SystemClock));
-    let admin = Trader::test_account(&venue);
-    assert!(until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await.is_some());
+    let (venue, tokens, api, mut feed, admin) = synced_feed().await;
     admin
         .signed(
             "POST",

@@ -164,13 +164,7 @@ impl Trader {
 
     /// A signed GTC limit order (neg-risk exchange when `neg_risk`).
     pub fn order(&self, token: &TokenId, side: Side, price: &str, size: &str, neg_risk: bool) -> SignedOrder {
-        let mut spec = OrderSpec::limit(
-            token.clone(),
-            side,
-            Price::new(price.parse::<Decimal>().unwrap()).unwrap(),
-            Size::new(size.parse::<Decimal>().unwrap()).unwrap(),
-            TickSize::Hundredth,
-        );
+        let mut spec = limit_spec(token, side, price, size);
         spec.exchange = if neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
         self.signer.sign(&spec, OrderStamp::random(SystemClock.now().0)).unwrap()
     }
@@ -185,13 +179,7 @@ impl Trader {
         order_type: OrderType,
         post_only: bool,
     ) -> SignedOrder {
-        let mut spec = OrderSpec::limit(
-            token.clone(),
-            side,
-            Price::new(price.parse::<Decimal>().unwrap()).unwrap(),
-            Size::new(size.parse::<Decimal>().unwrap()).unwrap(),
-            TickSize::Hundredth,
-        );
+        let mut spec = limit_spec(token, side, price, size);
         spec.order_type = order_type;
         spec.post_only = post_only;
         self.signer.sign(&spec, OrderStamp::random(SystemClock.now().0)).unwrap()
@@ -218,6 +206,17 @@ impl Trader {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["balance"].as_str().unwrap().parse().unwrap()
     }
+}
+
+/// A limit order on the 0.01 grid from decimal text.
+fn limit_spec(token: &TokenId, side: Side, price: &str, size: &str) -> OrderSpec {
+    OrderSpec::limit(
+        token.clone(),
+        side,
+        Price::new(price.parse::<Decimal>().unwrap()).unwrap(),
+        Size::new(size.parse::<Decimal>().unwrap()).unwrap(),
+        TickSize::Hundredth,
+    )
 }
 
 fn client() -> awc::Client {

@@ -201,33 +201,12 @@ impl MarketFlow {
             return;
         }
         let lots = self.lots(venue, self.params.informed_size);
-        if buy {
-            let limit = self.snap(venue, view - edge / 2.0, false);
-            self.submit(
-                venue,
-                accounts.informed,
-                Outcome::Yes,
-                Side::Buy,
-                limit,
-                lots,
-                OrderType::Fak,
-                false,
-                now_ms,
-            );
+        let (outcome, limit) = if buy {
+            (Outcome::Yes, self.snap(venue, view - edge / 2.0, false))
         } else {
-            let limit = self.snap(venue, 1.0 - (view + edge / 2.0), false);
-            self.submit(
-                venue,
-                accounts.informed,
-                Outcome::No,
-                Side::Buy,
-                limit,
-                lots,
-                OrderType::Fak,
-                false,
-                now_ms,
-            );
-        }
+            (Outcome::No, self.snap(venue, 1.0 - (view + edge / 2.0), false))
+        };
+        self.submit(venue, accounts.informed, outcome, Side::Buy, limit, lots, OrderType::Fak, false, now_ms);
     }
 
     fn rivals(&mut self, venue: &mut Venue, accounts: &AgentAccounts, now_ms: u64) {
