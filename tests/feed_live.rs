@@ -122,28 +122,41 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
 #[actix_rt::test]
 async fn books_reconverge_after_random_drops_and_stalls() {
     let (venue, tokens, api, mut feed, admin) = synced_feed().await;
-    let mut rng = StdRng::seed_from_u64(3);
-    for round in 0..6 {
-        let reconnects = feed.data().stats().reconnects;
-        let action = if rng.gen_bool(0.5) {
-            json!({"action": "drop_ws"})
-        } else {
-            json!({"spec": {"stall_for": 1}, "action": "stall"})
-        };
-        admin.signed("POST", "/sim/faults", Some(&action.to_string())).await;
-        let deadline = Instant::now() + Duration::from_secs(6);
-        while feed.data().stats().reconnects == reconnects && Instant::now() < deadline {
-            feed.step(&api, Duration::from_millis(20)).await;
+    for seed in [3, 11, 29] {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for round in 0..3 {
+            let reconnects = feed.data().stats().reconnects;
+            let action = if rng.gen_bool(0.5) {
+                json!({"action": "drop_ws"})
+            } else {
+                json!({"spec": {"stall_for": rng.gen_range(1..3)}, "action": "stall"})
+            };
+            let pause = Duration::from_millis(rng.gen_range(0..800));
+            let start = Instant::now();
+            while start.elapsed() < pause {
+                feed.step(&api, Duration::from_millis(20)).await;
+            }
+            admin.signed("POST", "/sim/faults", Some(&action.to_string())).await;
+            let deadline = Instant::now() + Duration::from_secs(6);
+            while feed.data().stats().reconnects == reconnects && Instant::now() < deadline {
+                feed.step(&api, Duration::from_millis(20)).await;
+            }
+            assert!(
+                feed.data().stats().reconnects > reconnects,
+                "seed {seed} round {round}: {action} reconnected"
+            );
+            while !feed.data().all_up() && Instant::now() < deadline {
+                feed.step(&api, Duration::from_millis(20)).await;
+            }
+            let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(1)).await;
+            assert!(
+                took.is_some(),
+                "seed {seed} round {round}: books equal the venue within 1 s of reconnecting after {action}"
+            );
         }
-        assert!(feed.data().stats().reconnects > reconnects, "round {round}: {action} reconnected");
-        let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(1)).await;
-        assert!(
-            took.is_some(),
-            "round {round}: books equal the venue within 1 s of reconnecting after {action}"
-        );
     }
     let stats = feed.data().stats();
-    assert!(stats.frames > 100 && stats.reconnects >= 6, "{stats:?}");
+    assert!(stats.frames > 100 && stats.reconnects >= 9, "{stats:?}");
     feed.stop();
     venue.stop().await;
 }
@@ -227,7 +240,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     );
     let mut events = Vec::new();
     collect(&mut user, &api, &mut events, 1).await;
-    let bid = alice.order(&yes, Side::Buy, "0.40", "10", false);
+    let bid = alice.order(&yes, Side::Buy, "0.40", "20", false);
     alice.post(&bid).await;
     assert_eq!(bob.post(&bob.order(&no, Side::Buy, "0.60", "5", false)).await.0, awc::http::StatusCode::OK);
     collect(&mut user, &api, &mut events, 5).await;
@@ -265,6 +278,8 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
         !polled.is_empty() && polled.iter().all(|t| t.fills[0].order == bid.id),
         "trades arrive by REST while down: {events:?}"
     );
+    let updated = events.iter().any(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.size_matched == rust_decimal::Decimal::TEN));
+    assert!(updated, "the open order's new matched size arrives by REST too: {events:?}");
     assert!(user.stats().polls > 0);
     user.stop();
     venue.stop().await;

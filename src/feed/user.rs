@@ -236,6 +236,23 @@ fn trade(raw: RawUser, api_key: &str) -> Result<TradeUpdate, UserDecodeError> {
     Ok(TradeUpdate { id: raw.id, state, market: field(&raw.market, "market")?, fills })
 }
 
+/// An open-order row from REST as an order event (for the polling fallback).
+pub fn order_from_rest(
+    order: &crate::polymarket::client::types::OpenOrder,
+) -> Result<OrderUpdate, UserDecodeError> {
+    Ok(OrderUpdate {
+        id: field(&order.id, "id")?,
+        market: field(&order.market, "market")?,
+        asset: field(&order.asset_id, "asset_id")?,
+        side: field(&order.side, "side")?,
+        price: order.price,
+        original_size: order.original_size,
+        size_matched: order.size_matched,
+        change: OrderChange::Update,
+        status: order.status.clone(),
+    })
+}
+
 /// The user events a REST trade row stands for (our fills in it), for the polling fallback.
 pub fn trade_from_rest(
     trade: &crate::polymarket::client::types::Trade,

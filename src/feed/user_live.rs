@@ -1,7 +1,8 @@
 //! The user channel's I/O shell: one authenticated websocket connection whose `order` and
 //! `trade` events are decoded (trades reduced to our fills, repeats of the same trade
-//! status dropped); when the connection stays down past a threshold, our trades are polled
-//! over REST instead, and the log says so.
+//! status dropped); when the connection stays down past a threshold, our trades and open
+//! orders are polled over REST instead (an open order whose matched size changed comes out
+//! as an `UPDATE`), and the log says so.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::connection::WsEvent;
-use super::user::{UserEvent, decode_user, trade_from_rest};
+use super::user::{UserEvent, decode_user, order_from_rest, trade_from_rest};
 use crate::clock::Clock;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
@@ -45,6 +46,7 @@ pub struct LiveUser {
     last_poll_ms: u64,
     polling: bool,
     seen: HashSet<(String, super::user::TradeState)>,
+    matched: std::collections::HashMap<String, rust_decimal::Decimal>,
     stats: UserStats,
 }
 
@@ -83,6 +85,7 @@ impl LiveUser {
             last_poll_ms: 0,
             polling: false,
             seen: HashSet::new(),
+            matched: std::collections::HashMap::new(),
             stats: UserStats::default(),
         }
     }
@@ -147,7 +150,16 @@ impl LiveUser {
                     return;
                 }
                 match decode_user(&text, &self.api_key) {
-                    Ok(events) => out.extend(events.into_iter().filter(|e| self.first_time(e))),
+                    Ok(events) => {
+                        for event in events {
+                            if let UserEvent::Order(order) = &event {
+                                self.matched.insert(order.id.to_string(), order.size_matched);
+                            }
+                            if self.first_time(&event) {
+                                out.push(event);
+                            }
+                        }
+                    }
                     Err(_) => self.stats.malformed += 1,
                 }
             }
@@ -176,6 +188,19 @@ impl LiveUser {
                 }
             }
             Err(error) => tracing::warn!(%error, "polling trades failed"),
+        }
+        match client.open_orders(None).await {
+            Ok(orders) => {
+                for order in orders {
+                    let previous = self.matched.insert(order.id.clone(), order.size_matched);
+                    if previous.is_some_and(|p| p != order.size_matched)
+                        && let Ok(update) = order_from_rest(&order)
+                    {
+                        out.push(UserEvent::Order(update));
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "polling open orders failed"),
         }
     }
 
