@@ -8,6 +8,7 @@
 //! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, websocket connections, rate limits, heartbeats, Gamma discovery |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
 //! | [`execution`] | the paper exchange and its queue-aware fill model |
+//! | [`killswitch`] | the kill switch's state machine |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
@@ -26,6 +27,7 @@ pub mod domain;
 pub mod error;
 pub mod execution;
 pub mod feed;
+pub mod killswitch;
 pub mod polymarket;
 pub mod secret;
 pub mod sim;
