@@ -9,7 +9,7 @@
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
 //! | [`execution`] | the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch's state machine |
-//! | [`market`] | one market's quoting: the baseline quote and the order diff |
+//! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore` |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |

@@ -1,4 +1,6 @@
-//! One market's quoting. For now the pure baseline quote and order diff; the market actor
-//! and `MarketCore` come with the daemon.
+//! One market's quoting: the pure baseline quote and order diff, and `MarketCore`, which
+//! turns market and order events into place/cancel intents. The market actor that wraps it
+//! comes with the daemon.
 
+pub mod core;
 pub mod quote;

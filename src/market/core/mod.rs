@@ -1,0 +1,362 @@
+//! `MarketCore`: everything one market knows and decides, with no actor or I/O inside. It
+//! holds the YES book, the inventory of both tokens, our resting orders (each with its state
+//! machine) and the orders sent but not yet acknowledged; events go in, intents (place,
+//! cancel) come out. The market actor is a thin shell that forwards events and carries out
+//! intents.
+//!
+//! Quoting happens only when the market is enabled, not halted and reconciled: after a
+//! (re)start everything derived is stale until the venue's open orders and our positions
+//! have been read back.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::quote::{Adjustments, DesiredOrder, NoQuote, QuoteParams, RestingOrder, diff, orders_for, quote};
+use crate::domain::book::Book;
+use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
+use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
+
+/// What the market asks its shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    /// Sign and send this order; report back with `on_placed(key, …)`.
+    Place {
+        /// Correlation key.
+        key: u64,
+        /// The order.
+        order: DesiredOrder,
+    },
+    /// Cancel this order.
+    Cancel(OrderId),
+}
+
+/// Shares held of each token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// YES shares.
+    pub yes: Decimal,
+    /// NO shares.
+    pub no: Decimal,
+    /// pUSD spent (negative) and received (positive) through fills.
+    pub cash: Decimal,
+}
+
+impl Inventory {
+    /// YES-equivalent position: YES minus NO.
+    pub fn position(&self) -> Decimal {
+        self.yes - self.no
+    }
+}
+
+/// Why the market is not quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// Disabled by the operator.
+    Disabled,
+    /// Halted by the kill switch.
+    Halted,
+    /// Waiting for reconciliation after a (re)start.
+    Reconciling,
+    /// No usable book.
+    NoBook,
+    /// Placements or cancels sent and not yet acknowledged.
+    AwaitingAcks,
+    /// The quote could not be built.
+    NoQuote(NoQuote),
+}
+
+#[derive(Debug, Clone)]
+struct Resting {
+    order: RestingOrder,
+    state: TrackedOrder,
+}
+
+/// One market's state and decisions.
+#[derive(Debug)]
+pub struct MarketCore {
+    yes: TokenId,
+    no: TokenId,
+    params: QuoteParams,
+    tick: TickSize,
+    min_size: Decimal,
+    book: Option<Book>,
+    inventory: Inventory,
+    resting: BTreeMap<OrderId, Resting>,
+    pending: BTreeMap<u64, DesiredOrder>,
+    counted_trades: HashSet<String>,
+    next_key: u64,
+    enabled: bool,
+    halted: bool,
+    reconciled: bool,
+    adjustments: Adjustments,
+}
+
+impl MarketCore {
+    /// A market of the `yes`/`no` token pair quoting with `params` on `tick`, waiting for
+    /// reconciliation.
+    pub fn new(yes: TokenId, no: TokenId, params: QuoteParams, tick: TickSize, min_size: Decimal) -> Self {
+        Self {
+            yes,
+            no,
+            params,
+            tick,
+            min_size,
+            book: None,
+            inventory: Inventory::default(),
+            resting: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            counted_trades: HashSet::new(),
+            next_key: 1,
+            enabled: true,
+            halted: false,
+            reconciled: false,
+            adjustments: Adjustments::NEUTRAL,
+        }
+    }
+
+    /// Which of this market's tokens `asset` is.
+    pub fn outcome_of(&self, asset: &TokenId) -> Option<Outcome> {
+        if *asset == self.yes {
+            Some(Outcome::Yes)
+        } else if *asset == self.no {
+            Some(Outcome::No)
+        } else {
+            None
+        }
+    }
+
+    /// Inventory.
+    pub fn inventory(&self) -> Inventory {
+        self.inventory
+    }
+
+    /// Our resting orders.
+    pub fn resting(&self) -> Vec<RestingOrder> {
+        self.resting.values().map(|r| r.order).collect()
+    }
+
+    /// Why the market would not quote now (`None`: it would).
+    pub fn idle_reason(&self) -> Option<Idle> {
+        if !self.enabled {
+            Some(Idle::Disabled)
+        } else if self.halted {
+            Some(Idle::Halted)
+        } else if !self.reconciled {
+            Some(Idle::Reconciling)
+        } else if self.book.is_none() {
+            Some(Idle::NoBook)
+        } else if !self.pending.is_empty()
+            || self.resting.values().any(|r| r.state.state() == OrderState::PendingCancel)
+        {
+            Some(Idle::AwaitingAcks)
+        } else {
+            None
+        }
+    }
+
+    /// Sets the signal-driven spread multipliers used from the next requote.
+    pub fn set_adjustments(&mut self, adjustments: Adjustments) {
+        self.adjustments = adjustments;
+    }
+
+    /// The tick size changed.
+    pub fn set_tick(&mut self, tick: TickSize) -> Vec<Intent> {
+        self.tick = tick;
+        self.requote()
+    }
+
+    /// A new YES book (or `None`: the book is not trustworthy now).
+    pub fn on_book(&mut self, book: Option<Book>) -> Vec<Intent> {
+        self.book = book;
+        self.requote()
+    }
+
+    /// Computes the quote and the changes to get there.
+    pub fn requote(&mut self) -> Vec<Intent> {
+        if self.idle_reason().is_some() {
+            return Vec::new();
+        }
+        let Some(book) = &self.book else { return Vec::new() };
+        let quote = match quote(
+            &self.params,
+            book,
+            self.tick,
+            self.min_size,
+            self.inventory.position(),
+            self.adjustments,
+        ) {
+            Ok(quote) => quote,
+            Err(_) => return self.cancel_all(),
+        };
+        let reserved = |outcome| -> Decimal {
+            self.resting
+                .values()
+                .filter(|r| r.order.outcome == outcome && r.order.side == Side::Sell)
+                .map(|r| r.order.remaining.value())
+                .sum()
+        };
+        let desired = orders_for(
+            &quote,
+            self.inventory.yes - reserved(Outcome::Yes),
+            self.inventory.no - reserved(Outcome::No),
+        );
+        let resting = self.resting();
+        let changes = diff(&resting, &desired, self.params.requote_threshold);
+        let mut intents: Vec<Intent> = changes.cancel.into_iter().map(Intent::Cancel).collect();
+        for cancelled in
+            intents.iter().filter_map(|i| if let Intent::Cancel(id) = i { Some(*id) } else { None })
+        {
+            self.request_cancel(cancelled);
+        }
+        for order in changes.place {
+            let key = self.next_key;
+            self.next_key += 1;
+            self.pending.insert(key, order);
+            intents.push(Intent::Place { key, order });
+        }
+        intents
+    }
+
+    fn request_cancel(&mut self, id: OrderId) {
+        if let Some(resting) = self.resting.get_mut(&id) {
+            let _ = resting.state.apply(OrderEvent::CancelRequested);
+        }
+    }
+
+    /// Cancels every resting order not already being cancelled.
+    fn cancel_all(&mut self) -> Vec<Intent> {
+        let ids: Vec<OrderId> = self
+            .resting
+            .iter()
+            .filter(|(_, r)| r.state.state() != OrderState::PendingCancel)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.iter().for_each(|id| self.request_cancel(*id));
+        ids.into_iter().map(Intent::Cancel).collect()
+    }
+
+    /// The shell's answer to a `Place`: the venue's order id, or `None` if it was refused.
+    pub fn on_placed(&mut self, key: u64, id: Option<OrderId>) {
+        let Some(order) = self.pending.remove(&key) else { return };
+        if let Some(id) = id {
+            let mut state = TrackedOrder::new(order.size);
+            let _ = state.apply(OrderEvent::Accepted);
+            let order = RestingOrder {
+                id,
+                outcome: order.outcome,
+                side: order.side,
+                price: order.price,
+                remaining: order.size,
+            };
+            self.resting.insert(id, Resting { order, state });
+        }
+    }
+
+    /// An order event from the user channel (or the paper exchange).
+    pub fn on_order(&mut self, update: &OrderUpdate) {
+        let Some(resting) = self.resting.get_mut(&update.id) else { return };
+        let event = match update.change {
+            OrderChange::Placement => OrderEvent::Accepted,
+            OrderChange::Update => match Size::new(update.size_matched) {
+                Ok(cumulative) => OrderEvent::Filled { cumulative },
+                Err(_) => return,
+            },
+            OrderChange::Cancellation => OrderEvent::Cancelled,
+        };
+        if resting.state.apply(event).is_ok() {
+            resting.order.remaining = resting.state.remaining();
+        }
+        if resting.state.state().is_terminal() {
+            self.resting.remove(&update.id);
+        }
+    }
+
+    /// A trade with our fills: inventory moves the first time a trade is seen, and moves back
+    /// if its settlement fails.
+    pub fn on_trade(&mut self, trade: &TradeUpdate) {
+        let first = !self.counted_trades.contains(&trade.id);
+        let sign = match trade.state {
+            TradeState::Failed if !first => -Decimal::ONE,
+            TradeState::Failed => return,
+            _ if first => Decimal::ONE,
+            _ => return,
+        };
+        if sign > Decimal::ZERO {
+            self.counted_trades.insert(trade.id.clone());
+        } else {
+            self.counted_trades.remove(&trade.id);
+        }
+        for fill in &trade.fills {
+            let shares = fill.size * sign;
+            let cash = fill.price * fill.size * sign;
+            let held = match self.outcome_of(&fill.asset) {
+                Some(Outcome::Yes) => &mut self.inventory.yes,
+                Some(Outcome::No) => &mut self.inventory.no,
+                None => continue,
+            };
+            match fill.side {
+                Side::Buy => {
+                    *held += shares;
+                    self.inventory.cash -= cash;
+                }
+                Side::Sell => {
+                    *held -= shares;
+                    self.inventory.cash += cash;
+                }
+            }
+        }
+    }
+
+    /// Enables or disables quoting; disabling cancels our orders (inventory stays tracked).
+    pub fn set_enabled(&mut self, enabled: bool) -> Vec<Intent> {
+        self.enabled = enabled;
+        if enabled { self.requote() } else { self.cancel_all() }
+    }
+
+    /// The kill switch tripped: cancel everything and stop until resumed.
+    pub fn halt(&mut self) -> Vec<Intent> {
+        self.halted = true;
+        self.cancel_all()
+    }
+
+    /// The kill switch re-armed.
+    pub fn resume(&mut self) -> Vec<Intent> {
+        self.halted = false;
+        self.requote()
+    }
+
+    /// After a crash or a lost connection: nothing derived can be trusted.
+    pub fn invalidate(&mut self) {
+        self.book = None;
+        self.pending.clear();
+        self.reconciled = false;
+        for resting in self.resting.values_mut() {
+            let _ = resting.state.apply(OrderEvent::ContactLost);
+        }
+    }
+
+    /// The venue's view after a (re)start: our open orders there and our shares.
+    pub fn reconcile(&mut self, open: Vec<RestingOrder>, yes: Decimal, no: Decimal) -> Vec<Intent> {
+        self.resting = open
+            .into_iter()
+            .map(|order| {
+                let mut state = TrackedOrder::new(order.remaining);
+                let _ = state.apply(OrderEvent::Accepted);
+                (order.id, Resting { order, state })
+            })
+            .collect();
+        self.inventory.yes = yes;
+        self.inventory.no = no;
+        self.reconciled = true;
+        self.requote()
+    }
+
+    /// Ids of orders in a given state (for status and tests).
+    pub fn orders_in(&self, state: OrderState) -> Vec<OrderId> {
+        self.resting.iter().filter(|(_, r)| r.state.state() == state).map(|(id, _)| *id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

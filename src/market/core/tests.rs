@@ -1,0 +1,149 @@
+use rust_decimal_macros::dec;
+
+use super::*;
+use crate::domain::book::Level;
+use crate::domain::{ConditionId, Price};
+use crate::feed::user::OwnFill;
+
+fn token(n: u8) -> TokenId {
+    TokenId::from_be_bytes([n; 32])
+}
+
+fn core() -> MarketCore {
+    let params = QuoteParams {
+        spread: dec!(0.04),
+        spread_min: dec!(0.02),
+        spread_max: dec!(0.10),
+        size: dec!(10),
+        position_limit: dec!(100),
+        inventory_skew_max: dec!(0.02),
+        requote_threshold: dec!(0.005),
+    };
+    MarketCore::new(token(1), token(2), params, TickSize::Hundredth, dec!(5))
+}
+
+fn book(bid: u32, ask: u32) -> Option<Book> {
+    let mut book = Book::new();
+    book.replace([Level { price: bid, size: 1_000_000 }], [Level { price: ask, size: 1_000_000 }], 0);
+    Some(book)
+}
+
+fn places(intents: &[Intent]) -> Vec<(u64, DesiredOrder)> {
+    intents
+        .iter()
+        .filter_map(|i| if let Intent::Place { key, order } = i { Some((*key, *order)) } else { None })
+        .collect()
+}
+
+fn cancels(intents: &[Intent]) -> Vec<OrderId> {
+    intents.iter().filter_map(|i| if let Intent::Cancel(id) = i { Some(*id) } else { None }).collect()
+}
+
+/// A reconciled, quoting market with both quotes acknowledged; returns their ids.
+fn quoting() -> (MarketCore, Vec<OrderId>) {
+    let mut core = core();
+    assert!(core.on_book(book(4_500, 5_500)).is_empty(), "not reconciled yet");
+    let intents = core.reconcile(Vec::new(), dec!(0), dec!(0));
+    let placed = places(&intents);
+    assert_eq!(placed.len(), 2);
+    let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
+    for ((key, _), id) in placed.iter().zip(&ids) {
+        core.on_placed(*key, Some(*id));
+    }
+    (core, ids)
+}
+
+#[test]
+fn quotes_appear_once_reconciled_and_waits_for_acks() {
+    let mut core = core();
+    core.on_book(book(4_500, 5_500));
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
+    let intents = core.reconcile(Vec::new(), dec!(0), dec!(0));
+    let placed = places(&intents);
+    assert_eq!(
+        placed[0].1,
+        DesiredOrder {
+            outcome: Outcome::Yes,
+            side: Side::Buy,
+            price: Price::new(dec!(0.48)).unwrap(),
+            size: Size::whole(10)
+        }
+    );
+    assert_eq!(
+        (placed[1].1.outcome, placed[1].1.side, placed[1].1.price.value()),
+        (Outcome::No, Side::Buy, dec!(0.48))
+    );
+    assert_eq!(core.idle_reason(), Some(Idle::AwaitingAcks));
+    assert!(core.on_book(book(4_400, 5_400)).is_empty(), "nothing new until the placements are acknowledged");
+}
+
+#[test]
+fn small_moves_keep_orders_and_large_moves_replace_them() {
+    let (mut core, ids) = quoting();
+    assert!(core.on_book(book(4_500, 5_500)).is_empty());
+    let moved = core.on_book(book(4_600, 5_600));
+    assert_eq!(cancels(&moved), ids, "a one-cent move passes the half-cent threshold");
+    assert_eq!(places(&moved).len(), 2);
+}
+
+#[test]
+fn fills_move_inventory_once_and_skew_the_next_quote() {
+    let (mut core, ids) = quoting();
+    let trade = |state| TradeUpdate {
+        id: "t1".into(),
+        state,
+        market: ConditionId::from_bytes([0; 32]),
+        fills: vec![OwnFill {
+            order: ids[0],
+            asset: token(1),
+            side: Side::Buy,
+            price: dec!(0.48),
+            size: dec!(10),
+            maker: true,
+        }],
+    };
+    core.on_trade(&trade(TradeState::Matched));
+    core.on_trade(&trade(TradeState::Mined));
+    core.on_trade(&trade(TradeState::Confirmed));
+    assert_eq!(core.inventory(), Inventory { yes: dec!(10), no: dec!(0), cash: dec!(-4.8) });
+    core.on_order(&OrderUpdate {
+        id: ids[0],
+        market: ConditionId::from_bytes([0; 32]),
+        asset: token(1),
+        side: Side::Buy,
+        price: dec!(0.48),
+        original_size: dec!(10),
+        size_matched: dec!(10),
+        change: OrderChange::Update,
+        status: "MATCHED".into(),
+    });
+    assert_eq!(core.resting().len(), 1, "the filled bid is gone");
+    let intents = core.requote();
+    let placed = places(&intents);
+    assert!(
+        placed.iter().any(|(_, o)| o.outcome == Outcome::Yes && o.side == Side::Sell),
+        "holding YES, the ask sells it: {intents:?}"
+    );
+    core.on_trade(&trade(TradeState::Failed));
+    assert_eq!(core.inventory(), Inventory::default(), "a failed settlement undoes the fill");
+}
+
+#[test]
+fn disable_halt_and_restart_stop_quoting_until_allowed_again() {
+    let (mut core, ids) = quoting();
+    assert_eq!(cancels(&core.set_enabled(false)), ids);
+    assert_eq!(core.idle_reason(), Some(Idle::Disabled));
+    assert!(core.on_book(book(4_000, 6_000)).is_empty());
+    assert!(
+        places(&core.set_enabled(true)).is_empty(),
+        "the old orders still rest until their cancels are confirmed"
+    );
+    let (mut core, ids) = quoting();
+    assert_eq!(cancels(&core.halt()), ids);
+    assert!(core.on_book(book(4_000, 6_000)).is_empty());
+    core.invalidate();
+    assert_eq!(core.orders_in(OrderState::Unknown).len(), 2, "after a crash our orders are unknown");
+    assert_eq!(core.idle_reason(), Some(Idle::Halted));
+    core.resume();
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
+}
