@@ -46,6 +46,9 @@ pub enum ClientError {
     /// The request needs API credentials or a key the client was not given.
     #[error("{0}")]
     NotConfigured(&'static str),
+    /// Signing the request failed (bad key or API secret); never retried.
+    #[error("cannot sign the request: {0}")]
+    Signing(String),
     /// The local rate limiter refused the request (a batch beyond the burst: split it).
     #[error("refused by the local rate limiter: the request's cost exceeds the bucket")]
     OverBudget,
@@ -66,7 +69,7 @@ impl HasSeverity for ClientError {
             }
             Self::Refused { .. } | Self::OverBudget => Severity::Reject,
             Self::Decode { .. } => Severity::RestartMarket,
-            Self::Unauthorized(_) | Self::NotConfigured(_) => Severity::Halt,
+            Self::Unauthorized(_) | Self::NotConfigured(_) | Self::Signing(_) => Severity::Halt,
         }
     }
 }

@@ -163,7 +163,7 @@ impl ClobClient {
                     self.signer.as_ref().ok_or(ClientError::NotConfigured("L1 needs the private key"))?;
                 let chain = signer.chain().id();
                 let headers = L1Headers::sign(signer.key(), chain, now, nonce)
-                    .map_err(|e| ClientError::Transport(format!("signing L1 headers: {e}")))?;
+                    .map_err(|e| ClientError::Signing(e.to_string()))?;
                 Ok(headers.pairs().to_vec())
             }
             Auth::L2 => {
@@ -181,13 +181,7 @@ impl ClobClient {
                     &call.path_and_query,
                     call.body.as_deref(),
                 )
-                .map_err(|e| {
-                    ClientError::NotConfigured(if matches!(e, super::PolymarketError::BadApiSecret) {
-                        "API secret is not base64"
-                    } else {
-                        "L2 signing failed"
-                    })
-                })?;
+                .map_err(|e| ClientError::Signing(e.to_string()))?;
                 Ok(headers.pairs().to_vec())
             }
         }
