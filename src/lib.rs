@@ -10,6 +10,7 @@
 //! | [`execution`] | the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch's state machine |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore` |
+//! | [`risk`] | the risk gate: `Approved<OrderRequest>` is made only there |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
@@ -31,5 +32,6 @@ pub mod feed;
 pub mod killswitch;
 pub mod market;
 pub mod polymarket;
+pub mod risk;
 pub mod secret;
 pub mod sim;
