@@ -117,23 +117,6 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
     array.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
-/// Unix seconds of an ISO-8601 UTC date (`2024-11-05T00:00:00Z` or `2024-11-05`).
-pub fn parse_iso_secs(text: &str) -> Option<u64> {
-    let date = text.get(..10)?;
-    let mut parts = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    let time = text.get(11..19).unwrap_or("00:00:00");
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, mi, s) = (hms.next()?.unwrap_or(0), hms.next()?.unwrap_or(0), hms.next()?.unwrap_or(0));
-    let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m - 3) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + h * 3_600 + mi * 60 + s).ok()
-}
-
 /// One Gamma market row; `Err` names what is missing or malformed.
 pub fn parse_gamma_market(row: &Value) -> Result<MarketInfo, String> {
     let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or_default();
@@ -165,7 +148,8 @@ pub fn parse_gamma_market(row: &Value) -> Result<MarketInfo, String> {
         tick,
         min_size: decimal(row.get("orderMinSize")),
         neg_risk: row.get("negRisk").and_then(Value::as_bool).unwrap_or(false),
-        end_secs: parse_iso_secs(text("endDate")).or_else(|| parse_iso_secs(text("endDateIso"))),
+        end_secs: crate::clock::parse_iso8601_secs(text("endDate"))
+            .or_else(|| crate::clock::parse_iso8601_secs(text("endDateIso"))),
         volume,
         best_bid: decimal(row.get("bestBid")),
         best_ask: decimal(row.get("bestAsk")),
@@ -276,7 +260,7 @@ mod tests {
         };
         assert!(market.passes(&filters, 1_800_000_000));
         assert!(
-            !market.passes(&filters, parse_iso_secs("2029-12-31T12:00:00Z").unwrap()),
+            !market.passes(&filters, crate::clock::parse_iso8601_secs("2029-12-31T12:00:00Z").unwrap()),
             "resolves too soon"
         );
         assert!(!market.passes(&MarketsConfig { min_volume: dec!(60000), ..filters.clone() }, 1_800_000_000));

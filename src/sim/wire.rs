@@ -66,24 +66,7 @@ fn outcome_name(outcome: Outcome) -> &'static str {
 }
 
 fn iso8601(ms: u64) -> String {
-    let secs = ms / 1_000;
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    crate::clock::Millis(ms).iso8601()
 }
 
 fn rewards_json(market: &MarketState) -> Value {
@@ -417,11 +400,60 @@ fn trade_events(venue: &Venue, index: usize, status: TradeStatus, ts: &str) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TickSize;
+    use crate::sim::venue::{FeeParams, LastTrade, MarketSpec};
 
     #[test]
-    fn dates_render_as_iso8601() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(1_730_764_800_000), "2024-11-05T00:00:00Z");
-        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00Z");
+    fn book_hash_is_sha1_of_the_summary_with_an_empty_hash() {
+        let (condition_id, question_id, yes, no) = MarketSpec::ids(1, 0);
+        let spec = MarketSpec {
+            condition_id,
+            question_id,
+            gamma_id: 1,
+            question: String::new(),
+            slug: String::new(),
+            event_slug: String::new(),
+            yes,
+            no,
+            tick: TickSize::Hundredth,
+            min_size: 500,
+            neg_risk: false,
+            fees: FeeParams::FREE,
+            rewards: None,
+            end_ms: 0,
+        };
+        let view = BookView {
+            bids: vec![(4_800, 3_000)],
+            asks: vec![(5_200, 2_500)],
+            last_trade: Some(LastTrade { price: 5_000, side: Side::Buy, lots: 100 }),
+            tick: TickSize::Hundredth,
+        };
+        let no_book = book_summary(&spec, &view, Outcome::No, 7);
+        assert_eq!(
+            no_book["bids"],
+            json!([{"price": "0.48", "size": "25"}]),
+            "a YES ask at 0.52 is a NO bid at 0.48"
+        );
+        assert_eq!(no_book["last_trade_price"], "0.5");
+        let mut unhashed = no_book.clone();
+        unhashed["hash"] = Value::String(String::new());
+        let expected = hex::encode(Sha1::digest(unhashed.to_string().as_bytes()));
+        assert_eq!(no_book["hash"], expected.as_str());
+        let keys: Vec<&str> = no_book.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "market",
+                "asset_id",
+                "timestamp",
+                "hash",
+                "bids",
+                "asks",
+                "min_order_size",
+                "tick_size",
+                "neg_risk",
+                "last_trade_price"
+            ]
+        );
     }
 }
