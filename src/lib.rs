@@ -11,6 +11,7 @@
 //! | [`killswitch`] | the kill switch's state machine |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore` |
 //! | [`risk`] | the risk gate: `Approved<OrderRequest>` is made only there |
+//! | [`telemetry`] | the SQLite store of orders, fills, daily P&L and the kill switch |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
@@ -35,3 +36,4 @@ pub mod polymarket;
 pub mod risk;
 pub mod secret;
 pub mod sim;
+pub mod telemetry;
