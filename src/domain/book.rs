@@ -66,6 +66,23 @@ pub fn parse_micros(text: &str) -> Option<Micros> {
     parse_fixed(text, MICROS_DP)
 }
 
+/// A decimal price as [`Pips`], if it is a multiple of 0.0001 inside (0, 1).
+pub fn decimal_pips(value: Decimal) -> Option<Pips> {
+    let scaled = value * Decimal::from(10_000u32);
+    (scaled.fract().is_zero() && value > Decimal::ZERO && value < Decimal::ONE)
+        .then(|| u32::try_from(scaled.trunc().mantissa() / 10i128.pow(scaled.trunc().scale())).ok())
+        .flatten()
+}
+
+/// A decimal share count as [`Micros`] (rounded down to a millionth), if not negative.
+pub fn decimal_micros(value: Decimal) -> Option<Micros> {
+    let scaled = (value * Decimal::from(1_000_000u32)).trunc();
+    if scaled.is_sign_negative() {
+        return None;
+    }
+    u64::try_from(scaled.mantissa() / 10i128.pow(scaled.scale())).ok()
+}
+
 /// [`Pips`] as a decimal price.
 pub fn pips_decimal(pips: Pips) -> Decimal {
     Decimal::new(i64::from(pips), PIPS_DP).normalize()
@@ -230,6 +247,9 @@ mod tests {
         assert_eq!(parse_pips("0.999"), Some(9_990));
         assert_eq!(micros_decimal(43_551_960_000).to_string(), "43551.96");
         assert_eq!(pips_decimal(4_800).to_string(), "0.48");
+        assert_eq!(decimal_pips(Decimal::new(48, 2)), Some(4_800));
+        assert_eq!(decimal_pips(Decimal::new(480_001, 6)), None);
+        assert_eq!(decimal_micros(Decimal::new(1_050, 2)), Some(10_500_000));
     }
 
     #[test]

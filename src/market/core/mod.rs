@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::quote::{Adjustments, DesiredOrder, NoQuote, QuoteParams, RestingOrder, diff, orders_for, quote};
-use crate::domain::book::Book;
+use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 
@@ -172,15 +172,33 @@ impl MarketCore {
         self.requote()
     }
 
+    /// The YES book without our own resting orders (a YES bid is a bid; a NO bid is a YES ask
+    /// at 1 − p; sells the other way round), so we never quote off our own quotes.
+    fn others_only(&self, book: &Book) -> Book {
+        let mut others = book.clone();
+        for resting in self.resting.values() {
+            let order = resting.order;
+            let (side, price) = match (order.outcome, order.side) {
+                (Outcome::Yes, side) => (side, order.price),
+                (Outcome::No, side) => (side.opposite(), order.price.complement()),
+            };
+            let Some(pips) = decimal_pips(price.value()) else { continue };
+            let ours = decimal_micros(order.remaining.value()).unwrap_or(0);
+            let level = others.size_at(side, pips);
+            others.set(side, pips, level.saturating_sub(ours));
+        }
+        others
+    }
+
     /// Computes the quote and the changes to get there.
     pub fn requote(&mut self) -> Vec<Intent> {
         if self.idle_reason().is_some() {
             return Vec::new();
         }
-        let Some(book) = &self.book else { return Vec::new() };
+        let Some(book) = self.book.as_ref().map(|b| self.others_only(b)) else { return Vec::new() };
         let quote = match quote(
             &self.params,
-            book,
+            &book,
             self.tick,
             self.min_size,
             self.inventory.position(),

@@ -147,3 +147,18 @@ fn disable_halt_and_restart_stop_quoting_until_allowed_again() {
     core.resume();
     assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
 }
+
+#[test]
+fn our_own_quotes_are_not_taken_for_the_market() {
+    let (mut core, _) = quoting();
+    let mut with_ours = Book::new();
+    with_ours.replace(
+        [Level { price: 4_500, size: 1_000_000 }, Level { price: 4_800, size: 10_000_000 }],
+        [Level { price: 5_500, size: 1_000_000 }],
+        0,
+    );
+    assert!(
+        core.on_book(Some(with_ours)).is_empty(),
+        "our 0.48 bid does not lift the mid to 0.515: no churn"
+    );
+}
