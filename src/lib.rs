@@ -36,4 +36,5 @@ pub mod polymarket;
 pub mod risk;
 pub mod secret;
 pub mod sim;
+pub mod system;
 pub mod telemetry;

@@ -250,3 +250,32 @@ fn markets_and_book_work_against_an_embedded_sim() {
     assert!(stdout.lines().any(|l| l.starts_with("bids ")), "{stdout}");
     assert!(stdout.lines().last().unwrap().starts_with("frames "), "{stdout}");
 }
+
+#[test]
+fn run_trades_the_embedded_venue_and_ctrl_c_cancels_everything() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polymm"))
+        .args(["run", "--no-dotenv", "--set", "sim.markets=3", "--set", "telemetry.status_interval_secs=1"])
+        .args(["--set", "telemetry.log_level=error"])
+        .env_clear()
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let quoting =
+        lines.by_ref().take(20).map(|l| l.unwrap()).find(|l| l.starts_with("status: 3/3 markets quoting"));
+    assert!(quoting.is_some(), "the daemon quoted every market");
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    assert!(child.wait().unwrap().success());
+    let bye = rest.iter().find(|l| l.contains("orders cancelled")).unwrap();
+    assert!(!bye.starts_with("polymm: 0 orders"), "{rest:?}");
+
+    let out = polymm(&["run", "--mode", "paper"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not wired into the daemon yet"));
+}

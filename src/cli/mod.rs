@@ -6,6 +6,7 @@
 mod auth;
 mod config_cmd;
 mod market_data;
+mod run;
 mod sign;
 mod sim;
 
@@ -137,7 +138,7 @@ impl GlobalArgs {
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run(&cli.global),
+        Command::Run => run::run(&cli.global),
         Command::Sim(args) => sim::run(&cli.global, &args),
         Command::Markets(args) => market_data::markets(&cli.global, &args),
         Command::Book(args) => market_data::book(&cli.global, &args),
@@ -147,14 +148,4 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Auth(AuthCommand::L1(args)) => auth::l1(&cli.global, &args),
         Command::Auth(AuthCommand::L2(args)) => auth::l2(&cli.global, &args),
     }
-}
-
-/// `polymm run`: validates the configuration; the actor daemon itself is not built yet.
-fn run(global: &GlobalArgs) -> anyhow::Result<()> {
-    let loaded = crate::config::load(&global.load_options()?)?;
-    anyhow::bail!(
-        "configuration is valid (mode {}), but the trading daemon is not part of this build yet: \
-         only the offline commands work (polymm config, polymm order sign, polymm auth)",
-        loaded.config.mode
-    )
 }

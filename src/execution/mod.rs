@@ -1,4 +1,5 @@
 //! Order execution. For now its pure parts: the paper exchange and its fill model.
 
+pub mod actor;
 pub mod paper;
 pub mod paper_exchange;

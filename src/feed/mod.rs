@@ -1,6 +1,7 @@
 //! Market data, pure parts: decoding websocket frames and keeping the local books. The
 //! feed actor (network, reconnects, routing) wraps these.
 
+pub mod actor;
 pub mod books;
 pub mod connection;
 pub mod decode;

@@ -120,8 +120,11 @@ pub struct DesiredOrder {
     pub size: Size,
 }
 
-/// The orders that express `quote`, given free YES and NO shares: the bid buys YES (or
-/// sells NO when we hold enough), the ask sells YES when we hold enough, else buys NO.
+/// The orders that express `quote`, given the YES and NO shares held (not net of our own
+/// resting sells: the order that sells them is the one being expressed, and counting it
+/// against itself would flip the ask between selling YES and buying NO on every requote):
+/// the bid buys YES (or sells NO when we hold enough), the ask sells YES when we hold enough,
+/// else buys NO.
 pub fn orders_for(quote: &Quote, free_yes: Decimal, free_no: Decimal) -> Vec<DesiredOrder> {
     let size = quote.size;
     let mut orders = Vec::with_capacity(2);

@@ -207,18 +207,7 @@ impl MarketCore {
             Ok(quote) => quote,
             Err(_) => return self.cancel_all(),
         };
-        let reserved = |outcome| -> Decimal {
-            self.resting
-                .values()
-                .filter(|r| r.order.outcome == outcome && r.order.side == Side::Sell)
-                .map(|r| r.order.remaining.value())
-                .sum()
-        };
-        let desired = orders_for(
-            &quote,
-            self.inventory.yes - reserved(Outcome::Yes),
-            self.inventory.no - reserved(Outcome::No),
-        );
+        let desired = orders_for(&quote, self.inventory.yes, self.inventory.no);
         let resting = self.resting();
         let changes = diff(&resting, &desired, self.params.requote_threshold);
         let mut intents: Vec<Intent> = changes.cancel.into_iter().map(Intent::Cancel).collect();
@@ -368,6 +357,11 @@ impl MarketCore {
         self.inventory.no = no;
         self.reconciled = true;
         self.requote()
+    }
+
+    /// Placements sent and not yet answered.
+    pub fn pending_placements(&self) -> usize {
+        self.pending.len()
     }
 
     /// Ids of orders in a given state (for status and tests).

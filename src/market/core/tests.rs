@@ -162,3 +162,42 @@ fn our_own_quotes_are_not_taken_for_the_market() {
         "our 0.48 bid does not lift the mid to 0.515: no churn"
     );
 }
+
+#[test]
+fn an_ask_that_sells_held_yes_is_stable_once_placed() {
+    let (mut core, ids) = quoting();
+    let trade = TradeUpdate {
+        id: "t1".into(),
+        state: TradeState::Matched,
+        market: ConditionId::from_bytes([0; 32]),
+        fills: vec![OwnFill {
+            order: ids[0],
+            asset: token(1),
+            side: Side::Buy,
+            price: dec!(0.48),
+            size: dec!(10),
+            maker: true,
+        }],
+    };
+    core.on_trade(&trade);
+    let intents = core.requote();
+    for id in cancels(&intents) {
+        core.on_order(&OrderUpdate {
+            id,
+            market: ConditionId::from_bytes([0; 32]),
+            asset: token(2),
+            side: Side::Buy,
+            price: dec!(0.48),
+            original_size: dec!(10),
+            size_matched: dec!(0),
+            change: OrderChange::Cancellation,
+            status: "CANCELED".into(),
+        });
+    }
+    let placed = places(&intents);
+    assert!(placed.iter().any(|(_, o)| (o.outcome, o.side) == (Outcome::Yes, Side::Sell)), "{intents:?}");
+    for (key, _) in placed {
+        core.on_placed(key, Some(OrderId::from_bytes([200 + key as u8; 32])));
+    }
+    assert!(core.requote().is_empty(), "the placed YES ask is kept, not flipped back to a NO bid");
+}

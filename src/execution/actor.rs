@@ -1,0 +1,204 @@
+//! `ExecutionActor`: signs approved orders and talks to the venue (place, cancel,
+//! reconcile), replying to the market that asked. It owns the REST client, which is not
+//! `Send`, so it lives on the arbiter that started it; requests run as futures on it.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::clock::Clock;
+use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
+use crate::market::quote::RestingOrder;
+use crate::polymarket::client::ClobClient;
+use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
+use crate::risk::{Approved, OrderRequest};
+
+/// The answer to a placement.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct Placed {
+    /// The market's correlation key.
+    pub key: u64,
+    /// The order's id when the venue accepted it.
+    pub id: Option<OrderId>,
+    /// Why not, when it did not.
+    pub error: Option<String>,
+}
+
+/// Sign and place an approved order.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Submit {
+    /// Correlation key.
+    pub key: u64,
+    /// The order.
+    pub order: Approved<OrderRequest>,
+    /// Tick size of its market.
+    pub tick: TickSize,
+    /// Neg-risk market (signs for the neg-risk exchange).
+    pub neg_risk: bool,
+    /// Who to tell.
+    pub reply: Recipient<Placed>,
+}
+
+/// Cancel these orders.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct CancelOrders(pub Vec<OrderId>);
+
+/// Cancel every order of this account; answers how many were cancelled.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<usize, String>")]
+pub struct CancelAll;
+
+/// The venue's view of one market: our open orders and our shares.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct Reconciled {
+    /// Open orders.
+    pub open: Vec<RestingOrder>,
+    /// YES shares.
+    pub yes: Decimal,
+    /// NO shares.
+    pub no: Decimal,
+}
+
+/// Read back our open orders and shares in a market.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Reconcile {
+    /// Market.
+    pub market: ConditionId,
+    /// YES token.
+    pub yes: TokenId,
+    /// NO token.
+    pub no: TokenId,
+    /// Who to tell.
+    pub reply: Recipient<Reconciled>,
+}
+
+/// The execution actor.
+pub struct ExecutionActor {
+    client: Rc<ClobClient>,
+    signer: OrderSigner,
+    clock: Arc<dyn Clock>,
+}
+
+impl ExecutionActor {
+    /// An actor sending through `client`, signing with `signer`.
+    pub fn new(client: Rc<ClobClient>, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
+        Self { client, signer, clock }
+    }
+}
+
+impl Actor for ExecutionActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<Submit> for ExecutionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Submit, ctx: &mut Context<Self>) {
+        let request = msg.order.into_inner();
+        let mut spec = OrderSpec::limit(request.token, request.side, request.price, request.size, msg.tick);
+        spec.post_only = true;
+        spec.exchange = if msg.neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
+        let signed = match self.signer.sign(&spec, OrderStamp::random(self.clock.now().0)) {
+            Ok(signed) => signed,
+            Err(error) => {
+                msg.reply.do_send(Placed { key: msg.key, id: None, error: Some(error.to_string()) });
+                return;
+            }
+        };
+        let client = self.client.clone();
+        let (key, reply) = (msg.key, msg.reply);
+        ctx.spawn(
+            async move {
+                let started = std::time::Instant::now();
+                let result = client.post_order(&signed).await;
+                tracing::debug!(key, elapsed = ?started.elapsed(), ok = result.is_ok(), "order answered");
+                let placed = match result {
+                    Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
+                    Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
+                    Err(error) => Placed { key, id: None, error: Some(error.to_string()) },
+                };
+                reply.do_send(placed);
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+impl Handler<CancelOrders> for ExecutionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: CancelOrders, ctx: &mut Context<Self>) {
+        let client = self.client.clone();
+        ctx.spawn(
+            async move {
+                if let Err(error) = client.cancel_many(&msg.0).await {
+                    tracing::warn!(%error, orders = msg.0.len(), "cancel failed");
+                }
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+impl Handler<CancelAll> for ExecutionActor {
+    type Result = ResponseActFuture<Self, Result<usize, String>>;
+
+    fn handle(&mut self, _: CancelAll, _: &mut Context<Self>) -> Self::Result {
+        let client = self.client.clone();
+        Box::pin(
+            async move { client.cancel_all().await.map(|r| r.canceled.len()).map_err(|e| e.to_string()) }
+                .into_actor(self),
+        )
+    }
+}
+
+impl Handler<Reconcile> for ExecutionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Reconcile, ctx: &mut Context<Self>) {
+        let client = self.client.clone();
+        ctx.spawn(
+            async move {
+                let open = client.open_orders(Some(&msg.market)).await;
+                let yes = client.balance(Some(&msg.yes)).await;
+                let no = client.balance(Some(&msg.no)).await;
+                match (open, yes, no) {
+                    (Ok(open), Ok(yes), Ok(no)) => {
+                        let shares = |units: Decimal| units / Decimal::from(1_000_000);
+                        let open = open.iter().filter_map(|o| resting(o, &msg.yes)).collect();
+                        msg.reply.do_send(Reconciled {
+                            open,
+                            yes: shares(yes.balance),
+                            no: shares(no.balance),
+                        });
+                    }
+                    (open, yes, no) => {
+                        let error =
+                            open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
+                        tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
+                    }
+                }
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+/// A venue open-order row as one of our resting orders.
+fn resting(order: &crate::polymarket::client::types::OpenOrder, yes: &TokenId) -> Option<RestingOrder> {
+    let outcome = if order.asset_id == yes.as_str() { Outcome::Yes } else { Outcome::No };
+    Some(RestingOrder {
+        id: order.id.parse().ok()?,
+        outcome,
+        side: order.side.parse::<Side>().ok()?,
+        price: Price::new(order.price).ok()?,
+        remaining: Size::new(order.original_size - order.size_matched).ok()?,
+    })
+}
