@@ -7,11 +7,14 @@
 //! | [`domain`] | validated money and identifier types, the order state machine |
 //! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, websocket connections, rate limits, heartbeats, Gamma discovery |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
-//! | [`execution`] | the paper exchange and its queue-aware fill model |
-//! | [`killswitch`] | the kill switch's state machine |
-//! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore` |
+//! | [`execution`] | the execution actor (signs, sends, cancels, reconciles); the paper exchange and its queue-aware fill model |
+//! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
+//! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |
+//! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
+//! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |
+//! | [`system`] | wiring: builds the actors and connects them |
 //! | [`risk`] | the risk gate: `Approved<OrderRequest>` is made only there |
-//! | [`telemetry`] | the SQLite store of orders, fills, daily P&L and the kill switch |
+//! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch) |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
@@ -25,7 +28,9 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod control;
 pub mod crypto;
+pub mod director;
 pub mod domain;
 pub mod error;
 pub mod execution;

@@ -1,27 +1,36 @@
-//! Wiring only: builds the actors and connects them. Discovery picks the markets; the
-//! execution, risk and feed actors are shared; each market runs under its own `Supervisor`.
-//! Before any quote, every order of this key left on the venue is cancelled.
+//! Wiring only: builds the actors and connects them. Before any quote, every order of this
+//! key left on the venue is cancelled; discovery then picks the markets. The execution,
+//! risk, kill-switch and feed actors are shared; the director starts each market under its
+//! own `Supervisor`. The kill switch and the director need each other's address, so their
+//! contexts are made first and run once both actors exist. Actors get the addresses they
+//! need at construction: there is no global registry.
 
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
-use actix::{Actor, Addr, Supervisor};
+use actix::{Actor, Addr, AsyncContext as _, Context, Recipient};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::ConditionId;
+use crate::control::{self, ControlHandles, ControlServer};
+use crate::director::{AttachFeed, FreezeAll, ListMarkets, MarketDirector, RestartPolicy};
 use crate::execution::actor::{CancelAll, ExecutionActor};
 use crate::feed::actor::{FeedActor, FeedEndpoints, Routes};
 use crate::feed::live::FeedConfig;
-use crate::market::actor::{Freeze, GetStatus, MarketActor, MarketSetup, MarketStatus};
+use crate::killswitch::SwitchLimits;
+use crate::killswitch::actor::{ErrorSeen, Flush, GetSwitch, KillSwitchActor, SwitchReport, SwitchTargets};
+use crate::market::actor::{MarketLinks, MarketSetup, MarketStatus, MarketTuning};
+use crate::market::core::SafetyParams;
 use crate::market::quote::QuoteParams;
 use crate::polymarket::OrderSigner;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::{ClobClient, RetryPolicy};
 use crate::polymarket::gamma::{MarketInfo, discover};
-use crate::polymarket::heartbeat::spawn_heartbeats;
+use crate::polymarket::heartbeat::{HeartbeatEvent, spawn_heartbeats};
 use crate::risk::RiskLimits;
 use crate::risk::actor::RiskActor;
+use crate::telemetry::ledger::Ledger;
 
 /// After the first cancel-all, placements already in flight may still land; a second one
 /// this much later catches them.
@@ -42,10 +51,14 @@ pub struct VenueEndpoints {
 
 /// A running daemon.
 pub struct Daemon {
-    /// The markets, by condition id.
-    pub markets: Vec<(ConditionId, Addr<MarketActor>)>,
+    /// The director of the markets.
+    pub director: Addr<MarketDirector>,
+    /// The kill switch.
+    pub switch: Addr<KillSwitchActor>,
     /// The execution actor.
     pub execution: Addr<ExecutionActor>,
+    /// The control API.
+    pub control: ControlServer,
     heartbeat: actix_rt::task::JoinHandle<()>,
 }
 
@@ -58,6 +71,12 @@ pub enum StartError {
     /// No market to quote.
     #[error("no market passed selection ({0} listed)")]
     NoMarkets(usize),
+    /// The state store could not be opened.
+    #[error("state store: {0}")]
+    Store(#[from] crate::telemetry::store::StoreError),
+    /// The control API could not start.
+    #[error("control API: {0}")]
+    Control(#[from] std::io::Error),
 }
 
 /// The quoting parameters of the `[quoting]` section.
@@ -89,6 +108,19 @@ pub fn select(config: &Config, markets: Vec<MarketInfo>, now_secs: u64) -> Vec<M
     chosen
 }
 
+/// How the markets quote and protect themselves, from the configuration.
+pub fn market_tuning(config: &Config) -> MarketTuning {
+    MarketTuning {
+        params: quote_params(config),
+        safety: SafetyParams {
+            disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
+            order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
+        },
+        backoff: Duration::from_millis(config.actors.restart_backoff_ms),
+        backoff_max: Duration::from_millis(config.actors.restart_backoff_max_ms),
+    }
+}
+
 /// Starts the daemon against `venue` trading as `signer` with `creds`.
 pub async fn start(
     config: &Config,
@@ -115,7 +147,12 @@ pub async fn start(
     if chosen.is_empty() {
         return Err(StartError::NoMarkets(total));
     }
-    let execution = ExecutionActor::new(client.clone(), signer, clock.clone()).start();
+    let ledger = Ledger::open(&config.telemetry.state_dir)?;
+    let switch_ctx = Context::<KillSwitchActor>::new();
+    let director_ctx = Context::<MarketDirector>::new();
+    let execution = ExecutionActor::new(client.clone(), signer, clock.clone())
+        .reporting_errors(switch_ctx.address().recipient())
+        .start();
     let limits = RiskLimits {
         max_position: config.risk.max_position.value(),
         max_total_exposure: config.risk.max_total_exposure.value(),
@@ -123,54 +160,130 @@ pub async fn start(
         enforce: config.risk.enforce || config.mode == crate::config::Mode::Live,
     };
     let risk = RiskActor::new(limits, execution.clone()).start();
-    let params = quote_params(config);
+    let targets = SwitchTargets {
+        markets: director_ctx.address().recipient(),
+        risk: risk.clone(),
+        execution: execution.clone(),
+    };
+    let switch_actor = KillSwitchActor::new(
+        ledger,
+        SwitchLimits::from_config(&config.risk, &config.killswitch),
+        Duration::from_secs(config.killswitch.balance_check_secs),
+        targets,
+        clock.clone(),
+    );
+    let armed = switch_actor.is_armed();
+    let switch = switch_ctx.run(switch_actor);
+    let policy = RestartPolicy {
+        max_restarts: usize::try_from(config.actors.market_max_restarts).unwrap_or(usize::MAX),
+        window_ms: config.killswitch.restart_window_secs * 1_000,
+    };
+    let mut director_actor = MarketDirector::new(
+        market_tuning(config),
+        policy,
+        switch.clone().recipient(),
+        clock.clone(),
+        !armed,
+        config.mode == crate::config::Mode::Sim,
+    );
+    let links = MarketLinks {
+        risk,
+        execution: execution.clone(),
+        switch: switch.clone(),
+        director: director_ctx.address().recipient(),
+    };
+    let setups = chosen.iter().map(setup_of).collect();
     let mut routes = Routes::default();
-    let mut markets = Vec::new();
-    for info in chosen {
-        let setup = MarketSetup {
-            condition: info.condition_id,
-            yes: info.yes.clone(),
-            no: info.no.clone(),
-            tick: info.tick,
-            min_size: info.min_size,
-            neg_risk: info.neg_risk,
-        };
-        let (risk, execution) = (risk.clone(), execution.clone());
-        let addr = Supervisor::start(move |_| MarketActor::new(setup, params, risk, execution));
-        routes.by_yes_token.insert(info.yes.to_string(), addr.clone());
-        routes.by_market.insert(info.condition_id, addr.clone());
-        markets.push((info.condition_id, addr));
+    for (setup, addr) in director_actor.start_markets(setups, links) {
+        routes.by_yes_token.insert(setup.yes.to_string(), addr.clone());
+        routes.by_market.insert(setup.condition, addr);
     }
-    tracing::info!(markets = markets.len(), listed = total, "quoting");
+    let director = director_ctx.run(director_actor);
+    tracing::info!(markets = chosen.len(), listed = total, armed, "quoting");
     let endpoints = FeedEndpoints { ws_market: venue.ws_market.clone(), ws_user: venue.ws_user.clone() };
-    FeedActor::new(endpoints, creds, client.clone(), routes, FeedConfig::default(), clock).start();
+    let feed = FeedActor::new(
+        endpoints,
+        creds,
+        client.clone(),
+        routes,
+        feed_config(config),
+        clock,
+        switch.clone().recipient(),
+    )
+    .start();
+    director.do_send(AttachFeed(feed));
+    let heartbeat = start_heartbeats(client, switch.clone().recipient());
+    let handles = ControlHandles {
+        director: director.clone(),
+        switch: switch.clone(),
+        execution: execution.clone(),
+        mode: config.mode,
+    };
+    let control = control::serve(&config.control, &config.telemetry.state_dir, handles)?;
+    Ok(Daemon { director, switch, execution, control, heartbeat })
+}
+
+/// Feed timing from the `[feed]` section.
+pub fn feed_config(config: &Config) -> FeedConfig {
+    let timing = config.feed;
+    let mut feed = FeedConfig::default();
+    feed.ws.ping_every = Duration::from_secs(timing.ping_every_secs);
+    feed.ws.dead_after = Duration::from_secs(timing.dead_after_secs);
+    feed.fallback_after = Duration::from_secs(timing.fallback_after_secs);
+    feed
+}
+
+fn setup_of(info: &MarketInfo) -> MarketSetup {
+    MarketSetup {
+        condition: info.condition_id,
+        yes: info.yes.clone(),
+        no: info.no.clone(),
+        tick: info.tick,
+        min_size: info.min_size,
+        neg_risk: info.neg_risk,
+    }
+}
+
+/// The venue heartbeat keeper; a missed beat counts as an error for the kill switch.
+fn start_heartbeats(client: Rc<ClobClient>, errors: Recipient<ErrorSeen>) -> actix_rt::task::JoinHandle<()> {
     let (beats, mut beat_events) = tokio::sync::mpsc::unbounded_channel();
-    let heartbeat = spawn_heartbeats(client, std::time::Duration::from_secs(5), beats);
-    actix_rt::spawn(async move { while beat_events.recv().await.is_some() {} });
-    Ok(Daemon { markets, execution, heartbeat })
+    let keeper = spawn_heartbeats(client, Duration::from_secs(5), beats);
+    actix_rt::spawn(async move {
+        while let Some(event) = beat_events.recv().await {
+            if let HeartbeatEvent::Missed { error, .. } = event {
+                errors.do_send(ErrorSeen(format!("venue heartbeat missed: {error}")));
+            }
+        }
+    });
+    keeper
 }
 
 impl Daemon {
     /// Every market's status.
     pub async fn status(&self) -> Vec<MarketStatus> {
-        let mut out = Vec::with_capacity(self.markets.len());
-        for (_, market) in &self.markets {
-            if let Ok(status) = market.send(GetStatus).await {
-                out.push(status);
-            }
-        }
-        out
+        self.director
+            .send(ListMarkets)
+            .await
+            .map(|markets| markets.into_iter().filter_map(|m| m.status).collect())
+            .unwrap_or_default()
     }
 
-    /// Stops quoting, cancels everything in one request and waits for the venue's answer.
+    /// The kill switch and the day's money.
+    pub async fn switch(&self) -> Option<SwitchReport> {
+        self.switch.send(GetSwitch).await.ok()
+    }
+
+    /// Stops quoting, cancels everything in one request and waits for the venue's answer;
+    /// a second cancel-all shortly after catches placements that were in flight. Then the
+    /// control API stops and the store is flushed (the kill switch stops last).
     pub async fn shutdown(self) -> Result<usize, String> {
-        for (_, market) in &self.markets {
-            let _ = market.send(Freeze).await;
-        }
+        let _ = self.director.send(FreezeAll).await;
         let mut cancelled = self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
-        actix_rt::time::sleep(std::time::Duration::from_millis(SHUTDOWN_SETTLE_MS)).await;
+        actix_rt::time::sleep(Duration::from_millis(SHUTDOWN_SETTLE_MS)).await;
         cancelled += self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
         self.heartbeat.abort();
+        self.control.stop().await;
+        let _ = self.switch.send(Flush).await;
         Ok(cancelled)
     }
 }

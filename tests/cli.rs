@@ -259,7 +259,7 @@ fn run_trades_the_embedded_venue_and_ctrl_c_cancels_everything() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_polymm"))
         .args(["run", "--no-dotenv", "--set", "sim.markets=3", "--set", "telemetry.status_interval_secs=1"])
-        .args(["--set", "telemetry.log_level=error"])
+        .args(["--set", "telemetry.log_level=error", "--set", "control.port=0"])
         .env_clear()
         .current_dir(dir.path())
         .stdout(Stdio::piped())

@@ -1,17 +1,25 @@
-//! The daemon in-process against the embedded venue: quotes appear on every market's book;
-//! a crashed market restarts and quotes again while the other market's orders stay exactly
-//! as they were; shutdown leaves no open order.
+//! The whole daemon in-process against the embedded venue, driven through its control API
+//! as an operator would: quotes appear on every market; a crashed market restarts and quotes
+//! again while the other market's orders stay exactly as they were; markets are disabled and
+//! enabled at runtime; requests without the token are refused; a kill and a daily-loss
+//! breach leave no open order and a restart after a trip comes up halted; a feed outage
+//! pulls the quotes until the books are resynced; orphans are cancelled at startup;
+//! shutdown leaves no open order.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::sim::Trader;
 use polymm::clock::{Clock, SystemClock};
 use polymm::config::{EnvSnapshot, LoadOptions, load};
-use polymm::market::actor::{Crash, MarketStatus};
+use polymm::control::client::{ControlClient, CtlError};
+use polymm::control::view::StatusView;
+use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::server::{self, SimHandle};
@@ -31,12 +39,14 @@ fn venue() -> SimHandle {
     server::start(world, 0, Arc::new(SystemClock)).unwrap()
 }
 
-async fn daemon(venue: &SimHandle) -> Daemon {
-    let options = LoadOptions {
-        config_path: None,
-        env: EnvSnapshot::from_pairs(std::iter::empty()),
-        overrides: Vec::new(),
-    };
+async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> Daemon {
+    let mut overrides = vec![
+        ("telemetry.state_dir".to_owned(), state_dir.display().to_string()),
+        ("control.port".to_owned(), "0".to_owned()),
+    ];
+    overrides.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let options =
+        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
     let config = load(&options).unwrap().config;
     let account = &venue.test_accounts[0];
     let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
@@ -49,20 +59,28 @@ async fn daemon(venue: &SimHandle) -> Daemon {
     system::start(&config, &endpoints, signer, account.creds.clone(), Arc::new(SystemClock)).await.unwrap()
 }
 
+async fn status(ctl: &ControlClient) -> StatusView {
+    serde_json::from_value(ctl.call(false, "/v1/status").await.unwrap()).unwrap()
+}
+
 async fn until(
-    daemon: &Daemon,
+    ctl: &ControlClient,
     limit: Duration,
-    done: impl Fn(&[MarketStatus]) -> bool,
-) -> Option<Vec<MarketStatus>> {
+    done: impl Fn(&StatusView) -> bool,
+) -> Option<StatusView> {
     let start = Instant::now();
     while start.elapsed() < limit {
-        let status = daemon.status().await;
+        let status = status(ctl).await;
         if done(&status) {
             return Some(status);
         }
         actix_rt::time::sleep(Duration::from_millis(25)).await;
     }
     None
+}
+
+fn both_quoting(s: &StatusView) -> bool {
+    s.markets.len() == 2 && s.markets.iter().all(|m| m.quoting && m.orders == 2)
 }
 
 fn venue_open_orders(venue: &SimHandle) -> usize {
@@ -72,33 +90,208 @@ fn venue_open_orders(venue: &SimHandle) -> usize {
     })
 }
 
+fn our_order_ids(venue: &SimHandle, market: u32) -> Vec<String> {
+    venue.state.with_world(|world, _| {
+        let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
+        let mut ids: Vec<String> = world
+            .venue
+            .open_orders(account, Some(market), None)
+            .iter()
+            .map(|o| o.order.id.to_string())
+            .collect();
+        ids.sort();
+        ids
+    })
+}
+
 #[actix_rt::test]
 async fn quotes_appear_a_crashed_market_recovers_alone_and_shutdown_cancels_everything() {
     let venue = venue();
-    let daemon = daemon(&venue).await;
-    let quoting =
-        |s: &[MarketStatus]| s.len() == 2 && s.iter().all(|m| m.idle.is_none() && m.orders.len() == 2);
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
     let before =
-        until(&daemon, Duration::from_secs(10), quoting).await.expect("both markets quote two-sided");
+        until(&ctl, Duration::from_secs(10), both_quoting).await.expect("both markets quote two-sided");
     assert_eq!(venue_open_orders(&venue), 4, "the quotes rest on the venue's books");
+    let other_before = our_order_ids(&venue, 1);
 
+    let crashed = before.markets[0].market.clone();
     let crashed_at = Instant::now();
-    daemon.markets[0].1.do_send(Crash);
-    let after = until(&daemon, Duration::from_secs(5), |s| s[0].restarts == 1 && quoting(s))
-        .await
-        .expect("the market came back");
+    ctl.call(true, &format!("/v1/markets/{crashed}/crash")).await.unwrap();
+    let after = until(&ctl, Duration::from_secs(5), |s| {
+        s.markets.iter().any(|m| m.market == crashed && m.restarts == 1) && both_quoting(s)
+    })
+    .await
+    .expect("the market came back");
     let recovery = crashed_at.elapsed();
-    assert!(recovery < Duration::from_millis(1_500), "quoting again {recovery:?} after the crash");
-    assert_eq!(after[1].orders, before[1].orders, "the other market's orders are untouched");
-    assert_eq!(after[1].restarts, 0);
-    assert_eq!(
-        venue_open_orders(&venue),
-        4,
-        "the restarted market adopted its resting orders instead of duplicating them"
-    );
+    eprintln!("crashed market quoting again after {recovery:?}");
+    assert!(recovery < Duration::from_secs(1), "quoting again {recovery:?} after the crash");
+    assert_eq!(our_order_ids(&venue, 1), other_before, "the other market's orders are untouched");
+    assert!(after.markets.iter().filter(|m| m.market != crashed).all(|m| m.restarts == 0));
+    assert_eq!(venue_open_orders(&venue), 4, "the restarted market adopted its resting orders");
 
     let cancelled = daemon.shutdown().await.unwrap();
     assert_eq!(cancelled, 4);
     assert_eq!(venue_open_orders(&venue), 0);
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn the_control_api_needs_its_token_and_disables_enables_kills_and_resumes() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    let quoting = until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
+
+    let addr = std::fs::read_to_string(dir.path().join("control.addr")).unwrap();
+    let http = awc::Client::default();
+    let bare = http.get(format!("http://{addr}/v1/status")).send().await.unwrap();
+    assert_eq!(bare.status().as_u16(), 401, "no token");
+    let wrong = http
+        .post(format!("http://{addr}/v1/kill"))
+        .insert_header(("Authorization", format!("Bearer {}", "0".repeat(64))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401, "wrong token");
+    assert_eq!(status(&ctl).await.switch, "armed", "a refused kill did nothing");
+
+    let (first, second) = (quoting.markets[0].market.clone(), quoting.markets[1].market.clone());
+    let other_before = our_order_ids(&venue, 1);
+    ctl.call(true, &format!("/v1/markets/{first}/disable")).await.unwrap();
+    let disabled = until(&ctl, Duration::from_secs(5), |s| {
+        s.markets[0].idle.as_deref() == Some("Disabled") && s.markets[0].orders == 0
+    })
+    .await
+    .expect("disabling cancels the market's orders");
+    assert!(!disabled.markets[0].enabled);
+    assert_eq!(disabled.markets[1].market, second);
+    assert_eq!(our_order_ids(&venue, 0).len(), 0);
+    assert_eq!(our_order_ids(&venue, 1), other_before, "the other market keeps its orders");
+    ctl.call(true, &format!("/v1/markets/{first}/enable")).await.unwrap();
+    until(&ctl, Duration::from_secs(5), both_quoting).await.expect("enabled again, it quotes");
+
+    match ctl.call(true, &format!("/v1/markets/0x{}/disable", "ab".repeat(32))).await {
+        Err(CtlError::Refused { status: 404, message }) => assert!(message.contains("unknown market")),
+        other => panic!("unknown market: {other:?}"),
+    }
+
+    ctl.call(true, "/v1/kill").await.unwrap();
+    let halted = until(&ctl, Duration::from_secs(5), |s| s.switch == "halted" && s.orders == 0)
+        .await
+        .expect("a kill halts and cancels everything");
+    assert_eq!(halted.trip_reason.as_deref(), Some("operator kill"));
+    assert!(halted.markets.iter().all(|m| m.idle.as_deref() == Some("Halted")));
+    assert_eq!(venue_open_orders(&venue), 0);
+    ctl.call(true, "/v1/resume").await.unwrap();
+    until(&ctl, Duration::from_secs(5), |s| s.switch == "armed" && both_quoting(s))
+        .await
+        .expect("resumed, both markets quote again");
+
+    daemon.shutdown().await.unwrap();
+    assert!(ControlClient::from_state_dir(dir.path()).unwrap().call(false, "/v1/status").await.is_err());
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[("risk.max_daily_loss", "1")]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
+    actix_rt::time::sleep(Duration::from_millis(1_200)).await;
+
+    let (condition, yes, _) = common::sim::market(&venue, 0);
+    let trader = Trader::fresh(&venue).await;
+    let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
+    let (split, answer) = trader.signed("POST", "/sim/split", Some(&body)).await;
+    assert!(split.is_success(), "{answer}");
+    let sweep = trader.order_with(&yes, Side::Sell, "0.20", "500", OrderType::Fak, false);
+    let (swept, answer) = trader.post(&sweep).await;
+    assert!(swept.is_success(), "{answer}");
+    for (side, price) in [(Side::Buy, "0.10"), (Side::Sell, "0.20")] {
+        let (placed, answer) = trader.post(&trader.order(&yes, side, price, "5", false)).await;
+        assert!(placed.is_success(), "{answer}");
+    }
+
+    let tripped = until(&ctl, Duration::from_secs(10), |s| s.switch == "halted" && s.orders == 0)
+        .await
+        .expect("10 YES bought at 0.48 and marked at 0.15 lose more than the 1 pUSD limit");
+    assert!(tripped.trip_reason.as_deref().unwrap().contains("daily P&L"), "{tripped:?}");
+    assert!(tripped.day_pnl <= rust_decimal::Decimal::NEGATIVE_ONE);
+    assert_eq!(venue_open_orders(&venue), 0);
+    daemon.shutdown().await.unwrap();
+    let log = std::fs::read_to_string(dir.path().join("trades.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1, "the one fill is in the trade log: {log}");
+
+    let again = self::daemon(&venue, dir.path(), &[("risk.max_daily_loss", "1")]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    actix_rt::time::sleep(Duration::from_secs(2)).await;
+    let restarted = status(&ctl).await;
+    assert_eq!(restarted.switch, "halted", "a restart after a trip comes up halted");
+    assert!(restarted.markets.iter().all(|m| m.idle.as_deref() == Some("Halted")), "{restarted:?}");
+    assert_eq!(venue_open_orders(&venue), 0);
+    assert!(restarted.day_pnl <= rust_decimal::Decimal::NEGATIVE_ONE, "the day's P&L survived the restart");
+    again.shutdown().await.unwrap();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn a_feed_outage_pulls_the_quotes_until_the_books_are_resynced() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let timing = [
+        ("feed.ping_every_secs", "1"),
+        ("feed.dead_after_secs", "2"),
+        ("feed.fallback_after_secs", "60"),
+        ("killswitch.disconnect_cancel_secs", "1"),
+    ];
+    let daemon = daemon(&venue, dir.path(), &timing).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
+
+    let trader = Trader::test_account(&venue);
+    let stall = r#"{"spec": {"stall_every": 3600, "stall_for": 6}, "action": "stall"}"#;
+    let http = awc::Client::default();
+    let response = http
+        .post(format!("{}/sim/faults", venue.base_url))
+        .insert_header(("Content-Type", "application/json"))
+        .send_body(stall)
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let started = Instant::now();
+    let pulled = until(&ctl, Duration::from_secs(8), |s| s.orders == 0).await;
+    assert!(pulled.is_some(), "the outage cancelled every quote");
+    assert_eq!(venue_open_orders(&venue), 0);
+    assert!(started.elapsed() < Duration::from_secs(6), "pulled while the feed was still down");
+    let back = until(&ctl, Duration::from_secs(15), both_quoting).await;
+    assert!(back.is_some(), "quoting resumed after resync");
+    assert!(started.elapsed() >= Duration::from_secs(5), "not before the feed came back");
+    assert_eq!(venue_open_orders(&venue), 4);
+    drop(trader);
+    daemon.shutdown().await.unwrap();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn orders_left_by_an_earlier_run_are_cancelled_before_quoting() {
+    let venue = venue();
+    let (_, yes, _) = common::sim::market(&venue, 0);
+    let earlier = Trader::test_account(&venue);
+    for price in ["0.05", "0.06"] {
+        let (placed, answer) = earlier.post(&earlier.order(&yes, Side::Buy, price, "5", false)).await;
+        assert!(placed.is_success(), "{answer}");
+    }
+    assert_eq!(venue_open_orders(&venue), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[]).await;
+    assert_eq!(venue_open_orders(&venue), 0, "cancelled before the first quote");
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
+    assert_eq!(venue_open_orders(&venue), 4, "only the daemon's own quotes rest");
+    daemon.shutdown().await.unwrap();
     venue.stop().await;
 }

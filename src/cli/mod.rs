@@ -5,6 +5,7 @@
 
 mod auth;
 mod config_cmd;
+mod ctl;
 mod market_data;
 mod run;
 mod sign;
@@ -60,6 +61,8 @@ pub enum Command {
     Markets(market_data::MarketsArgs),
     /// Show a live top-of-book view of one token from the market channel.
     Book(market_data::BookArgs),
+    /// Control a running daemon: status, markets, enable, disable, kill, resume, cancel-all.
+    Ctl(ctl::CtlArgs),
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -142,6 +145,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Sim(args) => sim::run(&cli.global, &args),
         Command::Markets(args) => market_data::markets(&cli.global, &args),
         Command::Book(args) => market_data::book(&cli.global, &args),
+        Command::Ctl(args) => ctl::run(&cli.global, &args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),

@@ -1,6 +1,8 @@
 //! `polymm run` (the default command): the daemon. In sim mode it starts the embedded venue
-//! in-process with a generated throwaway key, then trades it; it prints a status line every
-//! few seconds and, on Ctrl-C, stops quoting and cancels every order before exiting.
+//! in-process with a generated throwaway key, then trades it; in live mode it trades
+//! Polymarket with the configured key once `venue.live_confirmed` is set. It prints a
+//! status line every few seconds and, on Ctrl-C or SIGTERM, stops quoting and cancels every
+//! order before exiting.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,11 +10,14 @@ use std::time::Duration;
 use super::{GlobalArgs, print_line};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, LogFormat, Mode};
+use crate::polymarket::auth::ApiCreds;
+use crate::polymarket::client::{ClobClient, RetryPolicy};
+use crate::polymarket::signer::KeySigner;
 use crate::polymarket::{OrderSigner, SignatureType};
 use crate::sim::agents::ScenarioCatalog;
-use crate::sim::server;
+use crate::sim::server::{self, SimHandle};
 use crate::sim::world::{SimOptions, SimWorld};
-use crate::system::{self, VenueEndpoints};
+use crate::system::{self, Daemon, VenueEndpoints};
 
 /// Sets up logging from the `[telemetry]` section (`RUST_LOG` wins when set).
 fn init_tracing(config: &Config) {
@@ -25,65 +30,144 @@ fn init_tracing(config: &Config) {
     };
 }
 
-/// Runs the daemon until Ctrl-C.
+/// Runs the daemon until Ctrl-C or SIGTERM.
 pub fn run(global: &GlobalArgs) -> anyhow::Result<()> {
-    let config = crate::config::load(&global.load_options()?)?.config;
-    if config.mode != Mode::Sim {
+    let loaded = crate::config::load(&global.load_options()?)?;
+    let config = loaded.config;
+    init_tracing(&config);
+    for warning in loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    match config.mode {
+        Mode::Sim => actix_rt::System::new().block_on(run_sim(config)),
+        Mode::Live => actix_rt::System::new().block_on(run_live(config)),
+        Mode::Paper => anyhow::bail!(
+            "mode paper is not wired into the daemon yet (its paper exchange and fill model are \
+             built and tested; routing orders to it is the next step): use mode sim or live"
+        ),
+    }
+}
+
+async fn run_sim(config: Config) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let options = SimOptions::from_config(&config.sim, config.venue.chain);
+    let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
+    let world = SimWorld::build(&options, &catalog, clock.now().0)?;
+    let venue = server::start(world, config.sim.port, clock.clone())?;
+    let account =
+        venue.test_accounts.first().ok_or_else(|| anyhow::anyhow!("the sim made no test account"))?;
+    let signer = OrderSigner::new(account.key.clone(), config.venue.chain, SignatureType::Eoa, None)?;
+    print_line(format!(
+        "polymm: mode sim, embedded venue at {} (scenario {}, {} markets), trading as {}",
+        venue.base_url,
+        options.scenario,
+        options.markets,
+        account.key.address()
+    ))?;
+    let endpoints = sim_endpoints(&venue);
+    let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
+    announce_control(&daemon)?;
+    serve_until_signal(&config, daemon).await?;
+    actix_rt::time::sleep(Duration::from_millis(300)).await;
+    venue.stop().await;
+    Ok(())
+}
+
+/// The embedded venue's endpoints.
+pub fn sim_endpoints(venue: &SimHandle) -> VenueEndpoints {
+    VenueEndpoints {
+        clob: venue.base_url.clone(),
+        gamma: venue.gamma_url.clone(),
+        ws_market: format!("{}/market", venue.ws_url),
+        ws_user: format!("{}/user", venue.ws_url),
+    }
+}
+
+async fn run_live(config: Config) -> anyhow::Result<()> {
+    if !config.venue.live_confirmed {
         anyhow::bail!(
-            "mode {} is not wired into the daemon yet: this build trades the embedded venue only \
-             (mode sim); paper and live need the issue that adds them",
-            config.mode
+            "live mode trades real money: confirm with venue.live_confirmed = true in the \
+             configuration or --set venue.live_confirmed=true"
         );
     }
-    init_tracing(&config);
-    actix_rt::System::new().block_on(async move {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let options = SimOptions::from_config(&config.sim, config.venue.chain);
-        let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
-        let world = SimWorld::build(&options, &catalog, clock.now().0)?;
-        let venue = server::start(world, config.sim.port, clock.clone())?;
-        let account = venue.test_accounts.first().ok_or_else(|| anyhow::anyhow!("the sim made no test account"))?;
-        let signer = OrderSigner::new(account.key.clone(), config.venue.chain, SignatureType::Eoa, None)?;
-        print_line(format!(
-            "polymm: mode sim, embedded venue at {} (scenario {}, {} markets), trading as {}",
-            venue.base_url, options.scenario, options.markets, account.key.address()
-        ))?;
-        let endpoints = VenueEndpoints {
-            clob: venue.base_url.clone(),
-            gamma: venue.gamma_url.clone(),
-            ws_market: format!("{}/market", venue.ws_url),
-            ws_user: format!("{}/user", venue.ws_url),
-        };
-        let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
-        let mut ticker = actix_rt::time::interval(Duration::from_secs(config.telemetry.status_interval_secs));
-        loop {
-            tokio::select! {
-                _ = ticker.tick() => {
-                    let status = daemon.status().await;
-                    let quoting = status.iter().filter(|m| m.idle.is_none()).count();
-                    let orders: usize = status.iter().map(|m| m.orders.len()).sum();
-                    let position: rust_decimal::Decimal = status.iter().map(|m| m.position.abs()).sum();
-                    let mut idle: Vec<String> = status
-                        .iter()
-                        .filter_map(|m| m.idle.clone())
-                        .collect();
-                    idle.sort();
-                    idle.dedup();
-                    let idle = if idle.is_empty() { String::new() } else { format!(" (others: {})", idle.join(", ")) };
-                    let restarts: u32 = status.iter().map(|m| m.restarts).sum();
-                    print_line(format!(
-                        "status: {quoting}/{} markets quoting, {orders} orders resting, |position| {position} shares, {restarts} restarts{idle}",
-                        status.len()
-                    ))?;
-                }
-                _ = actix_rt::signal::ctrl_c() => break,
+    let key = config
+        .credentials
+        .private_key
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("live mode needs POLY_PRIVATE_KEY"))?;
+    let key = KeySigner::from_secret(key)?;
+    let signer = OrderSigner::new(key, config.venue.chain, config.venue.signature_type, config.venue.funder)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let venue = &config.venue;
+    let creds =
+        match (&config.credentials.api_key, &config.credentials.api_secret, &config.credentials.passphrase) {
+            (Some(api_key), Some(secret), Some(passphrase)) => ApiCreds {
+                api_key: api_key.clone(),
+                secret: crate::secret::Secret::new(secret.expose()),
+                passphrase: crate::secret::Secret::new(passphrase.expose()),
+            },
+            _ => {
+                let client =
+                    ClobClient::new(&venue.clob_url, &venue.gamma_url, clock.clone(), RetryPolicy::default())
+                        .with_signer(signer.clone());
+                client.create_or_derive_api_key(0).await?
             }
+        };
+    print_line(format!("polymm: mode live at {}, trading as {}", venue.clob_url, signer.maker()))?;
+    let endpoints = VenueEndpoints {
+        clob: venue.clob_url.clone(),
+        gamma: venue.gamma_url.clone(),
+        ws_market: venue.ws_market_url.clone(),
+        ws_user: venue.ws_user_url.clone(),
+    };
+    let daemon = system::start(&config, &endpoints, signer, creds, clock).await?;
+    announce_control(&daemon)?;
+    serve_until_signal(&config, daemon).await
+}
+
+fn announce_control(daemon: &Daemon) -> anyhow::Result<()> {
+    print_line(format!("polymm: control API on {} (polymm ctl status)", daemon.control.addr))
+}
+
+/// Prints a status line every `telemetry.status_interval_secs` until Ctrl-C or SIGTERM,
+/// then shuts the daemon down (cancelling every order).
+pub async fn serve_until_signal(config: &Config, daemon: Daemon) -> anyhow::Result<()> {
+    let mut ticker = actix_rt::time::interval(Duration::from_secs(config.telemetry.status_interval_secs));
+    let mut terminate = actix_rt::signal::unix::signal(actix_rt::signal::unix::SignalKind::terminate())?;
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => print_line(status_line(&daemon).await)?,
+            _ = actix_rt::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
         }
-        print_line("polymm: stopping: cancelling every order")?;
-        let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
-        print_line(format!("polymm: {cancelled} orders cancelled; bye"))?;
-        actix_rt::time::sleep(Duration::from_millis(300)).await;
-        venue.stop().await;
-        Ok(())
-    })
+    }
+    print_line("polymm: stopping: cancelling every order")?;
+    let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
+    print_line(format!("polymm: {cancelled} orders cancelled; bye"))
+}
+
+async fn status_line(daemon: &Daemon) -> String {
+    let status = daemon.status().await;
+    let quoting = status.iter().filter(|m| m.idle.is_none()).count();
+    let orders: usize = status.iter().map(|m| m.orders.len()).sum();
+    let position: rust_decimal::Decimal = status.iter().map(|m| m.position.abs()).sum();
+    let restarts: u32 = status.iter().map(|m| m.restarts).sum();
+    let mut idle: Vec<String> = status.iter().filter_map(|m| m.idle.clone()).collect();
+    idle.sort();
+    idle.dedup();
+    let idle = if idle.is_empty() { String::new() } else { format!(" (others: {})", idle.join(", ")) };
+    let money = match daemon.switch().await {
+        Some(report) => {
+            let switch = match report.state {
+                crate::killswitch::SwitchState::Armed => String::new(),
+                other => format!(", KILL SWITCH {other:?}"),
+            };
+            format!(", day P&L {:.2}{switch}", report.day_pnl)
+        }
+        None => String::new(),
+    };
+    format!(
+        "status: {quoting}/{} markets quoting, {orders} orders resting, |position| {position} shares, {restarts} restarts{money}{idle}",
+        status.len()
+    )
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::model::{
-    ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, KillSwitchConfig, LogFormat,
+    ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, FeedTiming, KillSwitchConfig, LogFormat,
     MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, StrategyKind, TelemetryConfig, VenueConfig,
 };
 use super::validate::Validator;
@@ -30,6 +30,8 @@ pub fn build(v: &mut Validator<'_>) -> Config {
         risk: risk(v),
         killswitch: KillSwitchConfig {
             feed_down_secs: v.whole("killswitch.feed_down_secs", 1, 86_400),
+            disconnect_cancel_secs: v.whole("killswitch.disconnect_cancel_secs", 1, 3_600),
+            balance_check_secs: v.whole("killswitch.balance_check_secs", 1, 86_400),
             balance_drop_fraction: v.decimal("killswitch.balance_drop_fraction", dec!(0.001), dec!(1)),
             max_market_restarts: v.whole("killswitch.max_market_restarts", 1, 10_000),
             restart_window_secs: v.whole("killswitch.restart_window_secs", 1, 86_400),
@@ -45,7 +47,13 @@ pub fn build(v: &mut Validator<'_>) -> Config {
             feed_mailbox: whole_usize(v, "actors.feed_mailbox"),
             execution_mailbox: whole_usize(v, "actors.execution_mailbox"),
             restart_backoff_ms: v.whole("actors.restart_backoff_ms", 0, 600_000),
+            market_max_restarts: v.whole("actors.market_max_restarts", 1, 10_000),
             restart_backoff_max_ms: v.whole("actors.restart_backoff_max_ms", 0, 3_600_000),
+        },
+        feed: FeedTiming {
+            ping_every_secs: v.whole("feed.ping_every_secs", 1, 600),
+            dead_after_secs: v.whole("feed.dead_after_secs", 1, 3_600),
+            fallback_after_secs: v.whole("feed.fallback_after_secs", 1, 3_600),
         },
         control: ControlConfig {
             bind: v.parse("control.bind", std::net::IpAddr::from([127, 0, 0, 1])),
@@ -241,6 +249,9 @@ pub fn cross_checks(config: &Config, v: &mut Validator<'_>) {
             "sim.scenario",
             format!("{:?} is not a configured scenario ({})", sim.scenario, known.join(", ")),
         );
+    }
+    if config.feed.dead_after_secs <= config.feed.ping_every_secs {
+        v.issue("feed.dead_after_secs", "must be above feed.ping_every_secs (a PONG answers each PING)");
     }
     if config.actors.restart_backoff_ms > config.actors.restart_backoff_max_ms {
         v.issue("actors.restart_backoff_ms", "is above actors.restart_backoff_max_ms");

@@ -19,7 +19,7 @@ pub use sources::{EnvSnapshot, LoadOptions};
 use validate::{SECRET_KEYS, Validator};
 
 pub use model::{
-    ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, KillSwitchConfig, LogFormat,
+    ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, FeedTiming, KillSwitchConfig, LogFormat,
     MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, StrategyKind, TelemetryConfig, VenueConfig,
 };
 

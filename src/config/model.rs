@@ -116,6 +116,8 @@ pub struct Config {
     pub alpha: AlphaConfig,
     /// Actor mailboxes and restarts.
     pub actors: ActorsConfig,
+    /// Market and user feed timing.
+    pub feed: FeedTiming,
     /// The control API.
     pub control: ControlConfig,
     /// Logs and state files.
@@ -240,6 +242,10 @@ pub struct RiskConfig {
 pub struct KillSwitchConfig {
     /// Feed outage that trips, seconds.
     pub feed_down_secs: u64,
+    /// A market whose book is untrusted this long cancels its orders, seconds.
+    pub disconnect_cancel_secs: u64,
+    /// Seconds between balance checks.
+    pub balance_check_secs: u64,
     /// Unexplained balance drop that trips, as a fraction.
     pub balance_drop_fraction: Decimal,
     /// Market restarts within the window that trip.
@@ -272,8 +278,22 @@ pub struct ActorsConfig {
     pub execution_mailbox: usize,
     /// First restart backoff, ms.
     pub restart_backoff_ms: u64,
+    /// More restarts of one market than this within `killswitch.restart_window_secs`
+    /// disable that market.
+    pub market_max_restarts: u64,
     /// Largest restart backoff, ms.
     pub restart_backoff_max_ms: u64,
+}
+
+/// Market and user feed timing (the `[feed]` section).
+#[derive(Debug, Clone, Copy)]
+pub struct FeedTiming {
+    /// Text `PING` interval, seconds.
+    pub ping_every_secs: u64,
+    /// A connection with no frame for this long is dead, seconds.
+    pub dead_after_secs: u64,
+    /// A connection down this long switches its tokens to REST polling, seconds.
+    pub fallback_after_secs: u64,
 }
 
 /// The control API.

@@ -10,7 +10,10 @@ use rust_decimal::Decimal;
 
 use crate::clock::Clock;
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
+use crate::error::{HasSeverity, Severity};
+use crate::killswitch::actor::ErrorSeen;
 use crate::market::quote::RestingOrder;
+use crate::polymarket::client::ClientError;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
 use crate::risk::{Approved, OrderRequest};
@@ -43,10 +46,29 @@ pub struct Submit {
     pub reply: Recipient<Placed>,
 }
 
-/// Cancel these orders.
-#[derive(Debug, Clone, Message)]
+/// Cancel these orders and tell `reply` what the venue said.
+#[derive(Message)]
 #[rtype(result = "()")]
-pub struct CancelOrders(pub Vec<OrderId>);
+pub struct CancelOrders {
+    /// The orders.
+    pub ids: Vec<OrderId>,
+    /// Who to tell.
+    pub reply: Recipient<CancelAnswered>,
+}
+
+/// The venue's answer to a cancel: which orders it cancelled and which it could not (already
+/// filled, cancelled or unknown); `failed` when the request itself failed and nothing is
+/// known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Message)]
+#[rtype(result = "()")]
+pub struct CancelAnswered {
+    /// Cancelled.
+    pub cancelled: Vec<OrderId>,
+    /// Not cancelled, whatever the reason.
+    pub refused: Vec<OrderId>,
+    /// The request failed.
+    pub failed: bool,
+}
 
 /// Cancel every order of this account; answers how many were cancelled.
 #[derive(Debug, Clone, Message)]
@@ -79,17 +101,39 @@ pub struct Reconcile {
     pub reply: Recipient<Reconciled>,
 }
 
+/// Read our pUSD balance.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "Result<Decimal, String>")]
+pub struct GetBalance;
+
 /// The execution actor.
 pub struct ExecutionActor {
     client: Rc<ClobClient>,
     signer: OrderSigner,
     clock: Arc<dyn Clock>,
+    errors: Option<Recipient<ErrorSeen>>,
 }
 
 impl ExecutionActor {
     /// An actor sending through `client`, signing with `signer`.
     pub fn new(client: Rc<ClobClient>, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
-        Self { client, signer, clock }
+        Self { client, signer, clock, errors: None }
+    }
+
+    /// The same actor reporting failed requests (not the venue's business refusals) to
+    /// `errors`, which counts them towards an error burst.
+    pub fn reporting_errors(mut self, errors: Recipient<ErrorSeen>) -> Self {
+        self.errors = Some(errors);
+        self
+    }
+}
+
+/// Reports a failed request unless it is a refusal of the order itself.
+fn report(errors: Option<&Recipient<ErrorSeen>>, error: &ClientError) {
+    if error.severity() != Severity::Reject
+        && let Some(errors) = errors
+    {
+        errors.do_send(ErrorSeen(error.to_string()));
     }
 }
 
@@ -113,6 +157,7 @@ impl Handler<Submit> for ExecutionActor {
             }
         };
         let client = self.client.clone();
+        let errors = self.errors.clone();
         let (key, reply) = (msg.key, msg.reply);
         ctx.spawn(
             async move {
@@ -122,7 +167,10 @@ impl Handler<Submit> for ExecutionActor {
                 let placed = match result {
                     Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
                     Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
-                    Err(error) => Placed { key, id: None, error: Some(error.to_string()) },
+                    Err(error) => {
+                        report(errors.as_ref(), &error);
+                        Placed { key, id: None, error: Some(error.to_string()) }
+                    }
                 };
                 reply.do_send(placed);
             }
@@ -136,11 +184,22 @@ impl Handler<CancelOrders> for ExecutionActor {
 
     fn handle(&mut self, msg: CancelOrders, ctx: &mut Context<Self>) {
         let client = self.client.clone();
+        let errors = self.errors.clone();
         ctx.spawn(
             async move {
-                if let Err(error) = client.cancel_many(&msg.0).await {
-                    tracing::warn!(%error, orders = msg.0.len(), "cancel failed");
-                }
+                let answer = match client.cancel_many(&msg.ids).await {
+                    Ok(response) => CancelAnswered {
+                        cancelled: response.canceled.iter().filter_map(|id| id.parse().ok()).collect(),
+                        refused: response.not_canceled.keys().filter_map(|id| id.parse().ok()).collect(),
+                        failed: false,
+                    },
+                    Err(error) => {
+                        tracing::warn!(%error, orders = msg.ids.len(), "cancel failed");
+                        report(errors.as_ref(), &error);
+                        CancelAnswered { failed: true, ..CancelAnswered::default() }
+                    }
+                };
+                msg.reply.do_send(answer);
             }
             .into_actor(self),
         );
@@ -155,6 +214,24 @@ impl Handler<CancelAll> for ExecutionActor {
         Box::pin(
             async move { client.cancel_all().await.map(|r| r.canceled.len()).map_err(|e| e.to_string()) }
                 .into_actor(self),
+        )
+    }
+}
+
+impl Handler<GetBalance> for ExecutionActor {
+    type Result = ResponseActFuture<Self, Result<Decimal, String>>;
+
+    fn handle(&mut self, _: GetBalance, _: &mut Context<Self>) -> Self::Result {
+        let client = self.client.clone();
+        Box::pin(
+            async move {
+                client
+                    .balance(None)
+                    .await
+                    .map(|b| b.balance / Decimal::from(1_000_000))
+                    .map_err(|e| e.to_string())
+            }
+            .into_actor(self),
         )
     }
 }

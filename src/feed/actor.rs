@@ -1,8 +1,10 @@
 //! `FeedActor`: runs the market and user feeds on its arbiter and routes what they deliver:
 //! each YES book to its market (re-sent every second, so a restarted market gets one at
 //! once, and `None` while the book is untrusted) and each order or trade event to the
-//! market it belongs to.
+//! market it belongs to. Every second it tells the kill switch whether market data is
+//! flowing. The director re-routes a market it had to start anew.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -15,7 +17,8 @@ use super::user::UserEvent;
 use super::user_live::LiveUser;
 use crate::clock::Clock;
 use crate::domain::ConditionId;
-use crate::market::actor::{BookUpdate, MarketActor, User};
+use crate::killswitch::actor::FeedHealth;
+use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, User};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 
@@ -37,18 +40,35 @@ pub struct Routes {
     pub by_market: HashMap<ConditionId, Addr<MarketActor>>,
 }
 
+/// Send this market's events to a new address.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Reroute {
+    /// The market.
+    pub setup: MarketSetup,
+    /// Its new actor.
+    pub addr: Addr<MarketActor>,
+}
+
+/// Send this market its book now (it restarted and knows nothing).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct ResendBook(pub ConditionId);
+
 /// The feed actor.
 pub struct FeedActor {
     endpoints: FeedEndpoints,
     creds: ApiCreds,
     client: Rc<ClobClient>,
-    routes: Routes,
+    routes: Rc<RefCell<Routes>>,
     config: FeedConfig,
     clock: Arc<dyn Clock>,
+    health: Recipient<FeedHealth>,
+    resend: Rc<RefCell<Vec<String>>>,
 }
 
 impl FeedActor {
-    /// Feeds for the markets in `routes`.
+    /// Feeds for the markets in `routes`, reporting market-data health to `health`.
     pub fn new(
         endpoints: FeedEndpoints,
         creds: ApiCreds,
@@ -56,8 +76,43 @@ impl FeedActor {
         routes: Routes,
         config: FeedConfig,
         clock: Arc<dyn Clock>,
+        health: Recipient<FeedHealth>,
     ) -> Self {
-        Self { endpoints, creds, client, routes, config, clock }
+        Self {
+            endpoints,
+            creds,
+            client,
+            routes: Rc::new(RefCell::new(routes)),
+            config,
+            clock,
+            health,
+            resend: Rc::new(RefCell::new(Vec::new())),
+        }
+    }
+}
+
+impl Handler<Reroute> for FeedActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Reroute, _: &mut Context<Self>) {
+        let mut routes = self.routes.borrow_mut();
+        routes.by_yes_token.insert(msg.setup.yes.to_string(), msg.addr.clone());
+        routes.by_market.insert(msg.setup.condition, msg.addr);
+    }
+}
+
+impl Handler<ResendBook> for FeedActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ResendBook, _: &mut Context<Self>) {
+        let routes = self.routes.borrow();
+        let token = routes
+            .by_yes_token
+            .iter()
+            .find(|(_, addr)| routes.by_market.get(&msg.0).is_some_and(|market| market == *addr));
+        if let Some((token, _)) = token {
+            self.resend.borrow_mut().push(token.clone());
+        }
     }
 }
 
@@ -65,20 +120,24 @@ impl Actor for FeedActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        let tokens: Vec<String> = self.routes.by_yes_token.keys().cloned().collect();
+        let tokens: Vec<String> = self.routes.borrow().by_yes_token.keys().cloned().collect();
         let mut feed = LiveFeed::start(&self.endpoints.ws_market, &tokens, self.config, self.clock.clone());
-        let (client, routes) = (self.client.clone(), self.routes.clone());
+        let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
+        let resend = self.resend.clone();
         ctx.spawn(
             async move {
                 let mut last_broadcast = Instant::now();
                 loop {
-                    let touched = feed.step(&client, Duration::from_millis(100)).await;
+                    let mut touched = feed.step(&client, Duration::from_millis(50)).await;
+                    touched.append(&mut resend.borrow_mut());
                     let all = last_broadcast.elapsed() >= Duration::from_secs(1);
                     let send: Vec<&String> =
                         if all { tokens.iter().collect() } else { touched.iter().collect() };
                     if all {
                         last_broadcast = Instant::now();
+                        health.do_send(FeedHealth { up: feed.healthy() });
                     }
+                    let routes = routes.borrow();
                     for token in send {
                         if let Some(market) = routes.by_yes_token.get(token.as_str()) {
                             market.do_send(BookUpdate(feed.data().book(token).cloned()));
@@ -88,7 +147,7 @@ impl Actor for FeedActor {
             }
             .into_actor(self),
         );
-        let markets: Vec<String> = self.routes.by_market.keys().map(ToString::to_string).collect();
+        let markets: Vec<String> = self.routes.borrow().by_market.keys().map(ToString::to_string).collect();
         let ws = self.config.ws;
         let mut user = LiveUser::start(
             &self.endpoints.ws_user,
@@ -108,7 +167,7 @@ impl Actor for FeedActor {
                             UserEvent::Order(order) => order.market,
                             UserEvent::Trade(trade) => trade.market,
                         };
-                        if let Some(actor) = routes.by_market.get(&market) {
+                        if let Some(actor) = routes.borrow().by_market.get(&market) {
                             actor.do_send(User(event));
                         }
                     }

@@ -87,6 +87,11 @@ impl LiveFeed {
         &self.data
     }
 
+    /// Whether market data is flowing, by websocket or through the REST fallback.
+    pub fn healthy(&self) -> bool {
+        self.data.all_up() || self.in_fallback
+    }
+
     /// Waits up to `wait` for feed activity, applies it, and does the REST upkeep; returns
     /// the tokens whose books changed.
     pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {

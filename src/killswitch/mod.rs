@@ -1,6 +1,8 @@
-//! The kill switch. For now its pure state machine; the actor that feeds it and carries out
-//! its halts comes with the daemon.
+//! The kill switch: its pure state machine ([`state`]), the balance watch ([`balance`]) and
+//! the actor that feeds them and carries out a halt ([`actor`]).
 
+pub mod actor;
+pub mod balance;
 pub mod state;
 
 pub use state::{KillSwitch, SwitchAction, SwitchLimits, SwitchState, TripReason};

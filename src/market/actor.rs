@@ -1,22 +1,36 @@
 //! `MarketActor`: the thin shell around one market's [`MarketCore`]. It forwards events to
 //! the core and carries out its intents (placements through the risk gate, cancels through
-//! execution). A panic in a handler is caught at the handler boundary and stops the actor,
-//! so its `Supervisor` restarts it; on restart everything derived is stale and quoting waits
+//! execution), ticks the core's timed safety rules, and reports its marked value and new
+//! fills to the kill switch. A panic in a handler is caught at the handler boundary and
+//! stops the actor, so its `Supervisor` restarts it; on restart everything derived is stale,
+//! the director is told, and after a backoff (doubling with recent restarts) quoting waits
 //! for a fresh reconciliation with the venue.
 
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
-use super::core::{Intent, MarketCore};
+use super::core::{Intent, MarketCore, SafetyParams};
 use super::quote::QuoteParams;
+use crate::clock::Clock;
 use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId, Outcome, Side, TickSize, TokenId};
-use crate::execution::actor::{CancelOrders, ExecutionActor, Placed, Reconcile, Reconciled};
+use crate::execution::actor::{CancelAnswered, CancelOrders, ExecutionActor, Placed, Reconcile, Reconciled};
 use crate::feed::user::UserEvent;
+use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
 use crate::risk::OrderRequest;
 use crate::risk::actor::{Exposure, RiskActor, RiskRequest};
+
+/// How often the timed safety rules run.
+const TICK: Duration = Duration::from_millis(250);
+/// How often the marked value goes to the kill switch.
+const MARK_EVERY: Duration = Duration::from_secs(1);
+/// Restarts within this window double the backoff.
+const RESTART_MEMORY: Duration = Duration::from_secs(60);
 
 /// What a market is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +80,32 @@ pub struct Freeze;
 #[rtype(result = "()")]
 pub struct Crash;
 
+/// The actors a market talks to.
+#[derive(Clone)]
+pub struct MarketLinks {
+    /// The risk gate, the only way to an order.
+    pub risk: Addr<RiskActor>,
+    /// Cancels and reconciliation.
+    pub execution: Addr<ExecutionActor>,
+    /// Marks and fills.
+    pub switch: Addr<KillSwitchActor>,
+    /// Told of every restart.
+    pub director: Recipient<MarketRestarted>,
+}
+
+/// How a market quotes and protects itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketTuning {
+    /// Quoting parameters.
+    pub params: QuoteParams,
+    /// Timed safety rules.
+    pub safety: SafetyParams,
+    /// First restart backoff.
+    pub backoff: Duration,
+    /// Largest restart backoff.
+    pub backoff_max: Duration,
+}
+
 /// A market's state for status reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketStatus {
@@ -94,26 +134,56 @@ pub struct GetStatus;
 pub struct MarketActor {
     setup: MarketSetup,
     core: MarketCore,
-    risk: Addr<RiskActor>,
-    execution: Addr<ExecutionActor>,
+    links: MarketLinks,
+    tuning: MarketTuning,
+    clock: Arc<dyn Clock>,
     restarts: u32,
+    recent_restarts: VecDeque<Instant>,
+    reconcile_in_flight: bool,
 }
 
 impl MarketActor {
-    /// A market quoting with `params`, placing through `risk`, cancelling through `execution`.
+    /// A market quoting per `tuning`, talking to `links`; `halted` when the kill switch is
+    /// not armed.
     pub fn new(
         setup: MarketSetup,
-        params: QuoteParams,
-        risk: Addr<RiskActor>,
-        execution: Addr<ExecutionActor>,
+        tuning: MarketTuning,
+        links: MarketLinks,
+        clock: Arc<dyn Clock>,
+        halted: bool,
     ) -> Self {
-        let core = MarketCore::new(setup.yes.clone(), setup.no.clone(), params, setup.tick, setup.min_size);
-        Self { setup, core, risk, execution, restarts: 0 }
+        let mut core =
+            MarketCore::new(setup.yes.clone(), setup.no.clone(), tuning.params, setup.tick, setup.min_size)
+                .with_safety(tuning.safety);
+        if halted {
+            let _ = core.halt();
+        }
+        Self {
+            setup,
+            core,
+            links,
+            tuning,
+            clock,
+            restarts: 0,
+            recent_restarts: VecDeque::new(),
+            reconcile_in_flight: false,
+        }
+    }
+
+    /// The wait before quoting again after a restart: doubles with each recent restart.
+    fn backoff(&self) -> Duration {
+        let recent = u32::try_from(self.recent_restarts.len()).unwrap_or(u32::MAX).saturating_sub(1);
+        let factor = 2u32.saturating_pow(recent.min(16));
+        self.tuning.backoff.saturating_mul(factor).min(self.tuning.backoff_max)
     }
 
     /// Runs `f` on the core and carries out its intents; a panic stops the actor.
     fn guarded(&mut self, ctx: &mut Context<Self>, f: impl FnOnce(&mut MarketCore) -> Vec<Intent>) {
-        match catch_unwind(AssertUnwindSafe(|| f(&mut self.core))) {
+        let now = self.clock.now().0;
+        match catch_unwind(AssertUnwindSafe(|| {
+            self.core.set_now(now);
+            f(&mut self.core)
+        })) {
             Ok(intents) => self.carry_out(intents, ctx),
             Err(_) => {
                 tracing::error!(market = %self.setup.condition, "market handler panicked; restarting the market");
@@ -140,7 +210,7 @@ impl MarketActor {
                         price: order.price,
                         size: order.size,
                     };
-                    self.risk.do_send(RiskRequest {
+                    self.links.risk.do_send(RiskRequest {
                         key,
                         order: request,
                         tick: self.setup.tick,
@@ -151,7 +221,18 @@ impl MarketActor {
             }
         }
         if !cancels.is_empty() {
-            self.execution.do_send(CancelOrders(cancels));
+            self.links.execution.do_send(CancelOrders { ids: cancels, reply: ctx.address().recipient() });
+        }
+        if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && !self.reconcile_in_flight {
+            self.reconcile(ctx);
+        }
+        for record in self.core.take_new_fills() {
+            self.links.switch.do_send(MarketFills {
+                market: self.setup.condition,
+                trade_id: record.trade_id,
+                fills: record.fills,
+                undone: record.undone,
+            });
         }
         self.report_exposure();
     }
@@ -167,11 +248,12 @@ impl MarketActor {
             })
             .sum();
         let position = self.core.inventory().position();
-        self.risk.do_send(Exposure { market: self.setup.condition, position, at_risk });
+        self.links.risk.do_send(Exposure { market: self.setup.condition, position, at_risk });
     }
 
-    fn reconcile(&self, ctx: &mut Context<Self>) {
-        self.execution.do_send(Reconcile {
+    fn reconcile(&mut self, ctx: &mut Context<Self>) {
+        self.reconcile_in_flight = true;
+        self.links.execution.do_send(Reconcile {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
             no: self.setup.no.clone(),
@@ -184,10 +266,21 @@ impl Actor for MarketActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        self.reconcile(ctx);
-        ctx.run_interval(std::time::Duration::from_secs(2), |actor, ctx| {
+        let wait = if self.recent_restarts.is_empty() { Duration::ZERO } else { self.backoff() };
+        self.reconcile_in_flight = true;
+        ctx.run_later(wait, |actor, ctx| actor.reconcile(ctx));
+        ctx.run_interval(Duration::from_secs(2), |actor, ctx| {
             if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) {
                 actor.reconcile(ctx);
+            }
+        });
+        ctx.run_interval(TICK, |actor, ctx| {
+            let now = actor.clock.now().0;
+            actor.guarded(ctx, |core| core.tick(now));
+        });
+        ctx.run_interval(MARK_EVERY, |actor, _| {
+            if let Some(value) = actor.core.marked_value() {
+                actor.links.switch.do_send(MarketMark { market: actor.setup.condition, value });
             }
         });
     }
@@ -196,7 +289,13 @@ impl Actor for MarketActor {
 impl Supervised for MarketActor {
     fn restarting(&mut self, _: &mut Context<Self>) {
         self.restarts += 1;
+        let now = Instant::now();
+        self.recent_restarts.push_back(now);
+        while self.recent_restarts.front().is_some_and(|at| now.duration_since(*at) > RESTART_MEMORY) {
+            self.recent_restarts.pop_front();
+        }
         self.core.invalidate();
+        self.links.director.do_send(MarketRestarted(self.setup.condition));
     }
 }
 
@@ -240,7 +339,16 @@ impl Handler<Reconciled> for MarketActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reconciled, ctx: &mut Context<Self>) {
+        self.reconcile_in_flight = false;
         self.guarded(ctx, |core| core.reconcile(msg.open, msg.yes, msg.no));
+    }
+}
+
+impl Handler<CancelAnswered> for MarketActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: CancelAnswered, ctx: &mut Context<Self>) {
+        self.guarded(ctx, |core| core.on_cancel_answer(&msg.cancelled, &msg.refused, msg.failed));
     }
 }
 

@@ -7,6 +7,11 @@
 //! Quoting happens only when the market is enabled, not halted and reconciled: after a
 //! (re)start everything derived is stale until the venue's open orders and our positions
 //! have been read back.
+//!
+//! Time comes from the shell: [`MarketCore::set_now`] before each event, and
+//! [`MarketCore::tick`] periodically, which carries out the two timed safety rules (a book
+//! untrusted for longer than the disconnect threshold cancels our orders; an order older
+//! than the maximum age is cancelled and requoted).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -70,6 +75,33 @@ pub enum Idle {
 struct Resting {
     order: RestingOrder,
     state: TrackedOrder,
+    since_ms: u64,
+}
+
+/// The timed safety rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SafetyParams {
+    /// A book untrusted this long cancels our orders, ms.
+    pub disconnect_cancel_ms: u64,
+    /// Orders resting longer than this are cancelled and requoted, ms.
+    pub order_max_age_ms: u64,
+}
+
+impl Default for SafetyParams {
+    fn default() -> Self {
+        Self { disconnect_cancel_ms: 3_000, order_max_age_ms: 300_000 }
+    }
+}
+
+/// A trade seen for the first time (or undone), for the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FillRecord {
+    /// Trade id.
+    pub trade_id: String,
+    /// Our fills in it.
+    pub fills: Vec<crate::feed::user::OwnFill>,
+    /// Whether this undoes an earlier record (the trade failed to settle).
+    pub undone: bool,
 }
 
 /// One market's state and decisions.
@@ -90,6 +122,10 @@ pub struct MarketCore {
     halted: bool,
     reconciled: bool,
     adjustments: Adjustments,
+    safety: SafetyParams,
+    now_ms: u64,
+    book_lost_since_ms: Option<u64>,
+    new_fills: Vec<FillRecord>,
 }
 
 impl MarketCore {
@@ -112,7 +148,65 @@ impl MarketCore {
             halted: false,
             reconciled: false,
             adjustments: Adjustments::NEUTRAL,
+            safety: SafetyParams::default(),
+            now_ms: 0,
+            book_lost_since_ms: None,
+            new_fills: Vec::new(),
         }
+    }
+
+    /// The same market with these safety rules.
+    pub fn with_safety(mut self, safety: SafetyParams) -> Self {
+        self.safety = safety;
+        self
+    }
+
+    /// The time now, unix ms; stamps what happens next.
+    pub fn set_now(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+    }
+
+    /// The timed safety rules, run periodically: cancels everything when the book has been
+    /// untrusted past the disconnect threshold, and cancels orders past their maximum age
+    /// (they are requoted once the cancels are acknowledged).
+    pub fn tick(&mut self, now_ms: u64) -> Vec<Intent> {
+        self.now_ms = now_ms;
+        if let Some(since) = self.book_lost_since_ms
+            && now_ms.saturating_sub(since) >= self.safety.disconnect_cancel_ms
+        {
+            return self.cancel_all();
+        }
+        let max_age = self.safety.order_max_age_ms;
+        let stale: Vec<OrderId> = self
+            .resting
+            .iter()
+            .filter(|(_, r)| r.state.state() != OrderState::PendingCancel)
+            .filter(|(_, r)| now_ms.saturating_sub(r.since_ms) >= max_age)
+            .map(|(id, _)| *id)
+            .collect();
+        stale.iter().for_each(|id| self.request_cancel(*id));
+        let mut intents: Vec<Intent> = stale.into_iter().map(Intent::Cancel).collect();
+        intents.extend(self.requote());
+        intents
+    }
+
+    /// Whether the book has been untrusted long enough that our orders were pulled.
+    pub fn disconnected(&self) -> bool {
+        self.book_lost_since_ms
+            .is_some_and(|since| self.now_ms.saturating_sub(since) >= self.safety.disconnect_cancel_ms)
+    }
+
+    /// Cash plus both tokens marked at the book's mid (`None` without a book).
+    pub fn marked_value(&self) -> Option<Decimal> {
+        let others = self.others_only(self.book.as_ref()?);
+        let mid = Decimal::from(others.mid_x2()?) / Decimal::from(20_000);
+        let inv = self.inventory;
+        Some(inv.cash + inv.yes * mid + inv.no * (Decimal::ONE - mid))
+    }
+
+    /// Trades recorded since the last call, for the ledger.
+    pub fn take_new_fills(&mut self) -> Vec<FillRecord> {
+        std::mem::take(&mut self.new_fills)
     }
 
     /// Which of this market's tokens `asset` is.
@@ -168,6 +262,11 @@ impl MarketCore {
 
     /// A new YES book (or `None`: the book is not trustworthy now).
     pub fn on_book(&mut self, book: Option<Book>) -> Vec<Intent> {
+        if book.is_some() {
+            self.book_lost_since_ms = None;
+        } else {
+            self.book_lost_since_ms.get_or_insert(self.now_ms);
+        }
         self.book = book;
         self.requote()
     }
@@ -256,7 +355,7 @@ impl MarketCore {
                 price: order.price,
                 remaining: order.size,
             };
-            self.resting.insert(id, Resting { order, state });
+            self.resting.insert(id, Resting { order, state, since_ms: self.now_ms });
         }
     }
 
@@ -294,6 +393,11 @@ impl MarketCore {
         } else {
             self.counted_trades.remove(&trade.id);
         }
+        self.new_fills.push(FillRecord {
+            trade_id: trade.id.clone(),
+            fills: trade.fills.clone(),
+            undone: sign < Decimal::ZERO,
+        });
         for fill in &trade.fills {
             let shares = fill.size * sign;
             let cash = fill.price * fill.size * sign;
@@ -321,6 +425,28 @@ impl MarketCore {
         if enabled { self.requote() } else { self.cancel_all() }
     }
 
+    /// The venue answered a cancel. Cancelled orders are gone; an order it would not cancel
+    /// (filled, already cancelled, unknown) or a request that failed leaves our view in
+    /// doubt, so the market reconciles before quoting again.
+    pub fn on_cancel_answer(
+        &mut self,
+        cancelled: &[OrderId],
+        refused: &[OrderId],
+        failed: bool,
+    ) -> Vec<Intent> {
+        for id in cancelled {
+            if let Some(resting) = self.resting.get_mut(id) {
+                let _ = resting.state.apply(OrderEvent::Cancelled);
+                self.resting.remove(id);
+            }
+        }
+        if failed || refused.iter().any(|id| self.resting.contains_key(id)) {
+            self.reconciled = false;
+            return Vec::new();
+        }
+        self.requote()
+    }
+
     /// The kill switch tripped: cancel everything and stop until resumed.
     pub fn halt(&mut self) -> Vec<Intent> {
         self.halted = true;
@@ -336,6 +462,7 @@ impl MarketCore {
     /// After a crash or a lost connection: nothing derived can be trusted.
     pub fn invalidate(&mut self) {
         self.book = None;
+        self.book_lost_since_ms = None;
         self.pending.clear();
         self.reconciled = false;
         for resting in self.resting.values_mut() {
@@ -350,7 +477,7 @@ impl MarketCore {
             .map(|order| {
                 let mut state = TrackedOrder::new(order.remaining);
                 let _ = state.apply(OrderEvent::Accepted);
-                (order.id, Resting { order, state })
+                (order.id, Resting { order, state, since_ms: self.now_ms })
             })
             .collect();
         self.inventory.yes = yes;

@@ -201,3 +201,83 @@ fn an_ask_that_sells_held_yes_is_stable_once_placed() {
     }
     assert!(core.requote().is_empty(), "the placed YES ask is kept, not flipped back to a NO bid");
 }
+
+fn cancelled(core: &mut MarketCore, ids: &[OrderId]) {
+    for id in ids {
+        core.on_order(&OrderUpdate {
+            id: *id,
+            market: ConditionId::from_bytes([0; 32]),
+            asset: token(1),
+            side: Side::Buy,
+            price: dec!(0.48),
+            original_size: dec!(10),
+            size_matched: dec!(0),
+            change: OrderChange::Cancellation,
+            status: "CANCELED".into(),
+        });
+    }
+}
+
+#[test]
+fn a_book_lost_past_the_threshold_pulls_the_quotes_and_a_resync_brings_them_back() {
+    let (mut core, ids) = quoting();
+    core.set_now(10_000);
+    assert!(core.on_book(None).is_empty(), "a blip cancels nothing");
+    assert!(cancels(&core.tick(12_999)).is_empty(), "not yet past 3 s");
+    assert!(!core.disconnected());
+    assert_eq!(cancels(&core.tick(13_000)), ids);
+    assert!(core.disconnected());
+    assert!(core.tick(14_000).is_empty(), "cancelled once");
+    cancelled(&mut core, &ids);
+    assert!(core.resting().is_empty());
+    assert_eq!(places(&core.on_book(book(4_500, 5_500))).len(), 2, "quotes come back after resync");
+    assert!(!core.disconnected());
+}
+
+#[test]
+fn orders_past_their_maximum_age_are_cancelled_then_requoted() {
+    let mut core = core().with_safety(SafetyParams { disconnect_cancel_ms: 3_000, order_max_age_ms: 60_000 });
+    core.set_now(1_000);
+    core.on_book(book(4_500, 5_500));
+    let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
+    for ((key, _), id) in placed.iter().zip(&ids) {
+        core.on_placed(*key, Some(*id));
+    }
+    assert!(core.tick(60_999).is_empty());
+    let stale = core.tick(61_000);
+    assert_eq!(cancels(&stale), ids);
+    assert!(places(&stale).is_empty(), "replacements wait for the cancels");
+    cancelled(&mut core, &ids);
+    assert_eq!(places(&core.tick(61_100)).len(), 2);
+}
+
+#[test]
+fn marked_value_adds_cash_and_both_tokens_at_mid_and_new_fills_are_reported_once() {
+    let (mut core, ids) = quoting();
+    assert_eq!(core.marked_value(), Some(dec!(0)));
+    let trade = |state| TradeUpdate {
+        id: "t9".into(),
+        state,
+        market: ConditionId::from_bytes([0; 32]),
+        fills: vec![OwnFill {
+            order: ids[1],
+            asset: token(2),
+            side: Side::Buy,
+            price: dec!(0.48),
+            size: dec!(10),
+            maker: true,
+        }],
+    };
+    core.on_trade(&trade(TradeState::Matched));
+    core.on_trade(&trade(TradeState::Confirmed));
+    assert_eq!(core.marked_value(), Some(dec!(0.2)), "10 NO bought at 0.48 are worth 0.50 each");
+    let fills = core.take_new_fills();
+    assert_eq!(fills.len(), 1);
+    assert!(!fills[0].undone);
+    assert!(core.take_new_fills().is_empty());
+    core.on_trade(&trade(TradeState::Failed));
+    assert!(core.take_new_fills()[0].undone);
+    core.on_book(None);
+    assert_eq!(core.marked_value(), None);
+}

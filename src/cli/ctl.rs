@@ -1,0 +1,118 @@
+//! `polymm ctl …`: talks to a running daemon through its control API (address and token
+//! from the state directory) and prints the answer readably, or as JSON with `--json`.
+
+use clap::{Args, Subcommand};
+
+use super::{GlobalArgs, print_line};
+use crate::control::client::ControlClient;
+use crate::control::view::{MarketView, StatusView};
+
+/// `polymm ctl` arguments.
+#[derive(Debug, Args)]
+pub struct CtlArgs {
+    /// Print the daemon's JSON answer as it is.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CtlAction,
+}
+
+/// What `polymm ctl` can ask.
+#[derive(Debug, Subcommand)]
+pub enum CtlAction {
+    /// The kill switch, the day's P&L and every market.
+    Status,
+    /// Every market.
+    Markets,
+    /// Quote a market again.
+    Enable {
+        /// Condition id.
+        market: String,
+    },
+    /// Stop quoting a market and cancel its orders (its inventory stays tracked).
+    Disable {
+        /// Condition id.
+        market: String,
+    },
+    /// Trip the kill switch: halt every market and cancel every order.
+    Kill,
+    /// Re-arm a halted kill switch.
+    Resume,
+    /// Cancel every order of this key (markets requote unless halted or disabled).
+    CancelAll,
+    /// Make a market's actor panic, to watch supervision restart it (sim mode only).
+    Crash {
+        /// Condition id.
+        market: String,
+    },
+}
+
+impl CtlAction {
+    fn request(&self) -> (bool, String) {
+        match self {
+            Self::Status => (false, "/v1/status".into()),
+            Self::Markets => (false, "/v1/markets".into()),
+            Self::Enable { market } => (true, format!("/v1/markets/{market}/enable")),
+            Self::Disable { market } => (true, format!("/v1/markets/{market}/disable")),
+            Self::Crash { market } => (true, format!("/v1/markets/{market}/crash")),
+            Self::Kill => (true, "/v1/kill".into()),
+            Self::Resume => (true, "/v1/resume".into()),
+            Self::CancelAll => (true, "/v1/cancel-all".into()),
+        }
+    }
+}
+
+/// Runs one control request.
+pub fn run(global: &GlobalArgs, args: &CtlArgs) -> anyhow::Result<()> {
+    let config = crate::config::load(&global.load_options()?)?.config;
+    let client = ControlClient::from_state_dir(&config.telemetry.state_dir)?;
+    let (post, path) = args.action.request();
+    let answer = actix_rt::System::new().block_on(async move { client.call(post, &path).await })?;
+    if args.json {
+        return print_line(serde_json::to_string_pretty(&answer)?);
+    }
+    match args.action {
+        CtlAction::Status => print_status(&serde_json::from_value(answer)?),
+        CtlAction::Markets => print_markets(&serde_json::from_value::<Vec<MarketView>>(answer)?),
+        _ => print_line(format!("ok: {answer}")),
+    }
+}
+
+fn print_status(status: &StatusView) -> anyhow::Result<()> {
+    let reason = status.trip_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+    let balance = status.balance.map(|b| format!("{b:.2}")).unwrap_or_else(|| "?".into());
+    print_line(format!("mode {}, kill switch {}{reason}", status.mode, status.switch))?;
+    print_line(format!(
+        "{} P&L {:.4} pUSD, balance {balance} pUSD, {} errors",
+        status.day, status.day_pnl, status.errors
+    ))?;
+    print_line(format!(
+        "{}/{} markets quoting, {} orders resting",
+        status.quoting,
+        status.markets.len(),
+        status.orders
+    ))?;
+    print_markets(&status.markets)
+}
+
+fn print_markets(markets: &[MarketView]) -> anyhow::Result<()> {
+    print_line(format!(
+        "{:<68} {:<8} {:<14} {:>6} {:>10} {:>8}",
+        "market", "enabled", "state", "orders", "position", "restarts"
+    ))?;
+    for m in markets {
+        let state = if m.quoting { "quoting".to_owned() } else { m.idle.clone().unwrap_or_default() };
+        print_line(format!(
+            "{:<68} {:<8} {:<14} {:>6} {:>10} {:>8}{}",
+            m.market,
+            if m.enabled { "yes" } else { "no" },
+            state,
+            m.orders,
+            m.position,
+            m.restarts,
+            m.alert.as_ref().map(|a| format!("  ALERT: {a}")).unwrap_or_default()
+        ))?;
+    }
+    Ok(())
+}

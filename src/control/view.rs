@@ -1,0 +1,94 @@
+//! The control API's JSON shapes, shared by the server and `polymm ctl`.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Mode;
+use crate::director::DirectedMarket;
+use crate::killswitch::actor::SwitchReport;
+
+/// One market.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketView {
+    /// Condition id.
+    pub market: String,
+    /// Enabled.
+    pub enabled: bool,
+    /// Quoting now.
+    pub quoting: bool,
+    /// Why not, when not (`unreachable` when the actor did not answer).
+    pub idle: Option<String>,
+    /// Resting orders.
+    pub orders: usize,
+    /// YES minus NO shares.
+    pub position: Decimal,
+    /// Actor restarts since start.
+    pub restarts: u32,
+    /// The director's alert, if it disabled the market.
+    pub alert: Option<String>,
+}
+
+impl From<&DirectedMarket> for MarketView {
+    fn from(market: &DirectedMarket) -> Self {
+        let status = market.status.as_ref();
+        Self {
+            market: market.condition.to_string(),
+            enabled: market.enabled,
+            quoting: status.is_some_and(|s| s.idle.is_none()),
+            idle: status.map_or(Some("unreachable".to_owned()), |s| s.idle.clone()),
+            orders: status.map_or(0, |s| s.orders.len()),
+            position: status.map_or(Decimal::ZERO, |s| s.position),
+            restarts: status.map_or(0, |s| s.restarts),
+            alert: market.alert.clone(),
+        }
+    }
+}
+
+/// The whole daemon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusView {
+    /// sim, paper or live.
+    pub mode: String,
+    /// armed, tripped or halted.
+    pub switch: String,
+    /// Why it tripped, if it did.
+    pub trip_reason: Option<String>,
+    /// UTC day.
+    pub day: String,
+    /// The day's P&L, pUSD.
+    pub day_pnl: Decimal,
+    /// Errors counted since start.
+    pub errors: u64,
+    /// Last pUSD balance read.
+    pub balance: Option<Decimal>,
+    /// Markets quoting now.
+    pub quoting: usize,
+    /// Resting orders.
+    pub orders: usize,
+    /// Every market.
+    pub markets: Vec<MarketView>,
+}
+
+impl StatusView {
+    /// The status from its parts.
+    pub fn new(mode: Mode, switch: SwitchReport, markets: Vec<MarketView>) -> Self {
+        use crate::killswitch::SwitchState;
+        let (state, reason) = match &switch.state {
+            SwitchState::Armed => ("armed", None),
+            SwitchState::Tripped { reason, .. } => ("tripped", Some(reason.to_string())),
+            SwitchState::Halted { reason, .. } => ("halted", Some(reason.to_string())),
+        };
+        Self {
+            mode: mode.to_string(),
+            switch: state.to_owned(),
+            trip_reason: reason,
+            day: switch.day,
+            day_pnl: switch.day_pnl,
+            errors: switch.errors,
+            balance: switch.balance,
+            quoting: markets.iter().filter(|m| m.quoting).count(),
+            orders: markets.iter().map(|m| m.orders).sum(),
+            markets,
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! `KillSwitchActor`: feeds the pure [`KillSwitch`] and carries out its halts. Markets send
+//! their marked value (the day's P&L is the sum of the changes) and their new fills (kept in
+//! the ledger and the trade log); execution reports errors; the feed reports its health; the
+//! director reports market restarts; a timer reads the pUSD balance. When the switch trips it
+//! halts every market through the director, closes the risk gate and cancels every order;
+//! once the venue confirms, the switch is halted and that state is saved, so a restarted
+//! daemon comes up halted until an operator resumes it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use rust_decimal::Decimal;
+
+use super::balance::BalanceWatch;
+use super::{KillSwitch, SwitchAction, SwitchLimits, SwitchState, TripReason};
+use crate::clock::Clock;
+use crate::domain::ConditionId;
+use crate::execution::actor::{CancelAll, ExecutionActor, GetBalance};
+use crate::feed::user::OwnFill;
+use crate::risk::actor::{Armed, RiskActor};
+use crate::telemetry::ledger::Ledger;
+
+/// Halt every market (`true`) or let them quote again (`false`).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct HaltMarkets(pub bool);
+
+/// A market's cash plus inventory marked at mid.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct MarketMark {
+    /// Market.
+    pub market: ConditionId,
+    /// Marked value, pUSD.
+    pub value: Decimal,
+}
+
+/// A market saw a trade with our fills for the first time (or saw it fail).
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct MarketFills {
+    /// Market.
+    pub market: ConditionId,
+    /// Trade id.
+    pub trade_id: String,
+    /// Our fills.
+    pub fills: Vec<OwnFill>,
+    /// The trade failed to settle: undo.
+    pub undone: bool,
+}
+
+/// An error worth counting towards a burst.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct ErrorSeen(pub String);
+
+/// Market-data health.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct FeedHealth {
+    /// Every book trusted (or served by the REST fallback).
+    pub up: bool,
+}
+
+/// A market actor restarted.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct MarketRestarted(pub ConditionId);
+
+/// An operator trips the switch.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct Kill;
+
+/// An operator re-arms a halted switch; answers whether it was halted.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "bool")]
+pub struct Resume;
+
+/// Save what is pending (shutdown).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct Flush;
+
+/// The switch and the day's money, for status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SwitchReport {
+    /// Where the switch stands.
+    pub state: SwitchState,
+    /// The UTC day.
+    pub day: String,
+    /// The day's P&L, pUSD.
+    pub day_pnl: Decimal,
+    /// Errors counted since start.
+    pub errors: u64,
+    /// The last pUSD balance read.
+    pub balance: Option<Decimal>,
+}
+
+/// Ask for a [`SwitchReport`].
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "SwitchReport")]
+pub struct GetSwitch;
+
+/// Who the switch acts on.
+pub struct SwitchTargets {
+    /// Halts and resumes the markets.
+    pub markets: Recipient<HaltMarkets>,
+    /// The risk gate.
+    pub risk: Addr<RiskActor>,
+    /// Cancels everything; reads the balance.
+    pub execution: Addr<ExecutionActor>,
+}
+
+/// The kill switch actor.
+pub struct KillSwitchActor {
+    switch: KillSwitch,
+    limits: SwitchLimits,
+    ledger: Ledger,
+    targets: SwitchTargets,
+    clock: Arc<dyn Clock>,
+    marks: HashMap<ConditionId, Decimal>,
+    day: String,
+    day_pnl: Decimal,
+    unsaved_pnl: Decimal,
+    balance: BalanceWatch,
+    last_balance: Option<Decimal>,
+    balance_every: Duration,
+    errors: u64,
+}
+
+impl KillSwitchActor {
+    /// A switch restored from `ledger`, acting on `targets`.
+    pub fn new(
+        ledger: Ledger,
+        limits: SwitchLimits,
+        balance_every: Duration,
+        targets: SwitchTargets,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let switch = match ledger.load_switch() {
+            Ok(Some(state)) => KillSwitch::restored(state),
+            Ok(None) => KillSwitch::armed(),
+            Err(error) => {
+                tracing::error!(%error, "kill switch state unreadable: starting halted");
+                KillSwitch::restored(SwitchState::Halted { reason: TripReason::Manual, at_ms: clock.now().0 })
+            }
+        };
+        let day = clock.now().utc_day();
+        let day_pnl = ledger.pnl(&day).unwrap_or_default();
+        Self {
+            switch,
+            limits,
+            ledger,
+            targets,
+            clock,
+            marks: HashMap::new(),
+            day,
+            day_pnl,
+            unsaved_pnl: Decimal::ZERO,
+            balance: BalanceWatch::default(),
+            last_balance: None,
+            balance_every,
+            errors: 0,
+        }
+    }
+
+    /// Whether the markets must start halted (the switch was tripped before this start).
+    pub fn is_armed(&self) -> bool {
+        self.switch.is_armed()
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.clock.now().0
+    }
+
+    fn act(&mut self, action: SwitchAction, ctx: &mut Context<Self>) {
+        let SwitchAction::HaltAll(reason) = action else { return };
+        tracing::error!(%reason, "kill switch tripped: halting every market and cancelling all orders");
+        self.save();
+        self.targets.risk.do_send(Armed(false));
+        self.targets.markets.do_send(HaltMarkets(true));
+        self.cancel_everything(ctx);
+    }
+
+    /// Cancels every order; retries until the venue confirms, then the switch is halted.
+    fn cancel_everything(&mut self, ctx: &mut Context<Self>) {
+        let execution = self.targets.execution.clone();
+        ctx.spawn(async move { execution.send(CancelAll).await }.into_actor(self).map(
+            |result, actor, ctx| match result {
+                Ok(Ok(cancelled)) => {
+                    tracing::warn!(cancelled, "kill switch: every order cancelled; halted until resumed");
+                    actor.switch.halted();
+                    actor.save();
+                }
+                _ => {
+                    tracing::error!("kill switch: cancel-all failed; retrying");
+                    ctx.run_later(Duration::from_millis(500), |actor, ctx| actor.cancel_everything(ctx));
+                }
+            },
+        ));
+    }
+
+    fn save(&self) {
+        if let Err(error) = self.ledger.save_switch(self.switch.state()) {
+            tracing::error!(%error, "kill switch state not saved");
+        }
+    }
+
+    fn roll_day(&mut self) {
+        let today = self.clock.now().utc_day();
+        if today != self.day {
+            self.flush_pnl();
+            self.day = today;
+            self.day_pnl = self.ledger.pnl(&self.day).unwrap_or_default();
+        }
+    }
+
+    fn flush_pnl(&mut self) {
+        if self.unsaved_pnl.is_zero() {
+            return;
+        }
+        match self.ledger.add_pnl(&self.day, self.unsaved_pnl) {
+            Ok(_) => self.unsaved_pnl = Decimal::ZERO,
+            Err(error) => tracing::error!(%error, "daily P&L not saved"),
+        }
+    }
+
+    fn check_balance(&mut self, ctx: &mut Context<Self>) {
+        let execution = self.targets.execution.clone();
+        ctx.spawn(async move { execution.send(GetBalance).await }.into_actor(self).map(
+            |result, actor, ctx| match result {
+                Ok(Ok(observed)) => {
+                    actor.last_balance = Some(observed);
+                    if let Some((expected, observed)) = actor.balance.on_balance(observed) {
+                        let now = actor.now_ms();
+                        let action = actor.switch.on_balance(expected, observed, &actor.limits, now);
+                        actor.act(action, ctx);
+                    }
+                }
+                Ok(Err(error)) => tracing::warn!(%error, "balance check failed"),
+                Err(_) => {}
+            },
+        ));
+    }
+}
+
+impl Actor for KillSwitchActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if !self.switch.is_armed() {
+            tracing::warn!(state = ?self.switch.state(), "kill switch restored halted: resume to trade");
+            self.targets.risk.do_send(Armed(false));
+            self.targets.markets.do_send(HaltMarkets(true));
+        }
+        ctx.run_interval(Duration::from_secs(1), |actor, _| {
+            actor.roll_day();
+            actor.flush_pnl();
+        });
+        self.check_balance(ctx);
+        ctx.run_interval(self.balance_every, |actor, ctx| actor.check_balance(ctx));
+    }
+
+    fn stopped(&mut self, _: &mut Context<Self>) {
+        self.flush_pnl();
+    }
+}
+
+impl Handler<MarketMark> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: MarketMark, ctx: &mut Context<Self>) {
+        let Some(previous) = self.marks.insert(msg.market, msg.value) else { return };
+        let delta = msg.value - previous;
+        if delta.is_zero() {
+            return;
+        }
+        self.roll_day();
+        self.day_pnl += delta;
+        self.unsaved_pnl += delta;
+        let (pnl, now) = (self.day_pnl, self.now_ms());
+        let action = self.switch.on_daily_pnl(pnl, &self.limits, now);
+        self.act(action, ctx);
+    }
+}
+
+impl Handler<MarketFills> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: MarketFills, _: &mut Context<Self>) {
+        let now = self.clock.now();
+        match self.ledger.record_trade(msg.market, &msg.trade_id, &msg.fills, msg.undone, now) {
+            Ok(cash) => self.balance.on_cash(cash),
+            Err(error) => tracing::error!(%error, trade = %msg.trade_id, "fill not recorded"),
+        }
+    }
+}
+
+impl Handler<ErrorSeen> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ErrorSeen, ctx: &mut Context<Self>) {
+        self.errors += 1;
+        tracing::warn!(error = %msg.0, "error counted by the kill switch");
+        let now = self.now_ms();
+        let action = self.switch.on_error(&self.limits, now);
+        self.act(action, ctx);
+    }
+}
+
+impl Handler<FeedHealth> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: FeedHealth, ctx: &mut Context<Self>) {
+        let now = self.now_ms();
+        let action = self.switch.on_feed(msg.up, &self.limits, now);
+        self.act(action, ctx);
+    }
+}
+
+impl Handler<MarketRestarted> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, _: MarketRestarted, ctx: &mut Context<Self>) {
+        let now = self.now_ms();
+        let action = self.switch.on_market_restart(&self.limits, now);
+        self.act(action, ctx);
+    }
+}
+
+impl Handler<Kill> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Kill, ctx: &mut Context<Self>) {
+        let now = self.now_ms();
+        let action = self.switch.kill(now);
+        self.act(action, ctx);
+    }
+}
+
+impl Handler<Resume> for KillSwitchActor {
+    type Result = bool;
+
+    fn handle(&mut self, _: Resume, _: &mut Context<Self>) -> bool {
+        if !self.switch.resume() {
+            return false;
+        }
+        tracing::warn!("kill switch re-armed by the operator");
+        self.save();
+        self.targets.risk.do_send(Armed(true));
+        self.targets.markets.do_send(HaltMarkets(false));
+        true
+    }
+}
+
+impl Handler<GetSwitch> for KillSwitchActor {
+    type Result = MessageResult<GetSwitch>;
+
+    fn handle(&mut self, _: GetSwitch, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(SwitchReport {
+            state: self.switch.state().clone(),
+            day: self.day.clone(),
+            day_pnl: self.day_pnl,
+            errors: self.errors,
+            balance: self.last_balance,
+        })
+    }
+}
+
+impl Handler<Flush> for KillSwitchActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Flush, _: &mut Context<Self>) {
+        self.flush_pnl();
+        self.save();
+    }
+}
