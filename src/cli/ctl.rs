@@ -93,6 +93,11 @@ fn print_status(status: &StatusView) -> anyhow::Result<()> {
         status.markets.len(),
         status.orders
     ))?;
+    let latency = status.frame_to_signed;
+    print_line(format!(
+        "frame-in → signed-order-out: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs over {} orders",
+        latency.p50_us, latency.p99_us, latency.max_us, latency.count
+    ))?;
     print_markets(&status.markets)
 }
 

@@ -26,7 +26,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use crate::config::{ControlConfig, Mode};
 use crate::director::{ControlRefusal, CrashMarket, ListMarkets, MarketDirector, SetMarketEnabled};
 use crate::domain::ConditionId;
-use crate::execution::actor::{CancelAll, ExecutionActor};
+use crate::execution::actor::{CancelAll, ExecutionActor, GetLatency};
 use crate::killswitch::actor::{GetSwitch, Kill, KillSwitchActor, Resume};
 use crate::secret::Secret;
 use view::{MarketView, StatusView};
@@ -151,7 +151,10 @@ async fn status(_: Authorized, shared: web::Data<Shared>) -> HttpResponse {
         Err(refused) => return refused,
     };
     let Ok(switch) = shared.handles.switch.send(GetSwitch).await else { return unavailable("kill switch") };
-    HttpResponse::Ok().json(StatusView::new(shared.handles.mode, switch, markets))
+    let Ok(latency) = shared.handles.execution.send(GetLatency::default()).await else {
+        return unavailable("execution");
+    };
+    HttpResponse::Ok().json(StatusView::new(shared.handles.mode, switch, latency, markets))
 }
 
 async fn markets(_: Authorized, shared: web::Data<Shared>) -> HttpResponse {

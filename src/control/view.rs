@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Mode;
 use crate::director::DirectedMarket;
 use crate::killswitch::actor::SwitchReport;
+use crate::telemetry::latency::LatencySummary;
 
 /// One market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,13 +66,20 @@ pub struct StatusView {
     pub quoting: usize,
     /// Resting orders.
     pub orders: usize,
+    /// Frame-in → signed-order-out latency.
+    pub frame_to_signed: LatencySummary,
     /// Every market.
     pub markets: Vec<MarketView>,
 }
 
 impl StatusView {
     /// The status from its parts.
-    pub fn new(mode: Mode, switch: SwitchReport, markets: Vec<MarketView>) -> Self {
+    pub fn new(
+        mode: Mode,
+        switch: SwitchReport,
+        frame_to_signed: LatencySummary,
+        markets: Vec<MarketView>,
+    ) -> Self {
         use crate::killswitch::SwitchState;
         let (state, reason) = match &switch.state {
             SwitchState::Armed => ("armed", None),
@@ -88,6 +96,7 @@ impl StatusView {
             balance: switch.balance,
             quoting: markets.iter().filter(|m| m.quoting).count(),
             orders: markets.iter().map(|m| m.orders).sum(),
+            frame_to_signed,
             markets,
         }
     }

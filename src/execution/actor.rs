@@ -1,7 +1,10 @@
-//! `ExecutionActor`: signs approved orders and talks to the venue (place, cancel,
-//! reconcile), replying to the market that asked. It owns the REST client, which is not
-//! `Send`, so it lives on the arbiter that started it; requests run as futures on it.
+//! `ExecutionActor`: gets approved orders signed (by the signing pool, off this thread) and
+//! talks to the venue (place, cancel, reconcile), replying to the market that asked. It
+//! owns the REST client, which is not `Send`, so it lives on the arbiter that started it;
+//! each request runs as its own task there, so the actor's mailbox never waits on the
+//! network. It keeps the frame-in → signed-order-out latency histogram.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ use crate::polymarket::client::ClientError;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
 use crate::risk::{Approved, OrderRequest};
+use crate::telemetry::latency::{LatencyHistogram, LatencySummary};
 
 /// The answer to a placement.
 #[derive(Debug, Clone, Message)]
@@ -44,6 +48,18 @@ pub struct Submit {
     pub neg_risk: bool,
     /// Who to tell.
     pub reply: Recipient<Placed>,
+    /// When the event behind it was read off the wire: the time to a signed order goes
+    /// into the hop-latency histogram.
+    pub origin: Option<std::time::Instant>,
+}
+
+/// The frame-in → signed-order-out latency so far; `restart` starts a new window after
+/// reading (a benchmark's warm-up).
+#[derive(Debug, Clone, Copy, Default, Message)]
+#[rtype(result = "LatencySummary")]
+pub struct GetLatency {
+    /// Clear the histogram after reading it.
+    pub restart: bool,
 }
 
 /// Cancel these orders and tell `reply` what the venue said.
@@ -112,12 +128,19 @@ pub struct ExecutionActor {
     signer: OrderSigner,
     clock: Arc<dyn Clock>,
     errors: Option<Recipient<ErrorSeen>>,
+    frame_to_signed: Rc<RefCell<LatencyHistogram>>,
 }
 
 impl ExecutionActor {
     /// An actor sending through `client`, signing with `signer`.
     pub fn new(client: Rc<ClobClient>, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
-        Self { client, signer, clock, errors: None }
+        Self {
+            client,
+            signer,
+            clock,
+            errors: None,
+            frame_to_signed: Rc::new(RefCell::new(LatencyHistogram::default())),
+        }
     }
 
     /// The same actor reporting failed requests (not the venue's business refusals) to
@@ -144,7 +167,7 @@ impl Actor for ExecutionActor {
 impl Handler<Submit> for ExecutionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: Submit, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: Submit, _: &mut Context<Self>) {
         let request = msg.order.into_inner();
         let mut spec = OrderSpec::limit(request.token, request.side, request.price, request.size, msg.tick);
         spec.post_only = true;
@@ -156,53 +179,50 @@ impl Handler<Submit> for ExecutionActor {
                 return;
             }
         };
+        if let Some(origin) = msg.origin {
+            self.frame_to_signed.borrow_mut().record(origin.elapsed());
+        }
         let client = self.client.clone();
         let errors = self.errors.clone();
         let (key, reply) = (msg.key, msg.reply);
-        ctx.spawn(
-            async move {
-                let started = std::time::Instant::now();
-                let result = client.post_order(&signed).await;
-                tracing::debug!(key, elapsed = ?started.elapsed(), ok = result.is_ok(), "order answered");
-                let placed = match result {
-                    Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
-                    Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
-                    Err(error) => {
-                        report(errors.as_ref(), &error);
-                        Placed { key, id: None, error: Some(error.to_string()) }
-                    }
-                };
-                reply.do_send(placed);
-            }
-            .into_actor(self),
-        );
+        actix_rt::spawn(async move {
+            let started = std::time::Instant::now();
+            let result = client.post_order(&signed).await;
+            tracing::debug!(key, elapsed = ?started.elapsed(), ok = result.is_ok(), "order answered");
+            let placed = match result {
+                Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
+                Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
+                Err(error) => {
+                    report(errors.as_ref(), &error);
+                    Placed { key, id: None, error: Some(error.to_string()) }
+                }
+            };
+            reply.do_send(placed);
+        });
     }
 }
 
 impl Handler<CancelOrders> for ExecutionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: CancelOrders, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: CancelOrders, _: &mut Context<Self>) {
         let client = self.client.clone();
         let errors = self.errors.clone();
-        ctx.spawn(
-            async move {
-                let answer = match client.cancel_many(&msg.ids).await {
-                    Ok(response) => CancelAnswered {
-                        cancelled: response.canceled.iter().filter_map(|id| id.parse().ok()).collect(),
-                        refused: response.not_canceled.keys().filter_map(|id| id.parse().ok()).collect(),
-                        failed: false,
-                    },
-                    Err(error) => {
-                        tracing::warn!(%error, orders = msg.ids.len(), "cancel failed");
-                        report(errors.as_ref(), &error);
-                        CancelAnswered { failed: true, ..CancelAnswered::default() }
-                    }
-                };
-                msg.reply.do_send(answer);
-            }
-            .into_actor(self),
-        );
+        actix_rt::spawn(async move {
+            let answer = match client.cancel_many(&msg.ids).await {
+                Ok(response) => CancelAnswered {
+                    cancelled: response.canceled.iter().filter_map(|id| id.parse().ok()).collect(),
+                    refused: response.not_canceled.keys().filter_map(|id| id.parse().ok()).collect(),
+                    failed: false,
+                },
+                Err(error) => {
+                    tracing::warn!(%error, orders = msg.ids.len(), "cancel failed");
+                    report(errors.as_ref(), &error);
+                    CancelAnswered { failed: true, ..CancelAnswered::default() }
+                }
+            };
+            msg.reply.do_send(answer);
+        });
     }
 }
 
@@ -215,6 +235,18 @@ impl Handler<CancelAll> for ExecutionActor {
             async move { client.cancel_all().await.map(|r| r.canceled.len()).map_err(|e| e.to_string()) }
                 .into_actor(self),
         )
+    }
+}
+
+impl Handler<GetLatency> for ExecutionActor {
+    type Result = MessageResult<GetLatency>;
+
+    fn handle(&mut self, msg: GetLatency, _: &mut Context<Self>) -> Self::Result {
+        let summary = self.frame_to_signed.borrow().summary();
+        if msg.restart {
+            *self.frame_to_signed.borrow_mut() = LatencyHistogram::default();
+        }
+        MessageResult(summary)
     }
 }
 
@@ -239,32 +271,25 @@ impl Handler<GetBalance> for ExecutionActor {
 impl Handler<Reconcile> for ExecutionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: Reconcile, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: Reconcile, _: &mut Context<Self>) {
         let client = self.client.clone();
-        ctx.spawn(
-            async move {
-                let open = client.open_orders(Some(&msg.market)).await;
-                let yes = client.balance(Some(&msg.yes)).await;
-                let no = client.balance(Some(&msg.no)).await;
-                match (open, yes, no) {
-                    (Ok(open), Ok(yes), Ok(no)) => {
-                        let shares = |units: Decimal| units / Decimal::from(1_000_000);
-                        let open = open.iter().filter_map(|o| resting(o, &msg.yes)).collect();
-                        msg.reply.do_send(Reconciled {
-                            open,
-                            yes: shares(yes.balance),
-                            no: shares(no.balance),
-                        });
-                    }
-                    (open, yes, no) => {
-                        let error =
-                            open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
-                        tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
-                    }
+        actix_rt::spawn(async move {
+            let open = client.open_orders(Some(&msg.market)).await;
+            let yes = client.balance(Some(&msg.yes)).await;
+            let no = client.balance(Some(&msg.no)).await;
+            match (open, yes, no) {
+                (Ok(open), Ok(yes), Ok(no)) => {
+                    let shares = |units: Decimal| units / Decimal::from(1_000_000);
+                    let open = open.iter().filter_map(|o| resting(o, &msg.yes)).collect();
+                    msg.reply.do_send(Reconciled { open, yes: shares(yes.balance), no: shares(no.balance) });
+                }
+                (open, yes, no) => {
+                    let error =
+                        open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
+                    tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
                 }
             }
-            .into_actor(self),
-        );
+        });
     }
 }
 

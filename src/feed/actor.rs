@@ -116,6 +116,16 @@ impl Handler<ResendBook> for FeedActor {
     }
 }
 
+/// Sends each token's book to its market, stamped with when its frame came in.
+fn dispatch(routes: &Routes, feed: &LiveFeed, tokens: &[&String]) {
+    for token in tokens {
+        if let Some(market) = routes.by_yes_token.get(token.as_str()) {
+            let frame_at = feed.frame_at(token);
+            market.do_send(BookUpdate { book: feed.data().book(token).cloned(), frame_at });
+        }
+    }
+}
+
 impl Actor for FeedActor {
     type Context = Context<Self>;
 
@@ -128,21 +138,18 @@ impl Actor for FeedActor {
             async move {
                 let mut last_broadcast = Instant::now();
                 loop {
-                    let mut touched = feed.step(&client, Duration::from_millis(50)).await;
-                    touched.append(&mut resend.borrow_mut());
+                    let mut send_now = feed.step(&client, Duration::from_millis(50)).await;
+                    send_now.append(&mut resend.borrow_mut());
                     let all = last_broadcast.elapsed() >= Duration::from_secs(1);
                     let send: Vec<&String> =
-                        if all { tokens.iter().collect() } else { touched.iter().collect() };
+                        if all { tokens.iter().collect() } else { send_now.iter().collect() };
                     if all {
                         last_broadcast = Instant::now();
                         health.do_send(FeedHealth { up: feed.healthy() });
                     }
-                    let routes = routes.borrow();
-                    for token in send {
-                        if let Some(market) = routes.by_yes_token.get(token.as_str()) {
-                            market.do_send(BookUpdate(feed.data().book(token).cloned()));
-                        }
-                    }
+                    dispatch(&routes.borrow(), &feed, &send);
+                    // Let the markets handle these books before the next frames are read.
+                    tokio::task::yield_now().await;
                 }
             }
             .into_actor(self),

@@ -16,6 +16,8 @@ pub enum WsEvent {
         shard: usize,
         /// The frame.
         text: String,
+        /// When the connection read it (for hop latency; not a clock for logic).
+        received: std::time::Instant,
     },
     /// The connection ended (or could not be made); a reconnect follows.
     Disconnected {

@@ -51,6 +51,7 @@ pub struct LiveFeed {
     last_resync_ms: u64,
     last_poll_ms: u64,
     in_fallback: bool,
+    frame_times: Vec<(String, std::time::Instant)>,
 }
 
 impl LiveFeed {
@@ -79,12 +80,28 @@ impl LiveFeed {
                 )
             })
             .collect();
-        Self { data, events, tasks, clock, config, last_resync_ms: 0, last_poll_ms: 0, in_fallback: false }
+        Self {
+            data,
+            events,
+            tasks,
+            clock,
+            config,
+            last_resync_ms: 0,
+            last_poll_ms: 0,
+            in_fallback: false,
+            frame_times: Vec::new(),
+        }
     }
 
     /// The books and counters.
     pub fn data(&self) -> &MarketData {
         &self.data
+    }
+
+    /// When the first frame that changed `token`'s book in the last `step` was read off
+    /// its connection: the start of the hot path for that book.
+    pub fn frame_at(&self, token: &str) -> Option<std::time::Instant> {
+        self.frame_times.iter().find(|(t, _)| t == token).map(|(_, at)| *at)
     }
 
     /// Whether market data is flowing, by websocket or through the REST fallback.
@@ -96,16 +113,29 @@ impl LiveFeed {
     /// the tokens whose books changed.
     pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {
         let mut touched = Vec::new();
+        self.frame_times.clear();
         if let Ok(Some(event)) = tokio::time::timeout(wait, self.events.recv()).await {
-            touched.extend(self.data.on_ws(&event, self.clock.now().0));
+            self.apply(&event, &mut touched);
             while let Ok(event) = self.events.try_recv() {
-                touched.extend(self.data.on_ws(&event, self.clock.now().0));
+                self.apply(&event, &mut touched);
             }
         }
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
         touched.dedup();
         touched
+    }
+
+    fn apply(&mut self, event: &crate::polymarket::ws::WsEvent, touched: &mut Vec<String>) {
+        let changed = self.data.on_ws(event, self.clock.now().0);
+        if let crate::polymarket::ws::WsEvent::Frame { received, .. } = event {
+            for token in &changed {
+                if !self.frame_times.iter().any(|(t, _)| t == token) {
+                    self.frame_times.push((token.clone(), *received));
+                }
+            }
+        }
+        touched.extend(changed);
     }
 
     async fn rest_upkeep(&mut self, client: &ClobClient) -> Vec<String> {

@@ -120,7 +120,7 @@ impl MarketData {
                 }
                 Vec::new()
             }
-            WsEvent::Frame { shard, text } => {
+            WsEvent::Frame { shard, text, .. } => {
                 if let Some(state) = self.shards.get_mut(*shard) {
                     state.up = true;
                     state.ever_up = true;
@@ -206,7 +206,7 @@ mod tests {
     use super::*;
 
     fn frame(shard: usize, text: &str) -> WsEvent {
-        WsEvent::Frame { shard, text: text.to_owned() }
+        WsEvent::Frame { shard, text: text.to_owned(), received: std::time::Instant::now() }
     }
 
     #[test]

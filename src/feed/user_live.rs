@@ -2,7 +2,8 @@
 //! `trade` events are decoded (trades reduced to our fills, repeats of the same trade
 //! status dropped); when the connection stays down past a threshold, our trades and open
 //! orders are polled over REST instead (an open order whose matched size changed comes out
-//! as an `UPDATE`), and the log says so.
+//! as an `UPDATE`), and the log says so. "Down" starts at a disconnect: a connection that is
+//! quiet because we have no activity is up.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -71,7 +72,6 @@ impl LiveUser {
             clock.clone(),
             sender,
         );
-        let now = clock.now().0;
         Self {
             events,
             task,
@@ -81,7 +81,7 @@ impl LiveUser {
             poll_every_ms: poll_every.as_millis() as u64,
             up: false,
             ever_up: false,
-            down_since_ms: Some(now),
+            down_since_ms: None,
             last_poll_ms: 0,
             polling: false,
             seen: HashSet::new(),

@@ -27,14 +27,16 @@ use crate::telemetry::ledger::Ledger;
 #[rtype(result = "()")]
 pub struct HaltMarkets(pub bool);
 
-/// A market's cash plus inventory marked at mid.
+/// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve.
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "()")]
 pub struct MarketMark {
     /// Market.
     pub market: ConditionId,
-    /// Marked value, pUSD.
-    pub value: Decimal,
+    /// Marked value, pUSD (`None`: no book to mark at).
+    pub value: Option<Decimal>,
+    /// pUSD reserved by our open buy orders there.
+    pub reserved: Decimal,
 }
 
 /// A market saw a trade with our fills for the first time (or saw it fail).
@@ -122,6 +124,8 @@ pub struct KillSwitchActor {
     targets: SwitchTargets,
     clock: Arc<dyn Clock>,
     marks: HashMap<ConditionId, Decimal>,
+    reserved_by_market: HashMap<ConditionId, Decimal>,
+    reserved: Decimal,
     day: String,
     day_pnl: Decimal,
     unsaved_pnl: Decimal,
@@ -157,6 +161,8 @@ impl KillSwitchActor {
             targets,
             clock,
             marks: HashMap::new(),
+            reserved_by_market: HashMap::new(),
+            reserved: Decimal::ZERO,
             day,
             day_pnl,
             unsaved_pnl: Decimal::ZERO,
@@ -234,7 +240,7 @@ impl KillSwitchActor {
             |result, actor, ctx| match result {
                 Ok(Ok(observed)) => {
                     actor.last_balance = Some(observed);
-                    if let Some((expected, observed)) = actor.balance.on_balance(observed) {
+                    if let Some((expected, observed)) = actor.balance.on_balance(observed, actor.reserved) {
                         let now = actor.now_ms();
                         let action = actor.switch.on_balance(expected, observed, &actor.limits, now);
                         actor.act(action, ctx);
@@ -273,8 +279,11 @@ impl Handler<MarketMark> for KillSwitchActor {
     type Result = ();
 
     fn handle(&mut self, msg: MarketMark, ctx: &mut Context<Self>) {
-        let Some(previous) = self.marks.insert(msg.market, msg.value) else { return };
-        let delta = msg.value - previous;
+        let before = self.reserved_by_market.insert(msg.market, msg.reserved).unwrap_or_default();
+        self.reserved += msg.reserved - before;
+        let Some(value) = msg.value else { return };
+        let Some(previous) = self.marks.insert(msg.market, value) else { return };
+        let delta = value - previous;
         if delta.is_zero() {
             return;
         }

@@ -52,7 +52,12 @@ pub struct MarketSetup {
 /// A new YES book (`None`: untrusted right now).
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "()")]
-pub struct BookUpdate(pub Option<Book>);
+pub struct BookUpdate {
+    /// The book.
+    pub book: Option<Book>,
+    /// When the frame that changed it was read off the websocket (hop latency).
+    pub frame_at: Option<Instant>,
+}
 
 /// An order or trade event of this market.
 #[derive(Debug, Clone, Message)]
@@ -140,6 +145,7 @@ pub struct MarketActor {
     restarts: u32,
     recent_restarts: VecDeque<Instant>,
     reconcile_in_flight: bool,
+    reported_exposure: Option<(Decimal, Decimal)>,
 }
 
 impl MarketActor {
@@ -167,6 +173,7 @@ impl MarketActor {
             restarts: 0,
             recent_restarts: VecDeque::new(),
             reconcile_in_flight: false,
+            reported_exposure: None,
         }
     }
 
@@ -179,12 +186,22 @@ impl MarketActor {
 
     /// Runs `f` on the core and carries out its intents; a panic stops the actor.
     fn guarded(&mut self, ctx: &mut Context<Self>, f: impl FnOnce(&mut MarketCore) -> Vec<Intent>) {
+        self.guarded_from(None, ctx, f);
+    }
+
+    /// The same, for an event that started at `origin` (its placements carry the stamp).
+    fn guarded_from(
+        &mut self,
+        origin: Option<Instant>,
+        ctx: &mut Context<Self>,
+        f: impl FnOnce(&mut MarketCore) -> Vec<Intent>,
+    ) {
         let now = self.clock.now().0;
         match catch_unwind(AssertUnwindSafe(|| {
             self.core.set_now(now);
             f(&mut self.core)
         })) {
-            Ok(intents) => self.carry_out(intents, ctx),
+            Ok(intents) => self.carry_out(intents, origin, ctx),
             Err(_) => {
                 tracing::error!(market = %self.setup.condition, "market handler panicked; restarting the market");
                 ctx.stop();
@@ -192,7 +209,7 @@ impl MarketActor {
         }
     }
 
-    fn carry_out(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
+    fn carry_out(&mut self, intents: Vec<Intent>, origin: Option<Instant>, ctx: &mut Context<Self>) {
         let mut cancels = Vec::new();
         for intent in intents {
             match intent {
@@ -216,6 +233,7 @@ impl MarketActor {
                         tick: self.setup.tick,
                         neg_risk: self.setup.neg_risk,
                         reply: ctx.address().recipient(),
+                        origin,
                     });
                 }
             }
@@ -237,7 +255,7 @@ impl MarketActor {
         self.report_exposure();
     }
 
-    fn report_exposure(&self) {
+    fn report_exposure(&mut self) {
         let at_risk = self
             .core
             .resting()
@@ -248,6 +266,10 @@ impl MarketActor {
             })
             .sum();
         let position = self.core.inventory().position();
+        if self.reported_exposure == Some((position, at_risk)) {
+            return;
+        }
+        self.reported_exposure = Some((position, at_risk));
         self.links.risk.do_send(Exposure { market: self.setup.condition, position, at_risk });
     }
 
@@ -279,9 +301,15 @@ impl Actor for MarketActor {
             actor.guarded(ctx, |core| core.tick(now));
         });
         ctx.run_interval(MARK_EVERY, |actor, _| {
-            if let Some(value) = actor.core.marked_value() {
-                actor.links.switch.do_send(MarketMark { market: actor.setup.condition, value });
-            }
+            let reserved = actor
+                .core
+                .resting()
+                .iter()
+                .filter(|o| o.side == Side::Buy)
+                .map(|o| o.price.value() * o.remaining.value())
+                .sum();
+            let value = actor.core.marked_value();
+            actor.links.switch.do_send(MarketMark { market: actor.setup.condition, value, reserved });
         });
     }
 }
@@ -303,7 +331,7 @@ impl Handler<BookUpdate> for MarketActor {
     type Result = ();
 
     fn handle(&mut self, msg: BookUpdate, ctx: &mut Context<Self>) {
-        self.guarded(ctx, |core| core.on_book(msg.0));
+        self.guarded_from(msg.frame_at, ctx, |core| core.on_book(msg.book));
     }
 }
 

@@ -153,7 +153,7 @@ async fn run(
                 Some(Ok(awc::ws::Frame::Text(bytes))) => {
                     liveness.on_frame(clock.now().0);
                     let text = String::from_utf8_lossy(&bytes).into_owned();
-                    if events.send(WsEvent::Frame { shard, text }).is_err() {
+                    if events.send(WsEvent::Frame { shard, text, received: std::time::Instant::now() }).is_err() {
                         return "consumer gone".into();
                     }
                 }

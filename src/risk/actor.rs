@@ -22,6 +22,8 @@ pub struct RiskRequest {
     pub neg_risk: bool,
     /// Who to answer.
     pub reply: Recipient<Placed>,
+    /// When the event behind it was read off the wire (hop latency).
+    pub origin: Option<std::time::Instant>,
 }
 
 /// A market's position and the pUSD it has at risk.
@@ -76,6 +78,7 @@ impl Handler<RiskRequest> for RiskActor {
                     tick: msg.tick,
                     neg_risk: msg.neg_risk,
                     reply: msg.reply,
+                    origin: msg.origin,
                 });
             }
             Verdict::Refused(breach) => {
@@ -91,8 +94,8 @@ impl Handler<Exposure> for RiskActor {
 
     fn handle(&mut self, msg: Exposure, _: &mut Context<Self>) {
         self.state.positions.insert(msg.market, msg.position);
-        self.at_risk.insert(msg.market, msg.at_risk);
-        self.state.exposure = self.at_risk.values().sum();
+        let previous = self.at_risk.insert(msg.market, msg.at_risk).unwrap_or_default();
+        self.state.exposure += msg.at_risk - previous;
     }
 }
 

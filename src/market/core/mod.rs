@@ -22,6 +22,11 @@ use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 
+/// The wait after a first refused placement, ms (doubling with each refusal in a row).
+const FIRST_RETRY_MS: u64 = 250;
+/// The longest wait after refused placements, ms.
+const MAX_RETRY_MS: u64 = 30_000;
+
 /// What the market asks its shell to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
@@ -67,6 +72,8 @@ pub enum Idle {
     NoBook,
     /// Placements or cancels sent and not yet acknowledged.
     AwaitingAcks,
+    /// A placement was refused (risk or venue): waiting before trying again.
+    Backoff,
     /// The quote could not be built.
     NoQuote(NoQuote),
 }
@@ -126,6 +133,8 @@ pub struct MarketCore {
     now_ms: u64,
     book_lost_since_ms: Option<u64>,
     new_fills: Vec<FillRecord>,
+    retry_after_ms: u64,
+    refusals_in_a_row: u32,
 }
 
 impl MarketCore {
@@ -152,6 +161,8 @@ impl MarketCore {
             now_ms: 0,
             book_lost_since_ms: None,
             new_fills: Vec::new(),
+            retry_after_ms: 0,
+            refusals_in_a_row: 0,
         }
     }
 
@@ -244,6 +255,8 @@ impl MarketCore {
             || self.resting.values().any(|r| r.state.state() == OrderState::PendingCancel)
         {
             Some(Idle::AwaitingAcks)
+        } else if self.now_ms < self.retry_after_ms {
+            Some(Idle::Backoff)
         } else {
             None
         }
@@ -343,20 +356,27 @@ impl MarketCore {
     }
 
     /// The shell's answer to a `Place`: the venue's order id, or `None` if it was refused.
+    /// A refusal holds placements back for a while (doubling with refusals in a row, up to
+    /// [`MAX_RETRY_MS`]) so a refused quote is not resent in a tight loop.
     pub fn on_placed(&mut self, key: u64, id: Option<OrderId>) {
         let Some(order) = self.pending.remove(&key) else { return };
-        if let Some(id) = id {
-            let mut state = TrackedOrder::new(order.size);
-            let _ = state.apply(OrderEvent::Accepted);
-            let order = RestingOrder {
-                id,
-                outcome: order.outcome,
-                side: order.side,
-                price: order.price,
-                remaining: order.size,
-            };
-            self.resting.insert(id, Resting { order, state, since_ms: self.now_ms });
-        }
+        let Some(id) = id else {
+            let wait = (FIRST_RETRY_MS << self.refusals_in_a_row.min(7)).min(MAX_RETRY_MS);
+            self.refusals_in_a_row = self.refusals_in_a_row.saturating_add(1);
+            self.retry_after_ms = self.now_ms + wait;
+            return;
+        };
+        self.refusals_in_a_row = 0;
+        let mut state = TrackedOrder::new(order.size);
+        let _ = state.apply(OrderEvent::Accepted);
+        let order = RestingOrder {
+            id,
+            outcome: order.outcome,
+            side: order.side,
+            price: order.price,
+            remaining: order.size,
+        };
+        self.resting.insert(id, Resting { order, state, since_ms: self.now_ms });
     }
 
     /// An order event from the user channel (or the paper exchange).

@@ -281,3 +281,22 @@ fn marked_value_adds_cash_and_both_tokens_at_mid_and_new_fills_are_reported_once
     core.on_book(None);
     assert_eq!(core.marked_value(), None);
 }
+
+#[test]
+fn a_refused_placement_backs_off_instead_of_retrying_at_once() {
+    let mut core = core();
+    core.set_now(1_000);
+    core.on_book(book(4_500, 5_500));
+    let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    core.on_placed(placed[0].0, None);
+    core.on_placed(placed[1].0, None);
+    assert_eq!(core.idle_reason(), Some(Idle::Backoff));
+    assert!(core.requote().is_empty(), "no retry inside the backoff");
+    assert!(places(&core.tick(1_499)).is_empty(), "two refusals in a row: 250 then 500 ms");
+    let retried = places(&core.tick(1_500));
+    assert_eq!(retried.len(), 2);
+    core.on_placed(retried[0].0, Some(OrderId::from_bytes([7; 32])));
+    core.on_placed(retried[1].0, None);
+    assert!(places(&core.tick(1_749)).is_empty(), "an acceptance restarts the doubling");
+    assert_eq!(places(&core.tick(1_750)).len(), 1);
+}

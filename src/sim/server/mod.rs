@@ -58,13 +58,13 @@ pub struct SimHandle {
     /// Shared state (for in-process inspection).
     pub state: web::Data<SimState>,
     server: ServerHandle,
-    stepper: actix_rt::task::JoinHandle<()>,
+    stepper: actix_rt::Arbiter,
 }
 
 impl SimHandle {
-    /// Stops the server and the stepping task.
+    /// Stops the server and the stepping thread.
     pub async fn stop(self) {
-        self.stepper.abort();
+        self.stepper.stop();
         self.server.stop(true).await;
     }
 }
@@ -110,7 +110,8 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
     let handle = server.handle();
     actix_rt::spawn(server);
     let stepper_state = state.clone();
-    let stepper = actix_rt::spawn(async move {
+    let stepper = actix_rt::Arbiter::new();
+    stepper.spawn(async move {
         let mut interval = actix_rt::time::interval(Duration::from_millis(STEP_MS));
         loop {
             interval.tick().await;

@@ -1,0 +1,125 @@
+//! The daemon under load, in-process against the embedded venue: N markets of the `mixed`
+//! scenario; once every market quotes (or after 300 s), a measurement window of S seconds,
+//! then the frame-in → signed-order-out latency (p50, p99, max: from
+//! the moment a websocket frame is read to the moment its order is signed, across the feed,
+//! market, risk and execution actors) and the resident memory of the process, venue
+//! included, with the venue's own share measured before the daemon starts.
+//!
+//! The total exposure and daily loss limits are raised to 1,000,000 pUSD so every market
+//! may quote for the whole run (the defaults, 500 and 50, would hold most of 500 markets
+//! back or trip the kill switch; capital allocation is the strategy issue's).
+//!
+//! `cargo run --release --example daemon_load -- [MARKETS] [SECONDS]` (default 500 60)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use polymm::clock::{Clock, SystemClock};
+use polymm::config::{EnvSnapshot, LoadOptions, load};
+use polymm::execution::actor::GetLatency;
+use polymm::polymarket::{OrderSigner, SignatureType};
+use polymm::sim::agents::ScenarioCatalog;
+use polymm::sim::server;
+use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::system::{self, VenueEndpoints};
+
+/// Resident memory of this process, MB (Linux).
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// CPU seconds used by this process so far (Linux).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,actix_server=error"));
+    tracing_subscriber::fmt().with_env_filter(filter).compact().init();
+    let mut args = std::env::args().skip(1);
+    let markets: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
+    let seconds: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(60);
+    let state = tempfile::tempdir()?;
+    let overrides = vec![
+        ("sim.markets".to_owned(), markets.to_string()),
+        ("markets.max_markets".to_owned(), markets.to_string()),
+        ("telemetry.state_dir".to_owned(), state.path().display().to_string()),
+        ("control.port".to_owned(), "0".to_owned()),
+        ("risk.max_total_exposure".to_owned(), "1000000".to_owned()),
+        ("risk.max_daily_loss".to_owned(), "1000000".to_owned()),
+    ];
+    let options =
+        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
+    let config = load(&options)?.config;
+    actix_rt::System::new().block_on(async move {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let options = SimOptions::from_config(&config.sim, config.venue.chain);
+        let world = SimWorld::build(&options, &ScenarioCatalog::new(config.sim.scenarios.clone()), clock.now().0)?;
+        let venue = server::start(world, 0, clock.clone())?;
+        actix_rt::time::sleep(Duration::from_secs(2)).await;
+        let venue_rss = rss_mb();
+        let account = &venue.test_accounts[0];
+        let signer = OrderSigner::new(account.key.clone(), config.venue.chain, SignatureType::Eoa, None)?;
+        let endpoints = VenueEndpoints {
+            clob: venue.base_url.clone(),
+            gamma: venue.gamma_url.clone(),
+            ws_market: format!("{}/market", venue.ws_url),
+            ws_user: format!("{}/user", venue.ws_url),
+        };
+        let started = std::time::Instant::now();
+        let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
+        let mut all_quoting = None;
+        while started.elapsed() < Duration::from_secs(300) {
+            let status = daemon.status().await;
+            if status.iter().all(|m| m.idle.as_deref() != Some("Reconciling")) {
+                all_quoting = Some(started.elapsed());
+                break;
+            }
+            actix_rt::time::sleep(Duration::from_millis(500)).await;
+        }
+        match all_quoting {
+            Some(after) => println!("every market reconciled {:.1} s after start", after.as_secs_f64()),
+            None => println!("not every market reconciled after 300 s"),
+        }
+        daemon.execution.send(GetLatency { restart: true }).await?;
+        let cpu_before = cpu_secs();
+        actix_rt::time::sleep(Duration::from_secs(seconds)).await;
+        let status = daemon.status().await;
+        let latency = daemon.execution.send(GetLatency::default()).await?;
+        let (total_rss, cpu) = (rss_mb(), cpu_secs() - cpu_before);
+        if let Some(report) = daemon.switch().await {
+            println!("kill switch {:?}, {} errors counted", report.state, report.errors);
+        }
+        let quoting = status.iter().filter(|m| m.idle.is_none()).count();
+        let orders: usize = status.iter().map(|m| m.orders.len()).sum();
+        println!("markets {markets}, {seconds} s: {quoting} quoting, {orders} orders resting");
+        let mut idle = std::collections::BTreeMap::<String, usize>::new();
+        for reason in status.iter().filter_map(|m| m.idle.clone()) {
+            *idle.entry(reason).or_default() += 1;
+        }
+        println!("not quoting, by reason: {idle:?}");
+        println!(
+            "frame-in → signed-order-out over {} orders: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+            latency.count, latency.p50_us, latency.p99_us, latency.max_us
+        );
+        println!(
+            "resident memory: {total_rss:.0} MB in all, {venue_rss:.0} MB of it the embedded venue before the \
+             daemon started; CPU {cpu:.1} s in the {seconds} s window (venue and daemon together)"
+        );
+        let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
+        println!("shutdown cancelled {cancelled} orders");
+        venue.stop().await;
+        Ok(())
+    })
+}
