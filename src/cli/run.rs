@@ -19,7 +19,8 @@ use crate::sim::server::{self, SimHandle};
 use crate::sim::world::{SimOptions, SimWorld};
 use crate::system::{self, Daemon, VenueEndpoints};
 
-/// Sets up logging from the `[telemetry]` section (`RUST_LOG` wins when set).
+/// Sets up logging from the `[telemetry]` section (`RUST_LOG` wins when set); a panic (a
+/// market crash that supervision will restart) becomes one log line, not a backtrace dump.
 fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.telemetry.log_level));
@@ -28,6 +29,16 @@ fn init_tracing(config: &Config) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Human => builder.compact().try_init(),
     };
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%location, "panic: {message}");
+    }));
 }
 
 /// Runs the daemon until Ctrl-C or SIGTERM.

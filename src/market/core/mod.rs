@@ -177,9 +177,10 @@ impl MarketCore {
         self.now_ms = now_ms;
     }
 
-    /// The timed safety rules, run periodically: cancels everything when the book has been
-    /// untrusted past the disconnect threshold, and cancels orders past their maximum age
-    /// (they are requoted once the cancels are acknowledged).
+    /// The timed rules, run periodically: cancels everything when the book has been
+    /// untrusted past the disconnect threshold, cancels orders past their maximum age (they
+    /// are requoted once the cancels are acknowledged), and requotes when a refusal backoff
+    /// has just ended. Otherwise it computes nothing: quotes change on events.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Intent> {
         self.now_ms = now_ms;
         if let Some(since) = self.book_lost_since_ms
@@ -197,7 +198,10 @@ impl MarketCore {
             .collect();
         stale.iter().for_each(|id| self.request_cancel(*id));
         let mut intents: Vec<Intent> = stale.into_iter().map(Intent::Cancel).collect();
-        intents.extend(self.requote());
+        if self.retry_after_ms != 0 && now_ms >= self.retry_after_ms {
+            self.retry_after_ms = 0;
+            intents.extend(self.requote());
+        }
         intents
     }
 
