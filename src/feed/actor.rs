@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
+use super::coalesce::Coalescer;
 use super::live::{FeedConfig, LiveFeed};
 use super::user::UserEvent;
 use super::user_live::LiveUser;
@@ -65,6 +66,7 @@ pub struct FeedActor {
     clock: Arc<dyn Clock>,
     health: Recipient<FeedHealth>,
     resend: Rc<RefCell<Vec<String>>>,
+    coalescer: Rc<RefCell<Coalescer>>,
 }
 
 impl FeedActor {
@@ -87,6 +89,7 @@ impl FeedActor {
             clock,
             health,
             resend: Rc::new(RefCell::new(Vec::new())),
+            coalescer: Rc::new(RefCell::new(Coalescer::default())),
         }
     }
 }
@@ -95,6 +98,7 @@ impl Handler<Reroute> for FeedActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reroute, _: &mut Context<Self>) {
+        self.coalescer.borrow_mut().reset(msg.setup.yes.as_str());
         let mut routes = self.routes.borrow_mut();
         routes.by_yes_token.insert(msg.setup.yes.to_string(), msg.addr.clone());
         routes.by_market.insert(msg.setup.condition, msg.addr);
@@ -116,12 +120,17 @@ impl Handler<ResendBook> for FeedActor {
     }
 }
 
-/// Sends each token's book to its market, stamped with when its frame came in.
-fn dispatch(routes: &Routes, feed: &LiveFeed, tokens: &[&String]) {
-    for token in tokens {
-        if let Some(market) = routes.by_yes_token.get(token.as_str()) {
-            let frame_at = feed.frame_at(token);
-            market.do_send(BookUpdate { book: feed.data().book(token).cloned(), frame_at });
+/// Sends each changed token's book to its market, stamped with when its frame came in,
+/// never more than one update per market in its mailbox (see [`Coalescer`]).
+fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens: &[&String]) {
+    let changed = tokens.iter().map(|token| (token.as_str(), feed.frame_at(token)));
+    for admitted in coalescer.admit(changed) {
+        if let Some(market) = routes.by_yes_token.get(admitted.token.as_str()) {
+            market.do_send(BookUpdate {
+                book: feed.data().book(&admitted.token).cloned(),
+                frame_at: admitted.frame_at,
+                in_mailbox: Some(admitted.in_mailbox),
+            });
         }
     }
 }
@@ -133,7 +142,7 @@ impl Actor for FeedActor {
         let tokens: Vec<String> = self.routes.borrow().by_yes_token.keys().cloned().collect();
         let mut feed = LiveFeed::start(&self.endpoints.ws_market, &tokens, self.config, self.clock.clone());
         let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
-        let resend = self.resend.clone();
+        let (resend, coalescer) = (self.resend.clone(), self.coalescer.clone());
         ctx.spawn(
             async move {
                 let mut last_broadcast = Instant::now();
@@ -147,7 +156,7 @@ impl Actor for FeedActor {
                         last_broadcast = Instant::now();
                         health.do_send(FeedHealth { up: feed.healthy() });
                     }
-                    dispatch(&routes.borrow(), &feed, &send);
+                    dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &send);
                     // Let the markets handle these books before the next frames are read.
                     tokio::task::yield_now().await;
                 }

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod books;
+pub mod coalesce;
 pub mod connection;
 pub mod decode;
 pub mod live;

@@ -29,6 +29,9 @@ use crate::risk::actor::{Exposure, RiskActor, RiskRequest};
 const TICK: Duration = Duration::from_millis(250);
 /// How often the marked value goes to the kill switch.
 const MARK_EVERY: Duration = Duration::from_secs(1);
+/// A reconciliation unanswered this long is sent again (a failed one is not answered); one
+/// in flight is never duplicated, so a rate-limited start does not pile requests up.
+const RECONCILE_RETRY: Duration = Duration::from_secs(10);
 /// Restarts within this window double the backoff.
 const RESTART_MEMORY: Duration = Duration::from_secs(60);
 
@@ -57,6 +60,8 @@ pub struct BookUpdate {
     pub book: Option<Book>,
     /// When the frame that changed it was read off the websocket (hop latency).
     pub frame_at: Option<Instant>,
+    /// The feed's "an update is in this market's mailbox" flag, cleared on receipt.
+    pub in_mailbox: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// An order or trade event of this market.
@@ -144,7 +149,7 @@ pub struct MarketActor {
     clock: Arc<dyn Clock>,
     restarts: u32,
     recent_restarts: VecDeque<Instant>,
-    reconcile_in_flight: bool,
+    reconcile_sent: Option<Instant>,
     reported_exposure: Option<(Decimal, Decimal)>,
 }
 
@@ -172,7 +177,7 @@ impl MarketActor {
             clock,
             restarts: 0,
             recent_restarts: VecDeque::new(),
-            reconcile_in_flight: false,
+            reconcile_sent: None,
             reported_exposure: None,
         }
     }
@@ -241,7 +246,7 @@ impl MarketActor {
         if !cancels.is_empty() {
             self.links.execution.do_send(CancelOrders { ids: cancels, reply: ctx.address().recipient() });
         }
-        if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && !self.reconcile_in_flight {
+        if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && self.reconcile_sent.is_none() {
             self.reconcile(ctx);
         }
         for record in self.core.take_new_fills() {
@@ -274,7 +279,7 @@ impl MarketActor {
     }
 
     fn reconcile(&mut self, ctx: &mut Context<Self>) {
-        self.reconcile_in_flight = true;
+        self.reconcile_sent = Some(Instant::now());
         self.links.execution.do_send(Reconcile {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
@@ -289,10 +294,11 @@ impl Actor for MarketActor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let wait = if self.recent_restarts.is_empty() { Duration::ZERO } else { self.backoff() };
-        self.reconcile_in_flight = true;
+        self.reconcile_sent = Some(Instant::now());
         ctx.run_later(wait, |actor, ctx| actor.reconcile(ctx));
         ctx.run_interval(Duration::from_secs(2), |actor, ctx| {
-            if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) {
+            let unanswered = actor.reconcile_sent.is_none_or(|sent| sent.elapsed() >= RECONCILE_RETRY);
+            if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) && unanswered {
                 actor.reconcile(ctx);
             }
         });
@@ -331,6 +337,9 @@ impl Handler<BookUpdate> for MarketActor {
     type Result = ();
 
     fn handle(&mut self, msg: BookUpdate, ctx: &mut Context<Self>) {
+        if let Some(flag) = &msg.in_mailbox {
+            flag.store(false, std::sync::atomic::Ordering::Release);
+        }
         self.guarded_from(msg.frame_at, ctx, |core| core.on_book(msg.book));
     }
 }
@@ -367,7 +376,7 @@ impl Handler<Reconciled> for MarketActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reconciled, ctx: &mut Context<Self>) {
-        self.reconcile_in_flight = false;
+        self.reconcile_sent = None;
         self.guarded(ctx, |core| core.reconcile(msg.open, msg.yes, msg.no));
     }
 }

@@ -60,6 +60,7 @@ pub struct Venue {
     orders: HashMap<u64, OrderRecord>,
     ids: HashMap<OrderId, u64>,
     open: BTreeSet<u64>,
+    open_by_account: HashMap<AccountId, BTreeSet<u64>>,
     expiring: BTreeSet<(u64, u64)>,
     trades: Vec<TradeRecord>,
     unsettled: VecDeque<usize>,
@@ -82,6 +83,7 @@ impl Venue {
             orders: HashMap::new(),
             ids: HashMap::new(),
             open: BTreeSet::new(),
+            open_by_account: HashMap::new(),
             expiring: BTreeSet::new(),
             trades: Vec::new(),
             unsettled: VecDeque::new(),
@@ -211,10 +213,11 @@ impl Venue {
         market: Option<u32>,
         outcome: Option<Outcome>,
     ) -> Vec<&OrderRecord> {
-        self.open
-            .iter()
+        self.open_by_account
+            .get(&account)
+            .into_iter()
+            .flatten()
             .filter_map(|key| self.orders.get(key))
-            .filter(|record| record.order.account == account)
             .filter(|record| market.is_none_or(|m| record.order.market == m))
             .filter(|record| outcome.is_none_or(|o| record.order.outcome == o))
             .collect()

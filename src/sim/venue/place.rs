@@ -262,6 +262,7 @@ impl Venue {
         }
         self.markets[order.market as usize].book.insert(record.key, book_side, yes_price, record.remaining());
         self.open.insert(record.key);
+        self.open_by_account.entry(order.account).or_default().insert(record.key);
         if order.expiration != 0 {
             self.expiring.insert((order.expiration, record.key));
         }
@@ -284,6 +285,9 @@ impl Venue {
     pub(super) fn close(&mut self, key: u64) {
         self.open.remove(&key);
         let Some(record) = self.orders.get(&key) else { return };
+        if let Some(open) = self.open_by_account.get_mut(&record.order.account) {
+            open.remove(&key);
+        }
         if record.order.expiration != 0 {
             self.expiring.remove(&(record.order.expiration, key));
         }
