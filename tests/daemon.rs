@@ -15,28 +15,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::sim::Trader;
-use polymm::clock::{Clock, SystemClock};
+use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::client::{ControlClient, CtlError};
 use polymm::control::view::StatusView;
 use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
-use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
-use polymm::sim::server::{self, SimHandle};
-use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::sim::server::SimHandle;
 use polymm::system::{self, Daemon, VenueEndpoints};
 
 fn venue() -> SimHandle {
-    let steady = ScenarioParams {
-        noise_rate: 0.0,
-        fundamental_vol: 0.0,
-        rival_refresh_secs: 600.0,
-        ..ScenarioParams::calm()
-    };
-    let catalog = ScenarioCatalog::new(vec![("steady".into(), steady)]);
-    let options = SimOptions { scenario: "steady".into(), markets: 2, seed: 4, ..SimOptions::default() };
-    let world = SimWorld::build(&options, &catalog, SystemClock.now().0).unwrap();
-    server::start(world, 0, Arc::new(SystemClock)).unwrap()
+    common::sim::steady(2, 4)
 }
 
 async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> Daemon {

@@ -12,25 +12,10 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use std::sync::Arc;
+use polymm::sim::server::SimHandle;
 
-use polymm::clock::{Clock, SystemClock};
-use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
-use polymm::sim::server::{self, SimHandle};
-use polymm::sim::world::{SimOptions, SimWorld};
-
-/// Two markets where a rival maker keeps a two-sided book and nothing else happens.
 fn venue() -> SimHandle {
-    let steady = ScenarioParams {
-        noise_rate: 0.0,
-        fundamental_vol: 0.0,
-        rival_refresh_secs: 600.0,
-        ..ScenarioParams::calm()
-    };
-    let catalog = ScenarioCatalog::new(vec![("steady".into(), steady)]);
-    let options = SimOptions { scenario: "steady".into(), markets: 2, seed: 9, ..SimOptions::default() };
-    let world = SimWorld::build(&options, &catalog, SystemClock.now().0).unwrap();
-    server::start(world, 0, Arc::new(SystemClock)).unwrap()
+    common::sim::steady(2, 9)
 }
 
 fn open_orders(venue: &SimHandle) -> usize {

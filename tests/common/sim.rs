@@ -34,6 +34,22 @@ pub fn start(options: SimOptions) -> SimHandle {
     server::start(world, 0, clock).unwrap()
 }
 
+/// A venue of `markets` markets where one rival maker keeps a two-sided book and nothing else
+/// happens (no noise, a fundamental that does not move): what the daemon tests trade.
+pub fn steady(markets: u32, seed: u64) -> SimHandle {
+    let steady = ScenarioParams {
+        noise_rate: 0.0,
+        fundamental_vol: 0.0,
+        rival_refresh_secs: 600.0,
+        ..ScenarioParams::calm()
+    };
+    let catalog = ScenarioCatalog::new(vec![("steady".into(), steady)]);
+    let options = SimOptions { scenario: "steady".into(), markets, seed, ..SimOptions::default() };
+    let clock = Arc::new(SystemClock);
+    let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
+    server::start(world, 0, clock).unwrap()
+}
+
 /// Default test options: two still markets (mixed over still and still-neg).
 pub fn options() -> SimOptions {
     SimOptions { scenario: "mixed".into(), markets: 2, ..SimOptions::default() }

@@ -39,6 +39,23 @@ fn cancels(intents: &[Intent]) -> Vec<OrderId> {
     intents.iter().filter_map(|i| if let Intent::Cancel(id) = i { Some(*id) } else { None }).collect()
 }
 
+/// A trade in which our order `order` bought 10 of `asset` at 0.48.
+fn bought_ten(id: &str, order: OrderId, asset: TokenId, state: TradeState) -> TradeUpdate {
+    TradeUpdate {
+        id: id.into(),
+        state,
+        market: ConditionId::from_bytes([0; 32]),
+        fills: vec![OwnFill {
+            order,
+            asset,
+            side: Side::Buy,
+            price: dec!(0.48),
+            size: dec!(10),
+            maker: true,
+        }],
+    }
+}
+
 /// A reconciled, quoting market with both quotes acknowledged; returns their ids.
 fn quoting() -> (MarketCore, Vec<OrderId>) {
     let mut core = core();
@@ -89,19 +106,7 @@ fn small_moves_keep_orders_and_large_moves_replace_them() {
 #[test]
 fn fills_move_inventory_once_and_skew_the_next_quote() {
     let (mut core, ids) = quoting();
-    let trade = |state| TradeUpdate {
-        id: "t1".into(),
-        state,
-        market: ConditionId::from_bytes([0; 32]),
-        fills: vec![OwnFill {
-            order: ids[0],
-            asset: token(1),
-            side: Side::Buy,
-            price: dec!(0.48),
-            size: dec!(10),
-            maker: true,
-        }],
-    };
+    let trade = |state| bought_ten("t1", ids[0], token(1), state);
     core.on_trade(&trade(TradeState::Matched));
     core.on_trade(&trade(TradeState::Mined));
     core.on_trade(&trade(TradeState::Confirmed));
@@ -166,19 +171,7 @@ fn our_own_quotes_are_not_taken_for_the_market() {
 #[test]
 fn an_ask_that_sells_held_yes_is_stable_once_placed() {
     let (mut core, ids) = quoting();
-    let trade = TradeUpdate {
-        id: "t1".into(),
-        state: TradeState::Matched,
-        market: ConditionId::from_bytes([0; 32]),
-        fills: vec![OwnFill {
-            order: ids[0],
-            asset: token(1),
-            side: Side::Buy,
-            price: dec!(0.48),
-            size: dec!(10),
-            maker: true,
-        }],
-    };
+    let trade = bought_ten("t1", ids[0], token(1), TradeState::Matched);
     core.on_trade(&trade);
     let intents = core.requote();
     for id in cancels(&intents) {
@@ -257,19 +250,7 @@ fn orders_past_their_maximum_age_are_cancelled_then_requoted() {
 fn marked_value_adds_cash_and_both_tokens_at_mid_and_new_fills_are_reported_once() {
     let (mut core, ids) = quoting();
     assert_eq!(core.marked_value(), Some(dec!(0)));
-    let trade = |state| TradeUpdate {
-        id: "t9".into(),
-        state,
-        market: ConditionId::from_bytes([0; 32]),
-        fills: vec![OwnFill {
-            order: ids[1],
-            asset: token(2),
-            side: Side::Buy,
-            price: dec!(0.48),
-            size: dec!(10),
-            maker: true,
-        }],
-    };
+    let trade = |state| bought_ten("t9", ids[1], token(2), state);
     core.on_trade(&trade(TradeState::Matched));
     core.on_trade(&trade(TradeState::Confirmed));
     assert_eq!(core.marked_value(), Some(dec!(0.2)), "10 NO bought at 0.48 are worth 0.50 each");
