@@ -182,6 +182,17 @@ impl KillSwitchActor {
         self.clock.now().0
     }
 
+    /// Feeds the switch one observation at the current time and carries out what it says.
+    fn observe(
+        &mut self,
+        ctx: &mut Context<Self>,
+        feed: impl FnOnce(&mut KillSwitch, &SwitchLimits, u64) -> SwitchAction,
+    ) {
+        let now = self.now_ms();
+        let action = feed(&mut self.switch, &self.limits, now);
+        self.act(action, ctx);
+    }
+
     fn act(&mut self, action: SwitchAction, ctx: &mut Context<Self>) {
         let SwitchAction::HaltAll(reason) = action else { return };
         tracing::error!(%reason, "kill switch tripped: halting every market and cancelling all orders");
@@ -241,9 +252,9 @@ impl KillSwitchActor {
                 Ok(Ok(observed)) => {
                     actor.last_balance = Some(observed);
                     if let Some((expected, observed)) = actor.balance.on_balance(observed, actor.reserved) {
-                        let now = actor.now_ms();
-                        let action = actor.switch.on_balance(expected, observed, &actor.limits, now);
-                        actor.act(action, ctx);
+                        actor.observe(ctx, |switch, limits, now| {
+                            switch.on_balance(expected, observed, limits, now)
+                        });
                     }
                 }
                 Ok(Err(error)) => tracing::warn!(%error, "balance check failed"),
@@ -290,9 +301,8 @@ impl Handler<MarketMark> for KillSwitchActor {
         self.roll_day();
         self.day_pnl += delta;
         self.unsaved_pnl += delta;
-        let (pnl, now) = (self.day_pnl, self.now_ms());
-        let action = self.switch.on_daily_pnl(pnl, &self.limits, now);
-        self.act(action, ctx);
+        let pnl = self.day_pnl;
+        self.observe(ctx, |switch, limits, now| switch.on_daily_pnl(pnl, limits, now));
     }
 }
 
@@ -314,9 +324,7 @@ impl Handler<ErrorSeen> for KillSwitchActor {
     fn handle(&mut self, msg: ErrorSeen, ctx: &mut Context<Self>) {
         self.errors += 1;
         tracing::warn!(error = %msg.0, "error counted by the kill switch");
-        let now = self.now_ms();
-        let action = self.switch.on_error(&self.limits, now);
-        self.act(action, ctx);
+        self.observe(ctx, |switch, limits, now| switch.on_error(limits, now));
     }
 }
 
@@ -324,9 +332,7 @@ impl Handler<FeedHealth> for KillSwitchActor {
     type Result = ();
 
     fn handle(&mut self, msg: FeedHealth, ctx: &mut Context<Self>) {
-        let now = self.now_ms();
-        let action = self.switch.on_feed(msg.up, &self.limits, now);
-        self.act(action, ctx);
+        self.observe(ctx, |switch, limits, now| switch.on_feed(msg.up, limits, now));
     }
 }
 
@@ -334,9 +340,7 @@ impl Handler<MarketRestarted> for KillSwitchActor {
     type Result = ();
 
     fn handle(&mut self, _: MarketRestarted, ctx: &mut Context<Self>) {
-        let now = self.now_ms();
-        let action = self.switch.on_market_restart(&self.limits, now);
-        self.act(action, ctx);
+        self.observe(ctx, |switch, limits, now| switch.on_market_restart(limits, now));
     }
 }
 
@@ -344,9 +348,7 @@ impl Handler<Kill> for KillSwitchActor {
     type Result = ();
 
     fn handle(&mut self, _: Kill, ctx: &mut Context<Self>) {
-        let now = self.now_ms();
-        let action = self.switch.kill(now);
-        self.act(action, ctx);
+        self.observe(ctx, |switch, _, now| switch.kill(now));
     }
 }
 
