@@ -25,6 +25,7 @@
 //! Pure logic (domain, protocol, later quoting and risk) never imports actix, awc or
 //! tokio; actors are thin shells around it.
 
+pub mod alpha;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -41,5 +42,6 @@ pub mod polymarket;
 pub mod risk;
 pub mod secret;
 pub mod sim;
+pub mod strategy;
 pub mod system;
 pub mod telemetry;

@@ -5,11 +5,13 @@
 //! contexts are made first and run once both actors exist. Actors get the addresses they
 //! need at construction: there is no global registry.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::{Actor, Addr, AsyncContext as _, Context, Recipient};
+use rust_decimal::Decimal;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -30,6 +32,7 @@ use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::polymarket::heartbeat::{HeartbeatEvent, spawn_heartbeats};
 use crate::risk::RiskLimits;
 use crate::risk::actor::RiskActor;
+use crate::strategy::{ModelParams, allocator, scorer};
 use crate::telemetry::ledger::Ledger;
 
 /// After the first cancel-all, placements already in flight may still land; a second one
@@ -93,25 +96,53 @@ pub fn quote_params(config: &Config) -> QuoteParams {
     }
 }
 
-/// The markets to quote: the configured includes, then the best by volume that pass the
-/// filters (in sim mode every listed market qualifies), up to `max_markets`.
+/// The markets to quote: the configured includes, then the best by the market scorer
+/// that pass the `MARKET_*` filters (in sim mode every listed market qualifies), up to
+/// `max_markets`.
 pub fn select(config: &Config, markets: Vec<MarketInfo>, now_secs: u64) -> Vec<MarketInfo> {
     let sim = config.mode == crate::config::Mode::Sim;
-    let mut chosen: Vec<MarketInfo> = markets
+    let mut chosen: Vec<(Decimal, MarketInfo)> = markets
         .into_iter()
         .filter(|m| {
             config.markets.include.contains(&m.condition_id) || sim || m.passes(&config.markets, now_secs)
         })
+        .map(|m| (scorer::score(&m.facts(now_secs)), m))
         .collect();
-    chosen.sort_by_key(|m| (!config.markets.include.contains(&m.condition_id), std::cmp::Reverse(m.volume)));
+    chosen.sort_by(|(score_a, a), (score_b, b)| {
+        let included = |m: &MarketInfo| !config.markets.include.contains(&m.condition_id);
+        (included(a), std::cmp::Reverse(*score_a)).cmp(&(included(b), std::cmp::Reverse(*score_b)))
+    });
     chosen.truncate(config.markets.max_markets as usize);
-    chosen
+    chosen.into_iter().map(|(_, m)| m).collect()
+}
+
+/// The capital allocator's budget for each chosen market: `max_total_exposure` split by
+/// score, at most half of it to one market.
+pub fn budgets(config: &Config, chosen: &[MarketInfo], now_secs: u64) -> BTreeMap<String, Decimal> {
+    let scored: Vec<(String, Decimal)> =
+        chosen.iter().map(|m| (m.condition_id.to_string(), scorer::score(&m.facts(now_secs)))).collect();
+    let capital = config.risk.max_total_exposure.value();
+    allocator::allocate(capital, &scored, capital / Decimal::TWO)
+}
+
+/// The strategy parameters from `[quoting]`, `[risk]` and `[alpha]`.
+pub fn model_params(config: &Config) -> ModelParams {
+    let defaults = ModelParams::new(config.quoting.strategy, quote_params(config));
+    ModelParams {
+        flow_window_ms: config.alpha.flow_window_secs * 1_000,
+        flow_threshold: config.alpha.flow_imbalance_threshold,
+        toxic_threshold: config.risk.adverse_toxic_threshold,
+        regime_window: usize::try_from(config.alpha.regime_window_size).unwrap_or(usize::MAX),
+        kelly_fraction: config.risk.kelly_fraction,
+        max_daily_loss: config.risk.max_daily_loss.value(),
+        ..defaults
+    }
 }
 
 /// How the markets quote and protect themselves, from the configuration.
 pub fn market_tuning(config: &Config) -> MarketTuning {
     MarketTuning {
-        params: quote_params(config),
+        model: model_params(config),
         safety: SafetyParams {
             disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
             order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
@@ -192,7 +223,8 @@ pub async fn start(
         switch: switch.clone(),
         director: director_ctx.address().recipient(),
     };
-    let setups = chosen.iter().map(setup_of).collect();
+    let budgets = budgets(config, &chosen, clock.now().as_secs());
+    let setups = chosen.iter().map(|info| setup_of(info, &budgets)).collect();
     let mut routes = Routes::default();
     for (setup, addr) in director_actor.start_markets(setups, links) {
         routes.by_yes_token.insert(setup.yes.to_string(), addr.clone());
@@ -233,8 +265,11 @@ pub fn feed_config(config: &Config) -> FeedConfig {
     feed
 }
 
-fn setup_of(info: &MarketInfo) -> MarketSetup {
+fn setup_of(info: &MarketInfo, budgets: &BTreeMap<String, Decimal>) -> MarketSetup {
     MarketSetup {
+        rewards: info.rewards.map(|r| r.program()),
+        end_ms: info.end_secs.map(|secs| secs.saturating_mul(1_000)),
+        budget: budgets.get(&info.condition_id.to_string()).copied().unwrap_or_default(),
         condition: info.condition_id,
         yes: info.yes.clone(),
         no: info.no.clone(),

@@ -191,6 +191,20 @@ pub struct MarketsConfig {
     pub max_price: Decimal,
 }
 
+impl MarketsConfig {
+    /// The filters in the market scorer's terms.
+    pub fn scorer_filters(&self) -> crate::strategy::scorer::Filters {
+        crate::strategy::scorer::Filters {
+            min_volume: self.min_volume,
+            min_spread: self.min_spread,
+            max_spread: self.max_spread,
+            min_hours: self.min_hours_to_resolution,
+            min_price: self.min_price,
+            max_price: self.max_price,
+        }
+    }
+}
+
 /// Quote construction.
 #[derive(Debug, Clone)]
 pub struct QuotingConfig {

@@ -15,7 +15,6 @@ use actix::prelude::*;
 use rust_decimal::Decimal;
 
 use super::core::{Intent, MarketCore, SafetyParams};
-use super::quote::QuoteParams;
 use crate::clock::Clock;
 use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId, Outcome, Side, TickSize, TokenId};
@@ -24,6 +23,8 @@ use crate::feed::user::UserEvent;
 use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
 use crate::risk::OrderRequest;
 use crate::risk::actor::{Exposure, RiskActor, RiskRequest};
+use crate::strategy::ModelParams;
+use crate::strategy::rewards::RewardProgram;
 
 /// How often the timed safety rules run.
 const TICK: Duration = Duration::from_millis(250);
@@ -50,6 +51,12 @@ pub struct MarketSetup {
     pub min_size: Decimal,
     /// Neg-risk market.
     pub neg_risk: bool,
+    /// Its liquidity-reward programme, if any.
+    pub rewards: Option<RewardProgram>,
+    /// When it resolves, unix ms.
+    pub end_ms: Option<u64>,
+    /// pUSD allocated to it by the capital allocator.
+    pub budget: Decimal,
 }
 
 /// A new YES book (`None`: untrusted right now).
@@ -106,8 +113,8 @@ pub struct MarketLinks {
 /// How a market quotes and protects itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarketTuning {
-    /// Quoting parameters.
-    pub params: QuoteParams,
+    /// The strategy and its parameters (per-market terms are filled in from the setup).
+    pub model: ModelParams,
     /// Timed safety rules.
     pub safety: SafetyParams,
     /// First restart backoff.
@@ -140,6 +147,17 @@ pub struct MarketStatus {
 #[rtype(result = "MarketStatus")]
 pub struct GetStatus;
 
+/// The strategy parameters for one market: the daemon's, with the market's reward
+/// programme, resolution time and budget.
+fn model_for(setup: &MarketSetup, tuning: &MarketTuning) -> ModelParams {
+    ModelParams {
+        rewards: setup.rewards,
+        end_ms: setup.end_ms,
+        bankroll: if setup.budget > Decimal::ZERO { setup.budget } else { tuning.model.bankroll },
+        ..tuning.model
+    }
+}
+
 /// The market actor.
 pub struct MarketActor {
     setup: MarketSetup,
@@ -163,9 +181,14 @@ impl MarketActor {
         clock: Arc<dyn Clock>,
         halted: bool,
     ) -> Self {
-        let mut core =
-            MarketCore::new(setup.yes.clone(), setup.no.clone(), tuning.params, setup.tick, setup.min_size)
-                .with_safety(tuning.safety);
+        let mut core = MarketCore::new(
+            setup.yes.clone(),
+            setup.no.clone(),
+            model_for(&setup, &tuning),
+            setup.tick,
+            setup.min_size,
+        )
+        .with_safety(tuning.safety);
         if halted {
             let _ = core.halt();
         }

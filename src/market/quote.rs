@@ -1,15 +1,21 @@
-//! The baseline quote (the seed bot's calculation), as pure functions: mid from the book,
-//! base spread × volatility and flow multipliers clamped to `[spread_min, spread_max]`,
-//! inventory skew up to `inventory_skew_max` against the position, bids rounded down and
-//! asks up to the tick, never crossing the book, a side skipped at the position limit.
-//! Then the two YES-terms quotes become orders on either token (YES/NO parity: selling YES
-//! at p is buying NO at 1 − p, so an ask needs no YES inventory), and a diff against the
-//! orders already resting keeps queue priority where the price has not moved enough.
+//! Turning a target into a quote, as pure functions. A strategy (see [`crate::strategy`])
+//! supplies [`Adjustments`] to the seed's calculation: mid from the book, base spread ×
+//! the multipliers clamped to `[spread_min, spread_max]` (or a half-spread the model chose
+//! outright), the fair value shifted by signals and skewed against inventory up to
+//! `inventory_skew_max`, per-side sizes shrunk near the position limit; then bids rounded
+//! down and asks up to the tick, optionally placed one tick in front of the best other
+//! quote, never crossing the book. Then the two YES-terms quotes become orders on either
+//! token (YES/NO parity: selling YES at p is buying NO at 1 − p, so an ask needs no YES
+//! inventory), and a diff against the orders already resting keeps queue priority where
+//! the price has not moved enough.
 
 use rust_decimal::Decimal;
 
 use crate::domain::book::{Book, pips_decimal};
 use crate::domain::{OrderId, Outcome, Price, Side, Size, TickSize};
+use crate::strategy::inventory::{side_size, skew};
+use crate::strategy::maker::passive_price;
+use crate::strategy::queue::place;
 
 /// Quoting parameters (the `[quoting]` section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,18 +36,38 @@ pub struct QuoteParams {
     pub requote_threshold: Decimal,
 }
 
-/// Signals the richer models supply; `NEUTRAL` for the baseline.
+/// What a strategy changes in the seed's calculation; `NEUTRAL` is the seed itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Adjustments {
-    /// Multiplies the spread for volatility (≥ 1 widens).
-    pub volatility: Decimal,
-    /// Multiplies the spread for aggressive one-sided flow.
-    pub flow: Decimal,
+    /// Multiplies the base spread (volatility, flow, regime, toxicity, events…).
+    pub spread_multiplier: Decimal,
+    /// A half-spread chosen by the model, used instead of the multiplied base (still
+    /// clamped to the spread bounds).
+    pub half_spread: Option<Decimal>,
+    /// Added to the book mid before the inventory skew (flow tilt, microprice lean).
+    pub fair_shift: Decimal,
+    /// Whether inventory skews the fair value.
+    pub skew: bool,
+    /// Multiplies the size.
+    pub size_multiplier: Decimal,
+    /// A tighter position limit in force (dynamic limits, Kelly).
+    pub position_limit: Option<Decimal>,
+    /// Step one tick in front of the best other quote when `min_edge` is kept; `None`
+    /// keeps the model's prices.
+    pub queue_min_edge: Option<Decimal>,
 }
 
 impl Adjustments {
-    /// No adjustment.
-    pub const NEUTRAL: Self = Self { volatility: Decimal::ONE, flow: Decimal::ONE };
+    /// The seed's calculation, unchanged.
+    pub const NEUTRAL: Self = Self {
+        spread_multiplier: Decimal::ONE,
+        half_spread: None,
+        fair_shift: Decimal::ZERO,
+        skew: true,
+        size_multiplier: Decimal::ONE,
+        position_limit: None,
+        queue_min_edge: None,
+    };
 }
 
 /// A two-sided quote in YES terms, with why a side is missing.
@@ -51,12 +77,28 @@ pub struct Quote {
     pub bid: Option<Price>,
     /// Ask for YES.
     pub ask: Option<Price>,
-    /// Size of each side.
-    pub size: Size,
-    /// The mid used (after skew).
+    /// Size of the bid.
+    pub bid_size: Size,
+    /// Size of the ask.
+    pub ask_size: Size,
+    /// The fair value used (after shifts and skew).
     pub mid: Decimal,
     /// The full spread used.
     pub spread: Decimal,
+}
+
+impl Quote {
+    /// No quote on either side.
+    pub fn empty() -> Self {
+        Self {
+            bid: None,
+            ask: None,
+            bid_size: Size::ZERO,
+            ask_size: Size::ZERO,
+            mid: Decimal::ZERO,
+            spread: Decimal::ZERO,
+        }
+    }
 }
 
 /// Why there is no quote at all.
@@ -66,9 +108,26 @@ pub enum NoQuote {
     OneSidedBook,
     /// The size is below the venue minimum or not representable.
     SizeTooSmall,
+    /// Resolution is close: quotes are pulled.
+    Resolving,
+    /// Our fills have been toxic: quoting paused for a while.
+    Toxic,
 }
 
-/// The baseline quote for a YES book at `position` (YES shares minus NO shares).
+/// A side's size: the base size scaled and shrunk near the limit, rounded to the venue's
+/// size grid, or `None` below the minimum.
+fn side_quote_size(
+    base: Decimal,
+    position: Decimal,
+    limit: Decimal,
+    adding: bool,
+    min_size: Decimal,
+) -> Option<Size> {
+    let size = Size::round_down(side_size(base, position, limit, adding)).ok()?;
+    (size.value() >= min_size && !size.is_zero()).then_some(size)
+}
+
+/// The quote for a YES book (others' orders only) at `position` (YES shares minus NO).
 pub fn quote(
     params: &QuoteParams,
     book: &Book,
@@ -77,31 +136,41 @@ pub fn quote(
     position: Decimal,
     adjust: Adjustments,
 ) -> Result<Quote, NoQuote> {
-    let (bid, ask) = book.top().ok_or(NoQuote::OneSidedBook)?;
-    let book_mid = (pips_decimal(bid.price) + pips_decimal(ask.price)) / Decimal::TWO;
-    let spread =
-        (params.spread * adjust.volatility * adjust.flow).clamp(params.spread_min, params.spread_max);
-    let fill = if params.position_limit.is_zero() {
-        Decimal::ZERO
+    let (best_bid, best_ask) = book.top().ok_or(NoQuote::OneSidedBook)?;
+    let (best_bid, best_ask) = (pips_decimal(best_bid.price), pips_decimal(best_ask.price));
+    let book_mid = (best_bid + best_ask) / Decimal::TWO;
+    let spread = match adjust.half_spread {
+        Some(half) => half * Decimal::TWO,
+        None => params.spread * adjust.spread_multiplier,
+    }
+    .clamp(params.spread_min, params.spread_max);
+    let limit = adjust.position_limit.map_or(params.position_limit, |l| l.min(params.position_limit));
+    let lean = if adjust.skew {
+        skew(position, params.position_limit, params.inventory_skew_max)
     } else {
-        (position / params.position_limit).clamp(-Decimal::ONE, Decimal::ONE)
+        Decimal::ZERO
     };
-    let mid = book_mid - fill * params.inventory_skew_max;
+    let mid = book_mid + adjust.fair_shift + lean;
     let half = spread / Decimal::TWO;
-    let size = Size::round_down(params.size).map_err(|_| NoQuote::SizeTooSmall)?;
-    if size.value() < min_size || size.is_zero() {
+    let base = params.size * adjust.size_multiplier;
+    if Size::round_down(base).map_or(true, |s| s.value() < min_size || s.is_zero()) {
         return Err(NoQuote::SizeTooSmall);
     }
-    let best_ask = pips_decimal(ask.price);
-    let best_bid = pips_decimal(bid.price);
-    let our_bid = tick.round_bid((mid - half).min(best_ask - tick.value()));
-    let our_ask = tick.round_ask((mid + half).max(best_bid + tick.value()));
-    let at_long_limit = position + size.value() > params.position_limit;
-    let at_short_limit = -(position - size.value()) > params.position_limit;
+    let bid_size = side_quote_size(base, position, limit, position >= Decimal::ZERO, min_size);
+    let ask_size = side_quote_size(base, position, limit, position <= Decimal::ZERO, min_size);
+    let mut bid = tick.round_bid(mid - half).map(Price::value);
+    let mut ask = tick.round_ask(mid + half).map(Price::value);
+    if let Some(min_edge) = adjust.queue_min_edge {
+        bid = bid.map(|b| place(Side::Buy, b, Some(best_bid), mid, min_edge, tick).0);
+        ask = ask.map(|a| place(Side::Sell, a, Some(best_ask), mid, min_edge, tick).0);
+    }
+    let bid = bid.and_then(|b| passive_price(Side::Buy, b, book, tick)).filter(|_| bid_size.is_some());
+    let ask = ask.and_then(|a| passive_price(Side::Sell, a, book, tick)).filter(|_| ask_size.is_some());
     Ok(Quote {
-        bid: our_bid.filter(|_| !at_long_limit),
-        ask: our_ask.filter(|_| !at_short_limit),
-        size,
+        bid,
+        ask,
+        bid_size: bid_size.unwrap_or(Size::ZERO),
+        ask_size: ask_size.unwrap_or(Size::ZERO),
         mid,
         spread,
     })
@@ -126,9 +195,9 @@ pub struct DesiredOrder {
 /// the bid buys YES (or sells NO when we hold enough), the ask sells YES when we hold enough,
 /// else buys NO.
 pub fn orders_for(quote: &Quote, free_yes: Decimal, free_no: Decimal) -> Vec<DesiredOrder> {
-    let size = quote.size;
     let mut orders = Vec::with_capacity(2);
     if let Some(bid) = quote.bid {
+        let size = quote.bid_size;
         orders.push(if free_no >= size.value() {
             DesiredOrder { outcome: Outcome::No, side: Side::Sell, price: bid.complement(), size }
         } else {
@@ -136,6 +205,7 @@ pub fn orders_for(quote: &Quote, free_yes: Decimal, free_no: Decimal) -> Vec<Des
         });
     }
     if let Some(ask) = quote.ask {
+        let size = quote.ask_size;
         orders.push(if free_yes >= size.value() {
             DesiredOrder { outcome: Outcome::Yes, side: Side::Sell, price: ask, size }
         } else {
@@ -240,7 +310,7 @@ mod tests {
 
     #[test]
     fn spread_multipliers_are_clamped_and_inventory_skews_the_mid() {
-        let wide = Adjustments { volatility: dec!(2), flow: dec!(3) };
+        let wide = Adjustments { spread_multiplier: dec!(6), ..Adjustments::NEUTRAL };
         let q = quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(0), wide).unwrap();
         assert_eq!(q.spread, dec!(0.10));
         let long = quote(
@@ -314,7 +384,8 @@ mod tests {
         let q = Quote {
             bid: Some(price(dec!(0.48))),
             ask: Some(price(dec!(0.52))),
-            size: Size::whole(10),
+            bid_size: Size::whole(10),
+            ask_size: Size::whole(10),
             mid: dec!(0.5),
             spread: dec!(0.04),
         };
@@ -385,7 +456,7 @@ mod tests {
         ) {
             let ask = (bid + width * 10).min(9_900);
             prop_assume!(ask > bid);
-            let adjust = Adjustments { volatility: Decimal::from(vol), flow: Decimal::ONE };
+            let adjust = Adjustments { spread_multiplier: Decimal::from(vol), ..Adjustments::NEUTRAL };
             let q = quote(&params(), &book(bid, ask), TickSize::Thousandth, dec!(5), Decimal::from(position), adjust).unwrap();
             if let (Some(b), Some(a)) = (q.bid, q.ask) {
                 prop_assert!(b < a);

@@ -3,6 +3,7 @@
 //! version), parsed from Gamma's loosely typed rows (JSON-encoded arrays inside strings,
 //! numbers that are sometimes strings), filtered by the `[markets]` rules, and cached.
 
+use crate::strategy::scorer::{self, MarketFacts};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -14,7 +15,7 @@ use crate::domain::{ConditionId, TickSize, TokenId};
 const PAGE: usize = 100;
 
 /// Liquidity-reward terms of a market.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RewardTerms {
     /// Minimum scoring size, shares.
     pub min_size: Decimal,
@@ -22,6 +23,17 @@ pub struct RewardTerms {
     pub max_spread_cents: Decimal,
     /// pUSD per day (all programs summed).
     pub daily_rate: Decimal,
+}
+
+impl RewardTerms {
+    /// The programme in the reward scorer's terms (max spread in price units).
+    pub fn program(&self) -> crate::strategy::rewards::RewardProgram {
+        crate::strategy::rewards::RewardProgram {
+            max_spread: self.max_spread_cents / Decimal::ONE_HUNDRED,
+            min_size: self.min_size,
+            daily_rate: self.daily_rate,
+        }
+    }
 }
 
 /// One tradable binary market.
@@ -75,17 +87,23 @@ impl MarketInfo {
         self.end_secs.map(|end| Decimal::from(end.saturating_sub(now_secs)) / Decimal::from(3_600))
     }
 
-    /// Whether the market passes the `[markets]` filters at `now_secs`.
+    /// What the market scorer needs to know of it at `now_secs` (unknown resolution
+    /// counts as a year away; competition is not known from listings).
+    pub fn facts(&self, now_secs: u64) -> MarketFacts {
+        MarketFacts {
+            id: self.condition_id.to_string(),
+            volume_24h: self.volume,
+            spread: self.spread(),
+            hours_to_resolution: self.hours_to_resolution(now_secs).unwrap_or(Decimal::from(8_760)),
+            mid: self.mid(),
+            reward_daily_rate: self.rewards.map_or(Decimal::ZERO, |r| r.daily_rate),
+            competitors: 0,
+        }
+    }
+
+    /// Whether the market accepts orders and passes the `[markets]` filters at `now_secs`.
     pub fn passes(&self, filters: &MarketsConfig, now_secs: u64) -> bool {
-        let spread = self.spread();
-        let mid = self.mid();
-        self.accepting_orders
-            && self.volume >= filters.min_volume
-            && spread >= filters.min_spread
-            && spread <= filters.max_spread
-            && mid >= filters.min_price
-            && mid <= filters.max_price
-            && self.hours_to_resolution(now_secs).is_none_or(|h| h >= filters.min_hours_to_resolution)
+        self.accepting_orders && scorer::filter(&self.facts(now_secs), &filters.scorer_filters()).is_none()
     }
 }
 
@@ -232,7 +250,7 @@ mod tests {
             (TickSize::Thousandth, dec!(15), dec!(1234.5))
         );
         assert_eq!(
-            market.rewards.clone().unwrap(),
+            market.rewards.unwrap(),
             RewardTerms { min_size: dec!(200), max_spread_cents: dec!(3.5), daily_rate: dec!(1000) }
         );
         assert_eq!(market.end_secs, Some(1_699_315_200));

@@ -1,8 +1,15 @@
 //! Risk: the gate every order passes ([`gate`], pure) and the actor that applies it
-//! ([`actor`]). The richer models (Kelly sizing, adverse selection, correlation, dynamic
-//! limits) come later.
+//! ([`actor`]), with the pure models the market and the gate consult: Kelly sizing
+//! ([`kelly`]), adverse selection from fill markouts ([`adverse`]), cross-market
+//! correlation ([`correlation`]), limits that tighten after losses and in volatility
+//! ([`dynamic`]) and per-market P&L ([`pnl`]).
 
 pub mod actor;
+pub mod adverse;
+pub mod correlation;
+pub mod dynamic;
 pub mod gate;
+pub mod kelly;
+pub mod pnl;
 
 pub use gate::{Approved, Breach, OrderRequest, RiskLimits, RiskState, Verdict, check};

@@ -17,10 +17,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::quote::{Adjustments, DesiredOrder, NoQuote, QuoteParams, RestingOrder, diff, orders_for, quote};
+use super::quote::{DesiredOrder, NoQuote, RestingOrder, diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
+use crate::strategy::inventory::Fill;
+use crate::strategy::{ModelParams, QuoteModel, Signals};
 
 /// The wait after a first refused placement, ms (doubling with each refusal in a row).
 const FIRST_RETRY_MS: u64 = 250;
@@ -116,7 +118,7 @@ pub struct FillRecord {
 pub struct MarketCore {
     yes: TokenId,
     no: TokenId,
-    params: QuoteParams,
+    model: QuoteModel,
     tick: TickSize,
     min_size: Decimal,
     book: Option<Book>,
@@ -128,7 +130,6 @@ pub struct MarketCore {
     enabled: bool,
     halted: bool,
     reconciled: bool,
-    adjustments: Adjustments,
     safety: SafetyParams,
     now_ms: u64,
     book_lost_since_ms: Option<u64>,
@@ -138,13 +139,13 @@ pub struct MarketCore {
 }
 
 impl MarketCore {
-    /// A market of the `yes`/`no` token pair quoting with `params` on `tick`, waiting for
-    /// reconciliation.
-    pub fn new(yes: TokenId, no: TokenId, params: QuoteParams, tick: TickSize, min_size: Decimal) -> Self {
+    /// A market of the `yes`/`no` token pair quoting with the `model` strategy on `tick`,
+    /// waiting for reconciliation.
+    pub fn new(yes: TokenId, no: TokenId, model: ModelParams, tick: TickSize, min_size: Decimal) -> Self {
         Self {
             yes,
             no,
-            params,
+            model: QuoteModel::new(model),
             tick,
             min_size,
             book: None,
@@ -156,7 +157,6 @@ impl MarketCore {
             enabled: true,
             halted: false,
             reconciled: false,
-            adjustments: Adjustments::NEUTRAL,
             safety: SafetyParams::default(),
             now_ms: 0,
             book_lost_since_ms: None,
@@ -179,8 +179,10 @@ impl MarketCore {
 
     /// The timed rules, run periodically: cancels everything when the book has been
     /// untrusted past the disconnect threshold, cancels orders past their maximum age (they
-    /// are requoted once the cancels are acknowledged), and requotes when a refusal backoff
-    /// has just ended. Otherwise it computes nothing: quotes change on events.
+    /// are requoted once the cancels are acknowledged), requotes when a refusal backoff has
+    /// just ended, and otherwise re-evaluates the quote at the strategy's adaptive cadence
+    /// (fast while the market moves, asleep when it is quiet): signals such as flow and
+    /// markouts age even while the book stands still.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Intent> {
         self.now_ms = now_ms;
         if let Some(since) = self.book_lost_since_ms
@@ -200,6 +202,8 @@ impl MarketCore {
         let mut intents: Vec<Intent> = stale.into_iter().map(Intent::Cancel).collect();
         if self.retry_after_ms != 0 && now_ms >= self.retry_after_ms {
             self.retry_after_ms = 0;
+            intents.extend(self.requote());
+        } else if self.model.due(now_ms) && intents.is_empty() {
             intents.extend(self.requote());
         }
         intents
@@ -266,9 +270,24 @@ impl MarketCore {
         }
     }
 
-    /// Sets the signal-driven spread multipliers used from the next requote.
-    pub fn set_adjustments(&mut self, adjustments: Adjustments) {
-        self.adjustments = adjustments;
+    /// The strategy's latest readings, for status.
+    pub fn signals(&self) -> &Signals {
+        self.model.signals()
+    }
+
+    /// The strategy (its ledger of fills and P&L, its parameters).
+    pub fn model(&self) -> &QuoteModel {
+        &self.model
+    }
+
+    /// The day's P&L across the daemon, for the dynamic limits.
+    pub fn set_day_pnl(&mut self, pnl: Decimal) {
+        self.model.set_day_pnl(pnl);
+    }
+
+    /// A trade printed in this market: the taker's side in YES terms and the size.
+    pub fn on_print(&mut self, taker_side_yes: Side, size: Decimal) {
+        self.model.observe_trade(self.now_ms, taker_side_yes, size);
     }
 
     /// The tick size changed.
@@ -284,8 +303,31 @@ impl MarketCore {
         } else {
             self.book_lost_since_ms.get_or_insert(self.now_ms);
         }
+        if let Some(book) = &book {
+            let others = self.others_only(book);
+            let (bid, ask) = self.our_yes_prices();
+            self.model.observe_book(self.now_ms, &others, bid, ask, self.tick);
+        }
         self.book = book;
         self.requote()
+    }
+
+    /// Our best resting YES-terms bid and ask.
+    fn our_yes_prices(&self) -> (Option<Decimal>, Option<Decimal>) {
+        let mut bid: Option<Decimal> = None;
+        let mut ask: Option<Decimal> = None;
+        for resting in self.resting.values() {
+            let order = resting.order;
+            let (side, price) = match order.outcome {
+                Outcome::Yes => (order.side, order.price.value()),
+                Outcome::No => (order.side.opposite(), order.price.complement().value()),
+            };
+            match side {
+                Side::Buy => bid = Some(bid.map_or(price, |b| b.max(price))),
+                Side::Sell => ask = Some(ask.map_or(price, |a| a.min(price))),
+            }
+        }
+        (bid, ask)
     }
 
     /// The YES book without our own resting orders (a YES bid is a bid; a NO bid is a YES ask
@@ -312,20 +354,14 @@ impl MarketCore {
             return Vec::new();
         }
         let Some(book) = self.book.as_ref().map(|b| self.others_only(b)) else { return Vec::new() };
-        let quote = match quote(
-            &self.params,
-            &book,
-            self.tick,
-            self.min_size,
-            self.inventory.position(),
-            self.adjustments,
-        ) {
-            Ok(quote) => quote,
-            Err(_) => return self.cancel_all(),
-        };
+        let quote =
+            match self.model.plan(self.now_ms, &book, self.tick, self.min_size, self.inventory.position()) {
+                Ok(quote) => quote,
+                Err(_) => return self.cancel_all(),
+            };
         let desired = orders_for(&quote, self.inventory.yes, self.inventory.no);
         let resting = self.resting();
-        let changes = diff(&resting, &desired, self.params.requote_threshold);
+        let changes = diff(&resting, &desired, self.model.quote_params().requote_threshold);
         let mut intents: Vec<Intent> = changes.cancel.into_iter().map(Intent::Cancel).collect();
         for cancelled in
             intents.iter().filter_map(|i| if let Intent::Cancel(id) = i { Some(*id) } else { None })
@@ -423,6 +459,17 @@ impl MarketCore {
             undone: sign < Decimal::ZERO,
         });
         for fill in &trade.fills {
+            if sign > Decimal::ZERO
+                && let Some(outcome) = self.outcome_of(&fill.asset)
+            {
+                let (yes_side, yes_price) = match outcome {
+                    Outcome::Yes => (fill.side, fill.price),
+                    Outcome::No => (fill.side.opposite(), Decimal::ONE - fill.price),
+                };
+                let record =
+                    Fill { outcome, side: fill.side, price: fill.price, size: fill.size, fee: Decimal::ZERO };
+                self.model.observe_fill(self.now_ms, record, yes_side, yes_price);
+            }
             let shares = fill.size * sign;
             let cash = fill.price * fill.size * sign;
             let held = match self.outcome_of(&fill.asset) {

@@ -4,6 +4,8 @@ use super::*;
 use crate::domain::book::Level;
 use crate::domain::{ConditionId, Price};
 use crate::feed::user::OwnFill;
+use crate::market::quote::QuoteParams;
+use crate::strategy::{ModelParams, StrategyKind};
 
 fn token(n: u8) -> TokenId {
     TokenId::from_be_bytes([n; 32])
@@ -19,7 +21,13 @@ fn core() -> MarketCore {
         inventory_skew_max: dec!(0.02),
         requote_threshold: dec!(0.005),
     };
-    MarketCore::new(token(1), token(2), params, TickSize::Hundredth, dec!(5))
+    MarketCore::new(
+        token(1),
+        token(2),
+        ModelParams::new(StrategyKind::Fixed, params),
+        TickSize::Hundredth,
+        dec!(5),
+    )
 }
 
 fn book(bid: u32, ask: u32) -> Option<Book> {

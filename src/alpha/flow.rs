@@ -1,0 +1,125 @@
+//! Order flow: the imbalance of aggressive buying over selling in a sliding window
+//! (`FLOW_WINDOW_SECONDS`), in [−1, 1]. Past `FLOW_IMBALANCE_THRESHOLD` the flow is
+//! one-sided, which predicts the next move: the quote widens (the multiplier) and leans
+//! with the flow (the tilt).
+
+use std::collections::VecDeque;
+
+use rust_decimal::Decimal;
+
+use crate::domain::Side;
+
+/// Aggressive trades in a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowTracker {
+    window_ms: u64,
+    trades: VecDeque<(u64, Side, Decimal)>,
+    buys: Decimal,
+    sells: Decimal,
+}
+
+impl FlowTracker {
+    /// A tracker over `window_ms`.
+    pub fn new(window_ms: u64) -> Self {
+        Self { window_ms, trades: VecDeque::new(), buys: Decimal::ZERO, sells: Decimal::ZERO }
+    }
+
+    /// A trade at `now_ms` whose taker was on `side` (YES terms), of `size` shares.
+    pub fn record(&mut self, now_ms: u64, side: Side, size: Decimal) {
+        self.expire(now_ms);
+        self.trades.push_back((now_ms, side, size));
+        match side {
+            Side::Buy => self.buys += size,
+            Side::Sell => self.sells += size,
+        }
+    }
+
+    fn expire(&mut self, now_ms: u64) {
+        while let Some(&(at, side, size)) = self.trades.front() {
+            if now_ms.saturating_sub(at) < self.window_ms {
+                break;
+            }
+            self.trades.pop_front();
+            match side {
+                Side::Buy => self.buys -= size,
+                Side::Sell => self.sells -= size,
+            }
+        }
+    }
+
+    /// (buys − sells) / (buys + sells) in the window ending at `now_ms`.
+    pub fn imbalance(&mut self, now_ms: u64) -> Decimal {
+        self.expire(now_ms);
+        let total = self.buys + self.sells;
+        if total.is_zero() { Decimal::ZERO } else { (self.buys - self.sells) / total }
+    }
+
+    /// Volume in the window, shares.
+    pub fn volume(&mut self, now_ms: u64) -> Decimal {
+        self.expire(now_ms);
+        self.buys + self.sells
+    }
+}
+
+/// The spread multiplier for an imbalance: 1 within the threshold, then rising linearly to
+/// `max` at full imbalance.
+pub fn spread_multiplier(imbalance: Decimal, threshold: Decimal, max: Decimal) -> Decimal {
+    let size = imbalance.abs();
+    if size <= threshold || threshold >= Decimal::ONE {
+        return Decimal::ONE;
+    }
+    Decimal::ONE + (max - Decimal::ONE).max(Decimal::ZERO) * (size - threshold) / (Decimal::ONE - threshold)
+}
+
+/// How far to lean the fair price with the flow: `imbalance × max_tilt` past the threshold.
+pub fn tilt(imbalance: Decimal, threshold: Decimal, max_tilt: Decimal) -> Decimal {
+    if imbalance.abs() <= threshold { Decimal::ZERO } else { imbalance * max_tilt }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[test]
+    fn imbalance_over_a_sliding_window() {
+        let mut flow = FlowTracker::new(10_000);
+        flow.record(0, Side::Buy, dec!(30));
+        flow.record(1_000, Side::Sell, dec!(10));
+        assert_eq!(flow.imbalance(2_000), dec!(0.5));
+        assert_eq!(flow.volume(2_000), dec!(40));
+        assert_eq!(flow.imbalance(10_500), dec!(-1), "the buy left the window");
+        assert_eq!(flow.imbalance(20_000), dec!(0));
+    }
+
+    #[test]
+    fn multiplier_and_tilt_table() {
+        let table = [
+            (dec!(0.1), dec!(1), dec!(0)),
+            (dec!(0.15), dec!(1), dec!(0)),
+            (dec!(0.575), dec!(1.5), dec!(0.00575)),
+            (dec!(-1), dec!(2), dec!(-0.01)),
+        ];
+        for (imbalance, multiplier, lean) in table {
+            assert_eq!(spread_multiplier(imbalance, dec!(0.15), dec!(2)), multiplier, "{imbalance}");
+            assert_eq!(tilt(imbalance, dec!(0.15), dec!(0.01)), lean, "{imbalance}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn imbalance_is_bounded(trades in proptest::collection::vec((any::<bool>(), 1u32..100, 0u64..5_000), 0..50)) {
+            let mut flow = FlowTracker::new(3_000);
+            let mut now = 0;
+            for (buy, size, gap) in trades {
+                now += gap;
+                flow.record(now, if buy { Side::Buy } else { Side::Sell }, Decimal::from(size));
+                let i = flow.imbalance(now);
+                prop_assert!(i >= -Decimal::ONE && i <= Decimal::ONE);
+                prop_assert!(flow.volume(now) >= Decimal::ZERO);
+            }
+        }
+    }
+}

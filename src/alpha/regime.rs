@@ -1,0 +1,152 @@
+//! Liquidity regime from the last `REGIME_WINDOW_SIZE` book snapshots: how wide the spread
+//! usually is and how much rests near the top. A thin book (wide spread, little depth)
+//! moves on small trades: quote wider and smaller. A deep, tight book is competitive: the
+//! model's own spread is kept.
+
+use std::collections::VecDeque;
+
+use rust_decimal::Decimal;
+
+/// The regime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regime {
+    /// Not enough snapshots yet.
+    Unknown,
+    /// Wide and shallow.
+    Thin,
+    /// In between.
+    Normal,
+    /// Tight and deep.
+    Deep,
+}
+
+impl Regime {
+    /// Spread multiplier for the regime.
+    pub fn spread_multiplier(self) -> Decimal {
+        match self {
+            Self::Thin => Decimal::new(13, 1),
+            Self::Unknown | Self::Normal | Self::Deep => Decimal::ONE,
+        }
+    }
+
+    /// Size multiplier for the regime.
+    pub fn size_multiplier(self) -> Decimal {
+        match self {
+            Self::Thin => Decimal::new(5, 1),
+            Self::Unknown | Self::Normal | Self::Deep => Decimal::ONE,
+        }
+    }
+
+    /// Name shown in status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Thin => "thin",
+            Self::Normal => "normal",
+            Self::Deep => "deep",
+        }
+    }
+}
+
+/// Thresholds between regimes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegimeThresholds {
+    /// Median spread at or above which a book is thin, if also shallow.
+    pub thin_spread: Decimal,
+    /// Median top depth (shares, both sides) below which a book is shallow.
+    pub thin_depth: Decimal,
+    /// Median spread at or below which a book is deep, if also deep enough.
+    pub deep_spread: Decimal,
+    /// Median top depth at or above which a book is deep.
+    pub deep_depth: Decimal,
+}
+
+/// The last snapshots' spread and depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegimeDetector {
+    window: usize,
+    snapshots: VecDeque<(Decimal, Decimal)>,
+}
+
+fn median(mut values: Vec<Decimal>) -> Decimal {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or(Decimal::ZERO)
+}
+
+impl RegimeDetector {
+    /// A detector over `window` snapshots.
+    pub fn new(window: usize) -> Self {
+        Self { window: window.max(1), snapshots: VecDeque::new() }
+    }
+
+    /// A snapshot: spread and depth near the top.
+    pub fn observe(&mut self, spread: Decimal, depth: Decimal) {
+        if self.snapshots.len() == self.window {
+            self.snapshots.pop_front();
+        }
+        self.snapshots.push_back((spread, depth));
+    }
+
+    /// The regime, once half the window is filled.
+    pub fn regime(&self, thresholds: &RegimeThresholds) -> Regime {
+        if self.snapshots.len() * 2 < self.window {
+            return Regime::Unknown;
+        }
+        let spread = median(self.snapshots.iter().map(|s| s.0).collect());
+        let depth = median(self.snapshots.iter().map(|s| s.1).collect());
+        if spread >= thresholds.thin_spread && depth < thresholds.thin_depth {
+            Regime::Thin
+        } else if spread <= thresholds.deep_spread && depth >= thresholds.deep_depth {
+            Regime::Deep
+        } else {
+            Regime::Normal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    fn thresholds() -> RegimeThresholds {
+        RegimeThresholds {
+            thin_spread: dec!(0.05),
+            thin_depth: dec!(100),
+            deep_spread: dec!(0.02),
+            deep_depth: dec!(500),
+        }
+    }
+
+    #[test]
+    fn regime_table() {
+        let table = [
+            ((dec!(0.08), dec!(50)), Regime::Thin),
+            ((dec!(0.08), dec!(500)), Regime::Normal),
+            ((dec!(0.01), dec!(800)), Regime::Deep),
+            ((dec!(0.03), dec!(200)), Regime::Normal),
+        ];
+        for ((spread, depth), expected) in table {
+            let mut detector = RegimeDetector::new(10);
+            for _ in 0..10 {
+                detector.observe(spread, depth);
+            }
+            assert_eq!(detector.regime(&thresholds()), expected, "{spread} {depth}");
+        }
+    }
+
+    #[test]
+    fn medians_ignore_outliers_and_early_windows_are_unknown() {
+        let mut detector = RegimeDetector::new(10);
+        detector.observe(dec!(0.08), dec!(10));
+        assert_eq!(detector.regime(&thresholds()), Regime::Unknown);
+        for _ in 0..8 {
+            detector.observe(dec!(0.01), dec!(900));
+        }
+        detector.observe(dec!(0.5), dec!(0));
+        assert_eq!(detector.regime(&thresholds()), Regime::Deep);
+        assert_eq!(Regime::Thin.spread_multiplier(), dec!(1.3));
+        assert_eq!(Regime::Thin.size_multiplier(), dec!(0.5));
+    }
+}

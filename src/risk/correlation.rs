@@ -1,0 +1,150 @@
+//! Cross-market correlation. Markets of one event (or one neg-risk group) move together,
+//! and so can unrelated markets empirically; positions in them do not diversify. Mid
+//! returns are sampled together, Pearson correlation computed per pair, and exposure
+//! aggregated as √(eᵀ·C·e) with same-group pairs at correlation at least `group_floor`.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use rust_decimal::Decimal;
+
+use crate::strategy::stats::{to_decimal, to_f64};
+
+/// Pearson correlation of two equally long series (0 when either is flat or too short).
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    if n < 3 {
+        return 0.0;
+    }
+    let (a, b) = (&a[..n], &b[..n]);
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / n as f64;
+    let (ma, mb) = (mean(a), mean(b));
+    let (mut cov, mut va, mut vb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        cov += (x - ma) * (y - mb);
+        va += (x - ma) * (x - ma);
+        vb += (y - mb) * (y - mb);
+    }
+    if va <= 1e-18 || vb <= 1e-18 { 0.0 } else { (cov / (va * vb).sqrt()).clamp(-1.0, 1.0) }
+}
+
+/// Recent mid returns per market, sampled at the same moments.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CoMovement {
+    window: usize,
+    last_mid: BTreeMap<String, f64>,
+    returns: BTreeMap<String, VecDeque<f64>>,
+}
+
+impl CoMovement {
+    /// Keeps `window` returns per market.
+    pub fn new(window: usize) -> Self {
+        Self { window: window.max(3), ..Self::default() }
+    }
+
+    /// One sample of every market's mid.
+    pub fn sample(&mut self, mids: &BTreeMap<String, Decimal>) {
+        for (market, mid) in mids {
+            let mid = to_f64(*mid);
+            if let Some(last) = self.last_mid.insert(market.clone(), mid) {
+                let series = self.returns.entry(market.clone()).or_default();
+                if series.len() == self.window {
+                    series.pop_front();
+                }
+                series.push_back(mid - last);
+            }
+        }
+    }
+
+    /// The empirical correlation of two markets.
+    pub fn correlation(&self, a: &str, b: &str) -> f64 {
+        match (self.returns.get(a), self.returns.get(b)) {
+            (Some(x), Some(y)) => {
+                let n = x.len().min(y.len());
+                let x: Vec<f64> = x.iter().skip(x.len() - n).copied().collect();
+                let y: Vec<f64> = y.iter().skip(y.len() - n).copied().collect();
+                pearson(&x, &y)
+            }
+            _ => 0.0,
+        }
+    }
+}
+
+/// One market's signed exposure (pUSD, positive long YES) and its group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// Market id.
+    pub market: String,
+    /// Event or neg-risk group.
+    pub group: String,
+    /// Signed exposure.
+    pub value: Decimal,
+}
+
+/// √(eᵀ·C·e): correlated exposure. Same-group pairs use at least `group_floor`.
+pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor: f64) -> Decimal {
+    let mut total = 0.0;
+    for a in exposures {
+        for b in exposures {
+            let rho = if a.market == b.market {
+                1.0
+            } else {
+                let empirical = co.correlation(&a.market, &b.market);
+                if a.group == b.group { empirical.max(group_floor) } else { empirical }
+            };
+            total += to_f64(a.value) * to_f64(b.value) * rho;
+        }
+    }
+    to_decimal(total.max(0.0).sqrt(), Decimal::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[test]
+    fn pearson_table() {
+        let up = [1.0, 2.0, 3.0, 4.0];
+        let down = [4.0, 3.0, 2.0, 1.0];
+        let flat = [1.0, 1.0, 1.0, 1.0];
+        assert!((pearson(&up, &up) - 1.0).abs() < 1e-12);
+        assert!((pearson(&up, &down) + 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&up, &flat), 0.0);
+        assert_eq!(pearson(&up[..2], &down[..2]), 0.0);
+    }
+
+    fn exposure(market: &str, group: &str, value: Decimal) -> Exposure {
+        Exposure { market: market.into(), group: group.into(), value }
+    }
+
+    #[test]
+    fn same_group_positions_add_up_and_hedges_offset() {
+        let co = CoMovement::new(10);
+        let same = [exposure("a", "g", dec!(30)), exposure("b", "g", dec!(40))];
+        assert_eq!(correlated_exposure(&same, &co, 1.0), dec!(70));
+        let apart = [exposure("a", "g", dec!(30)), exposure("b", "h", dec!(40))];
+        assert_eq!(correlated_exposure(&apart, &co, 1.0), dec!(50), "independent: √(30² + 40²)");
+        let hedged = [exposure("a", "g", dec!(30)), exposure("b", "g", dec!(-30))];
+        assert_eq!(correlated_exposure(&hedged, &co, 1.0), dec!(0));
+    }
+
+    #[test]
+    fn co_movement_is_learned_from_mids() {
+        let mut co = CoMovement::new(50);
+        for i in 0..30 {
+            let wiggle = Decimal::new(if i % 3 == 0 { 2 } else { -1 }, 2) * Decimal::from(i % 5);
+            let mids = BTreeMap::from([
+                ("a".to_string(), dec!(0.5) + wiggle),
+                ("b".to_string(), dec!(0.4) + wiggle),
+                ("c".to_string(), dec!(0.6) - wiggle),
+            ]);
+            co.sample(&mids);
+        }
+        assert!(co.correlation("a", "b") > 0.99);
+        assert!(co.correlation("a", "c") < -0.99);
+        assert_eq!(co.correlation("a", "zzz"), 0.0);
+        let both = [exposure("a", "x", dec!(10)), exposure("b", "y", dec!(10))];
+        assert_eq!(correlated_exposure(&both, &co, 0.0).round_dp(2), dec!(20));
+    }
+}

@@ -1,0 +1,75 @@
+//! Capital allocation across the pool of chosen markets: each market's budget is its share
+//! of the total score, capped per market, so better markets quote larger while no single
+//! market takes more than the cap. What the cap leaves over is not forced elsewhere (it
+//! stays as headroom for the risk limits).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+/// Budgets, pUSD per market, for `capital` split over `scored` markets by score, each at
+/// most `cap`. Markets with a non-positive score get nothing.
+pub fn allocate(capital: Decimal, scored: &[(String, Decimal)], cap: Decimal) -> BTreeMap<String, Decimal> {
+    let total: Decimal = scored.iter().map(|(_, s)| (*s).max(Decimal::ZERO)).sum();
+    scored
+        .iter()
+        .map(|(id, score)| {
+            let share = if total.is_zero() { Decimal::ZERO } else { score.max(&Decimal::ZERO) / total };
+            (id.clone(), (capital * share).min(cap).max(Decimal::ZERO).round_dp(2))
+        })
+        .collect()
+}
+
+/// A quote size scaled to a budget: `base` shares when the budget covers `base` at `price`
+/// on each side `clips` times over, less in proportion otherwise.
+pub fn size_for_budget(base: Decimal, budget: Decimal, price: Decimal, clips: Decimal) -> Decimal {
+    let needed = base * price.max(Decimal::new(1, 2)) * clips.max(Decimal::ONE);
+    if needed.is_zero() || budget >= needed {
+        base
+    } else {
+        (base * budget / needed).max(Decimal::ZERO).round_dp(2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[test]
+    fn budgets_follow_scores_and_respect_the_cap() {
+        let scored = vec![
+            ("a".to_string(), dec!(0.6)),
+            ("b".to_string(), dec!(0.3)),
+            ("c".to_string(), dec!(0.1)),
+            ("d".to_string(), dec!(-1)),
+        ];
+        let budgets = allocate(dec!(1000), &scored, dec!(500));
+        assert_eq!(budgets["a"], dec!(500));
+        assert_eq!(budgets["b"], dec!(300));
+        assert_eq!(budgets["c"], dec!(100));
+        assert_eq!(budgets["d"], dec!(0));
+        assert!(allocate(dec!(1000), &[], dec!(10)).is_empty());
+    }
+
+    #[test]
+    fn size_shrinks_with_a_thin_budget() {
+        let table = [(dec!(100), dec!(10)), (dec!(25), dec!(5)), (dec!(0), dec!(0))];
+        for (budget, expected) in table {
+            assert_eq!(size_for_budget(dec!(10), budget, dec!(0.5), dec!(10)), expected, "{budget}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_more_than_the_capital_or_the_cap(scores in proptest::collection::vec(0u32..100, 1..20), capital in 0u32..100_000, cap in 1u32..50_000) {
+            let scored: Vec<(String, Decimal)> = scores.iter().enumerate().map(|(i, s)| (format!("m{i:02}"), Decimal::from(*s))).collect();
+            let budgets = allocate(Decimal::from(capital), &scored, Decimal::from(cap));
+            let sum: Decimal = budgets.values().sum();
+            prop_assert!(sum <= Decimal::from(capital) + dec!(0.1));
+            prop_assert!(budgets.values().all(|b| *b <= Decimal::from(cap) && *b >= Decimal::ZERO));
+        }
+    }
+}

@@ -1,0 +1,515 @@
+//! `QuoteModel`: one market's strategy. It keeps every signal tracker of the market, is fed
+//! what the market sees (books without our orders, trades, our fills, the day's P&L), and
+//! turns the current readings into [`Adjustments`] for the quote calculation, for one of
+//! three strategies:
+//!
+//! - `polymm` (the default): spread = base × volatility × flow × regime × toxicity ×
+//!   events × time of day, or the reward-optimal distance when a reward pool pays for
+//!   quoting closer; fair value leaned toward the microprice and the flow, skewed against
+//!   inventory; size shrunk in thin books and toxic flow; the position limit tightened by
+//!   losses, volatility and Kelly; one tick in front of the best other quote unless a
+//!   penny-jumper makes that not pay; pulled near resolution and paused on toxic flow.
+//! - `fixed`: the seed's fixed spread and size around the mid, no signals.
+//! - `avellaneda-stoikov`: the textbook reservation price and optimal spread.
+//!
+//! Every reading is kept in [`Signals`] for `ctl status`.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::avellaneda::{AsParams, optimal_spread, reservation_price};
+use super::book_stats::{depth_within, imbalance, microprice, mid};
+use super::inventory::{Fill, PositionLedger, skew};
+use super::rewards::{self, Objective, RewardProgram};
+use super::stats::to_decimal;
+use super::timing::LoopTiming;
+use super::volatility::VolatilityTracker;
+use crate::alpha::competitors::PennyDetector;
+use crate::alpha::events::{EventAction, SpikeDetector, resolution_action};
+use crate::alpha::flow::{self, FlowTracker};
+use crate::alpha::regime::{RegimeDetector, RegimeThresholds};
+use crate::alpha::time_of_day::HourlyActivity;
+use crate::domain::book::{Book, pips_decimal};
+use crate::domain::{Side, TickSize};
+use crate::market::quote::{Adjustments, NoQuote, Quote, QuoteParams, quote};
+use crate::risk::adverse::{MarkoutTracker, ToxicAction};
+use crate::risk::dynamic::limit_factor;
+use crate::risk::kelly::continuous_fraction;
+
+pub use crate::config::StrategyKind;
+
+/// How long a toxic-flow pause lasts, ms.
+const TOXIC_PAUSE_MS: u64 = 30_000;
+/// The holding period over which inventory variance is measured for Kelly, seconds.
+const KELLY_HOLDING_SECS: u32 = 60;
+/// Largest lean toward the flow, price units.
+const FLOW_MAX_TILT: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
+/// Volume-rate ratio that counts as a spike.
+const SPIKE_RATIO: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
+
+/// Everything the model is configured with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelParams {
+    /// Which strategy.
+    pub kind: StrategyKind,
+    /// The quote's base parameters.
+    pub quote: QuoteParams,
+    /// The volatility at which the spread starts widening, price per √s.
+    pub volatility_reference: Decimal,
+    /// Largest volatility multiplier.
+    pub volatility_max: Decimal,
+    /// Flow window, ms (`FLOW_WINDOW_SECONDS`).
+    pub flow_window_ms: u64,
+    /// Flow imbalance that counts (`FLOW_IMBALANCE_THRESHOLD`).
+    pub flow_threshold: Decimal,
+    /// Adverse markout that counts as toxic (`ADVERSE_TOXIC_THRESHOLD`), price units.
+    pub toxic_threshold: Decimal,
+    /// Markout horizon, ms.
+    pub markout_ms: u64,
+    /// Snapshots for the regime (`REGIME_WINDOW_SIZE`).
+    pub regime_window: usize,
+    /// `KELLY_FRACTION`.
+    pub kelly_fraction: Decimal,
+    /// pUSD this market may commit (from the allocator).
+    pub bankroll: Decimal,
+    /// The daily loss limit (dynamic limits tighten toward it).
+    pub max_daily_loss: Decimal,
+    /// Avellaneda–Stoikov parameters.
+    pub avellaneda: AsParams,
+    /// The market's reward programme, if any.
+    pub rewards: Option<RewardProgram>,
+    /// When the market resolves, unix ms.
+    pub end_ms: Option<u64>,
+    /// Widen inside this many hours before resolution.
+    pub widen_hours: Decimal,
+    /// Pull quotes inside this many hours before resolution.
+    pub pull_hours: Decimal,
+}
+
+impl ModelParams {
+    /// The defaults around a strategy and its quote parameters.
+    pub fn new(kind: StrategyKind, quote: QuoteParams) -> Self {
+        Self {
+            kind,
+            quote,
+            volatility_reference: Decimal::new(3, 3),
+            volatility_max: Decimal::from(3),
+            flow_window_ms: 60_000,
+            flow_threshold: Decimal::new(15, 2),
+            toxic_threshold: Decimal::new(1, 2),
+            markout_ms: 10_000,
+            regime_window: 50,
+            kelly_fraction: Decimal::new(25, 2),
+            bankroll: Decimal::from(250),
+            max_daily_loss: Decimal::from(50),
+            avellaneda: AsParams {
+                gamma: Decimal::ONE,
+                k: Decimal::from(100),
+                horizon_secs: Decimal::from(300),
+            },
+            rewards: None,
+            end_ms: None,
+            widen_hours: Decimal::from(6),
+            pull_hours: Decimal::new(5, 2),
+        }
+    }
+}
+
+/// The model's readings, for status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Signals {
+    /// The strategy.
+    pub strategy: String,
+    /// Fair value used.
+    pub fair: Decimal,
+    /// Full spread used.
+    pub spread: Decimal,
+    /// Why that spread: the factors.
+    pub spread_why: String,
+    /// Inventory skew applied to the fair value.
+    pub skew: Decimal,
+    /// Volatility, price per √s.
+    pub volatility: Decimal,
+    /// Flow imbalance, [−1, 1].
+    pub flow_imbalance: Decimal,
+    /// Resting-size imbalance near the top of the book, [−1, 1].
+    pub book_imbalance: Decimal,
+    /// Liquidity regime.
+    pub regime: String,
+    /// Average adverse markout of our fills, price units.
+    pub toxicity: Decimal,
+    /// What toxicity calls for.
+    pub toxic_action: String,
+    /// A penny-jumping rival is active on a side.
+    pub pennied: bool,
+    /// Resolution or volume event in force.
+    pub event: String,
+    /// Our estimated share of the reward pool.
+    pub reward_share: Decimal,
+    /// Estimated reward per day at that share, pUSD.
+    pub reward_daily: Decimal,
+    /// Rewards accrued (estimated), pUSD.
+    pub reward_accrued: Decimal,
+    /// Position limit in force, shares.
+    pub position_limit: Decimal,
+    /// Factor applied by dynamic limits and Kelly, [0, 1].
+    pub limit_factor: Decimal,
+    /// Loop cadence.
+    pub cadence: String,
+    /// Realized P&L.
+    pub realized: Decimal,
+    /// Fees paid.
+    pub fees: Decimal,
+}
+
+/// One market's strategy state.
+#[derive(Debug, Clone)]
+pub struct QuoteModel {
+    params: ModelParams,
+    volatility: VolatilityTracker,
+    flow: FlowTracker,
+    markouts: MarkoutTracker,
+    regime: RegimeDetector,
+    pennies: [PennyDetector; 2],
+    spikes: SpikeDetector,
+    hours: HourlyActivity,
+    timing: LoopTiming,
+    ledger: PositionLedger,
+    day_pnl: Decimal,
+    paused_until_ms: u64,
+    last_mid: Option<Decimal>,
+    volume_since_sample: Decimal,
+    last_sample_ms: u64,
+    last_reward_ms: Option<u64>,
+    signals: Signals,
+}
+
+fn regime_thresholds() -> RegimeThresholds {
+    RegimeThresholds {
+        thin_spread: Decimal::new(6, 2),
+        thin_depth: Decimal::from(50),
+        deep_spread: Decimal::new(2, 2),
+        deep_depth: Decimal::from(500),
+    }
+}
+
+fn strategy_name(kind: StrategyKind) -> &'static str {
+    match kind {
+        StrategyKind::Polymm => "polymm",
+        StrategyKind::Fixed => "fixed",
+        StrategyKind::AvellanedaStoikov => "avellaneda-stoikov",
+    }
+}
+
+impl QuoteModel {
+    /// A model with no history.
+    pub fn new(params: ModelParams) -> Self {
+        let signals = Signals { strategy: strategy_name(params.kind).into(), ..Signals::default() };
+        Self {
+            volatility: VolatilityTracker::new(60_000),
+            flow: FlowTracker::new(params.flow_window_ms),
+            markouts: MarkoutTracker::new(params.markout_ms),
+            regime: RegimeDetector::new(params.regime_window),
+            pennies: [PennyDetector::new(20), PennyDetector::new(20)],
+            spikes: SpikeDetector::new(1_800_000, 20_000),
+            hours: HourlyActivity::default(),
+            timing: LoopTiming::default(),
+            ledger: PositionLedger::default(),
+            day_pnl: Decimal::ZERO,
+            paused_until_ms: 0,
+            last_mid: None,
+            volume_since_sample: Decimal::ZERO,
+            last_sample_ms: 0,
+            last_reward_ms: None,
+            signals,
+            params,
+        }
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &ModelParams {
+        &self.params
+    }
+
+    /// The quote parameters (base spread, size, limits).
+    pub fn quote_params(&self) -> &QuoteParams {
+        &self.params.quote
+    }
+
+    /// The latest readings.
+    pub fn signals(&self) -> &Signals {
+        &self.signals
+    }
+
+    /// The position and P&L ledger of our fills.
+    pub fn ledger(&self) -> &PositionLedger {
+        &self.ledger
+    }
+
+    /// The day's P&L so far (for dynamic limits).
+    pub fn set_day_pnl(&mut self, pnl: Decimal) {
+        self.day_pnl = pnl;
+    }
+
+    /// Whether the periodic re-evaluation is due (adaptive cadence).
+    pub fn due(&mut self, now_ms: u64) -> bool {
+        self.timing.due(now_ms)
+    }
+
+    /// A YES book without our own orders, at `now_ms`, with our resting YES-terms prices.
+    pub fn observe_book(
+        &mut self,
+        now_ms: u64,
+        book: &Book,
+        our_bid: Option<Decimal>,
+        our_ask: Option<Decimal>,
+        tick: TickSize,
+    ) {
+        let Some(mid) = mid(book) else { return };
+        self.volatility.observe(now_ms, mid);
+        self.markouts.mid(now_ms, mid);
+        if self.last_mid != Some(mid) {
+            self.timing.moved(now_ms);
+            self.last_mid = Some(mid);
+        }
+        if let Some((bid, ask)) = book.top() {
+            let (bid, ask) = (pips_decimal(bid.price), pips_decimal(ask.price));
+            let near = depth_within(book, Side::Buy, Decimal::new(3, 2))
+                + depth_within(book, Side::Sell, Decimal::new(3, 2));
+            self.regime.observe(ask - bid, near);
+            if let Some(ours) = our_bid {
+                self.pennies[0].observe(ours, bid, tick.value(), true);
+            }
+            if let Some(ours) = our_ask {
+                self.pennies[1].observe(ours, ask, tick.value(), false);
+            }
+        }
+        if now_ms.saturating_sub(self.last_sample_ms) >= 1_000 {
+            self.spikes.record(now_ms, self.volume_since_sample);
+            self.hours.record(now_ms, self.volume_since_sample);
+            self.volume_since_sample = Decimal::ZERO;
+            self.last_sample_ms = now_ms;
+        }
+    }
+
+    /// A trade printed: the taker's side in YES terms and its size.
+    pub fn observe_trade(&mut self, now_ms: u64, taker_side: Side, size: Decimal) {
+        self.flow.record(now_ms, taker_side, size);
+        self.volume_since_sample += size;
+    }
+
+    /// One of our fills (token terms), with its side and price in YES terms for markouts.
+    pub fn observe_fill(&mut self, now_ms: u64, fill: Fill, yes_side: Side, yes_price: Decimal) {
+        let _ = self.ledger.apply(fill);
+        self.markouts.fill(now_ms, yes_side, yes_price);
+        self.timing.filled(now_ms);
+        self.signals.realized = self.ledger.realized;
+        self.signals.fees = self.ledger.fees;
+    }
+
+    /// The quote for `book` (others' orders only) at `position`.
+    pub fn plan(
+        &mut self,
+        now_ms: u64,
+        book: &Book,
+        tick: TickSize,
+        min_size: Decimal,
+        position: Decimal,
+    ) -> Result<Quote, NoQuote> {
+        let result = match self.params.kind {
+            StrategyKind::Fixed => {
+                let adjust = Adjustments { skew: false, ..Adjustments::NEUTRAL };
+                self.signals.spread_why = "fixed".into();
+                quote(&self.params.quote, book, tick, min_size, position, adjust)
+            }
+            StrategyKind::AvellanedaStoikov => self.plan_avellaneda(book, tick, min_size, position),
+            StrategyKind::Polymm => self.plan_polymm(now_ms, book, tick, min_size, position),
+        };
+        self.signals.cadence = self.timing.cadence(now_ms).as_str().into();
+        self.signals.volatility = self.volatility.sigma_decimal();
+        match &result {
+            Ok(q) => {
+                self.signals.fair = q.mid;
+                self.signals.spread = q.spread;
+                self.accrue_rewards(now_ms, book, q);
+            }
+            Err(_) => self.accrue_rewards(now_ms, book, &Quote::empty()),
+        }
+        result
+    }
+
+    fn sigma_or_reference(&self) -> Decimal {
+        if self.volatility.warm() {
+            self.volatility.sigma_decimal()
+        } else {
+            self.params.volatility_reference
+        }
+    }
+
+    fn plan_avellaneda(
+        &mut self,
+        book: &Book,
+        tick: TickSize,
+        min_size: Decimal,
+        position: Decimal,
+    ) -> Result<Quote, NoQuote> {
+        let book_mid = mid(book).ok_or(NoQuote::OneSidedBook)?;
+        let sigma = self.sigma_or_reference();
+        let clips =
+            if self.params.quote.size.is_zero() { Decimal::ZERO } else { position / self.params.quote.size };
+        let reservation = reservation_price(&self.params.avellaneda, book_mid, clips, sigma);
+        let spread = optimal_spread(&self.params.avellaneda, sigma);
+        self.signals.skew = reservation - book_mid;
+        self.signals.spread_why = format!("γσ²τ + 2/γ·ln(1+γ/k), σ {sigma}");
+        let adjust = Adjustments {
+            half_spread: Some(spread / Decimal::TWO),
+            fair_shift: reservation - book_mid,
+            skew: false,
+            ..Adjustments::NEUTRAL
+        };
+        quote(&self.params.quote, book, tick, min_size, position, adjust)
+    }
+
+    fn plan_polymm(
+        &mut self,
+        now_ms: u64,
+        book: &Book,
+        tick: TickSize,
+        min_size: Decimal,
+        position: Decimal,
+    ) -> Result<Quote, NoQuote> {
+        let book_mid = mid(book).ok_or(NoQuote::OneSidedBook)?;
+        let p = &self.params;
+        let hours_left =
+            p.end_ms.map(|end| Decimal::from(end.saturating_sub(now_ms)) / Decimal::from(3_600_000));
+        let resolution = resolution_action(hours_left, p.widen_hours, p.pull_hours);
+        let toxic = self.markouts.action(p.toxic_threshold);
+        self.signals.toxicity = self.markouts.toxicity();
+        self.signals.toxic_action = format!("{toxic:?}");
+        if resolution == EventAction::Pull {
+            self.signals.event = "resolution: pulled".into();
+            return Err(NoQuote::Resolving);
+        }
+        if toxic == ToxicAction::Pause && self.paused_until_ms <= now_ms {
+            self.paused_until_ms = now_ms + TOXIC_PAUSE_MS;
+            self.markouts = MarkoutTracker::new(p.markout_ms);
+        }
+        if now_ms < self.paused_until_ms {
+            return Err(NoQuote::Toxic);
+        }
+        let imbalance_now = self.flow.imbalance(now_ms);
+        let regime = self.regime.regime(&regime_thresholds());
+        let vol = self.volatility.multiplier(p.volatility_reference, p.volatility_max);
+        let flow_mult = flow::spread_multiplier(imbalance_now, p.flow_threshold, Decimal::TWO);
+        let (toxic_mult, toxic_size) = match toxic {
+            ToxicAction::Widen(m) => (m, Decimal::ONE),
+            ToxicAction::Shrink(m, s) => (m, s),
+            ToxicAction::Normal | ToxicAction::Pause => (Decimal::ONE, Decimal::ONE),
+        };
+        let spike = self.spikes.action(SPIKE_RATIO);
+        let event_mult = [resolution, spike]
+            .iter()
+            .map(|action| if let EventAction::Widen(m) = action { *m } else { Decimal::ONE })
+            .product::<Decimal>();
+        let hour_mult = self.hours.spread_multiplier(now_ms);
+        let multiplier = vol * flow_mult * regime.spread_multiplier() * toxic_mult * event_mult * hour_mult;
+        let model_half =
+            (p.quote.spread * multiplier).clamp(p.quote.spread_min, p.quote.spread_max) / Decimal::TWO;
+        let reward_half = self.reward_half_spread(book, book_mid, model_half, tick, toxic);
+        let micro_lean = microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO);
+        let fair_shift = flow::tilt(imbalance_now, p.flow_threshold, FLOW_MAX_TILT) + micro_lean;
+        let sigma = self.sigma_or_reference();
+        let variance = sigma * sigma * Decimal::from(KELLY_HOLDING_SECS);
+        let kelly = continuous_fraction(model_half, variance, p.kelly_fraction)
+            / p.kelly_fraction.max(Decimal::new(1, 4));
+        let dynamic = limit_factor(self.day_pnl, p.max_daily_loss, vol);
+        let factor = (dynamic * kelly).clamp(Decimal::ZERO, Decimal::ONE);
+        let limit = (p.quote.position_limit * factor).max(p.quote.size);
+        let pennied = self.pennies.iter().any(PennyDetector::active);
+        let half = reward_half.unwrap_or(model_half);
+        let adjust = Adjustments {
+            spread_multiplier: multiplier,
+            half_spread: reward_half,
+            fair_shift,
+            skew: true,
+            size_multiplier: regime.size_multiplier() * toxic_size,
+            position_limit: Some(limit),
+            queue_min_edge: Some(if pennied { half } else { half / Decimal::TWO }),
+        };
+        self.signals.skew = skew(position, p.quote.position_limit, p.quote.inventory_skew_max);
+        self.signals.flow_imbalance = imbalance_now;
+        self.signals.book_imbalance = imbalance(book, 3).round_dp(4);
+        self.signals.regime = regime.as_str().into();
+        self.signals.pennied = pennied;
+        self.signals.position_limit = limit;
+        self.signals.limit_factor = factor.round_dp(4);
+        self.signals.event = match (resolution, spike) {
+            (EventAction::Widen(_), _) => "resolution approaching: wider".into(),
+            (_, EventAction::Widen(_)) => "volume spike: wider".into(),
+            _ => String::new(),
+        };
+        self.signals.spread_why = format!(
+            "base {} × vol {} × flow {} × regime {} × toxic {} × event {} × hour {}{}",
+            p.quote.spread,
+            vol.round_dp(2),
+            flow_mult.round_dp(2),
+            regime.spread_multiplier(),
+            toxic_mult.round_dp(2),
+            event_mult.round_dp(2),
+            hour_mult.round_dp(2),
+            if reward_half.is_some() { "; rewards: tightened" } else { "" }
+        );
+        quote(&self.params.quote, book, tick, min_size, position, adjust)
+    }
+
+    /// The reward-optimal half-spread, when a pool pays for quoting tighter than the model
+    /// would and our fills are not toxic.
+    fn reward_half_spread(
+        &self,
+        book: &Book,
+        book_mid: Decimal,
+        model_half: Decimal,
+        tick: TickSize,
+        toxic: ToxicAction,
+    ) -> Option<Decimal> {
+        let program = self.params.rewards.as_ref()?;
+        if toxic != ToxicAction::Normal || self.params.quote.size < program.min_size {
+            return None;
+        }
+        let objective = Objective {
+            adverse: self.markouts.toxicity().max(Decimal::ZERO),
+            decay: self.params.avellaneda.k,
+            fills_per_hour_at_touch: Decimal::from(30),
+            size: self.params.quote.size,
+            others_q: rewards::others_q(program, book, book_mid),
+        };
+        let min = (self.params.quote.spread_min / Decimal::TWO).max(tick.value());
+        let best = rewards::best_distance(Some(program), &objective, book_mid, min, model_half, tick.value());
+        (best < model_half).then_some(best)
+    }
+
+    fn accrue_rewards(&mut self, now_ms: u64, book: &Book, planned: &Quote) {
+        let Some(program) = self.params.rewards else { return };
+        let Some(book_mid) = mid(book) else { return };
+        let orders: Vec<rewards::YesOrder> = [
+            planned.bid.map(|b| (Side::Buy, b.value(), planned.bid_size.value())),
+            planned.ask.map(|a| (Side::Sell, a.value(), planned.ask_size.value())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let (one, two) = rewards::side_scores(&program, book_mid, &orders);
+        let ours = rewards::q_min(one, two, book_mid);
+        let estimate = rewards::estimate(&program, ours, rewards::others_q(&program, book, book_mid));
+        if let Some(then) = self.last_reward_ms {
+            let elapsed = Decimal::from(now_ms.saturating_sub(then).min(60_000));
+            self.signals.reward_accrued += self.signals.reward_daily * elapsed / Decimal::from(86_400_000);
+        }
+        self.last_reward_ms = Some(now_ms);
+        self.signals.reward_share = estimate.share.round_dp(4);
+        self.signals.reward_daily = to_decimal(crate::strategy::stats::to_f64(estimate.daily), Decimal::ZERO);
+    }
+}
+
+#[cfg(test)]
+mod tests;
