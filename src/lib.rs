@@ -28,6 +28,7 @@
 pub mod alpha;
 pub mod cli;
 pub mod clock;
+pub mod compare;
 pub mod config;
 pub mod control;
 pub mod crypto;

@@ -54,11 +54,29 @@ impl FlowTracker {
         if total.is_zero() { Decimal::ZERO } else { (self.buys - self.sells) / total }
     }
 
+    /// Trades in the window.
+    pub fn trades(&mut self, now_ms: u64) -> usize {
+        self.expire(now_ms);
+        self.trades.len()
+    }
+
     /// Volume in the window, shares.
     pub fn volume(&mut self, now_ms: u64) -> Decimal {
         self.expire(now_ms);
         self.buys + self.sells
     }
+}
+
+/// The imbalance if it is more than noise: beyond `threshold` plus two standard errors of
+/// a balanced flow of `trades` trades (1/√n each); 0 otherwise. Ten random trades are often
+/// 30 % one-sided; a hundred rarely are.
+pub fn significant(imbalance: Decimal, trades: usize, threshold: Decimal) -> Decimal {
+    use rust_decimal::MathematicalOps;
+    if trades == 0 {
+        return Decimal::ZERO;
+    }
+    let noise = Decimal::TWO / Decimal::from(trades as u64).sqrt().unwrap_or(Decimal::ONE);
+    if imbalance.abs() > threshold + noise { imbalance } else { Decimal::ZERO }
 }
 
 /// The spread multiplier for an imbalance: 1 within the threshold, then rising linearly to
@@ -105,6 +123,20 @@ mod tests {
         for (imbalance, multiplier, lean) in table {
             assert_eq!(spread_multiplier(imbalance, dec!(0.15), dec!(2)), multiplier, "{imbalance}");
             assert_eq!(tilt(imbalance, dec!(0.15), dec!(0.01)), lean, "{imbalance}");
+        }
+    }
+
+    #[test]
+    fn only_imbalance_beyond_noise_counts() {
+        let table = [
+            (dec!(0.5), 4, dec!(0)),
+            (dec!(0.5), 100, dec!(0.5)),
+            (dec!(-0.4), 100, dec!(-0.4)),
+            (dec!(0.3), 100, dec!(0)),
+            (dec!(1), 0, dec!(0)),
+        ];
+        for (imbalance, trades, expected) in table {
+            assert_eq!(significant(imbalance, trades, dec!(0.15)), expected, "{imbalance} over {trades}");
         }
     }
 

@@ -10,6 +10,7 @@ mod market_data;
 mod run;
 mod sign;
 mod sim;
+mod sim_compare;
 
 use std::path::PathBuf;
 
@@ -57,6 +58,8 @@ pub enum Command {
     Run,
     /// Run the embedded Polymarket-compatible venue on 127.0.0.1 until Ctrl-C.
     Sim(sim::SimArgs),
+    /// Compare strategies on identical seeded simulations (virtual time) and print a table.
+    SimCompare(sim_compare::SimCompareArgs),
     /// List the venue's markets with their scoring inputs (volume, spread, rewards, hours left).
     Markets(market_data::MarketsArgs),
     /// Show a live top-of-book view of one token from the market channel.
@@ -143,6 +146,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run::run(&cli.global),
         Command::Sim(args) => sim::run(&cli.global, &args),
+        Command::SimCompare(args) => sim_compare::run(&cli.global, &args),
         Command::Markets(args) => market_data::markets(&cli.global, &args),
         Command::Book(args) => market_data::book(&cli.global, &args),
         Command::Ctl(args) => ctl::run(&cli.global, &args),

@@ -55,6 +55,9 @@ pub struct Adjustments {
     /// Step one tick in front of the best other quote when `min_edge` is kept; `None`
     /// keeps the model's prices.
     pub queue_min_edge: Option<Decimal>,
+    /// Only the side that reduces the position, at most the position's size (closing out
+    /// before resolution).
+    pub reduce_only: bool,
 }
 
 impl Adjustments {
@@ -67,6 +70,7 @@ impl Adjustments {
         size_multiplier: Decimal::ONE,
         position_limit: None,
         queue_min_edge: None,
+        reduce_only: false,
     };
 }
 
@@ -156,8 +160,16 @@ pub fn quote(
     if Size::round_down(base).map_or(true, |s| s.value() < min_size || s.is_zero()) {
         return Err(NoQuote::SizeTooSmall);
     }
-    let bid_size = side_quote_size(base, position, limit, position >= Decimal::ZERO, min_size);
-    let ask_size = side_quote_size(base, position, limit, position <= Decimal::ZERO, min_size);
+    let (bid_size, ask_size) = if adjust.reduce_only {
+        let closing =
+            Size::round_down(base.min(position.abs())).ok().filter(|s| s.value() >= min_size && !s.is_zero());
+        if position > Decimal::ZERO { (None, closing) } else { (closing, None) }
+    } else {
+        (
+            side_quote_size(base, position, limit, position >= Decimal::ZERO, min_size),
+            side_quote_size(base, position, limit, position <= Decimal::ZERO, min_size),
+        )
+    };
     let mut bid = tick.round_bid(mid - half).map(Price::value);
     let mut ask = tick.round_ask(mid + half).map(Price::value);
     if let Some(min_edge) = adjust.queue_min_edge {

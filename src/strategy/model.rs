@@ -193,7 +193,8 @@ fn regime_thresholds() -> RegimeThresholds {
     }
 }
 
-fn strategy_name(kind: StrategyKind) -> &'static str {
+/// The name a strategy goes by in configuration and reports.
+pub fn strategy_name(kind: StrategyKind) -> &'static str {
     match kind {
         StrategyKind::Polymm => "polymm",
         StrategyKind::Fixed => "fixed",
@@ -379,14 +380,15 @@ impl QuoteModel {
         position: Decimal,
     ) -> Result<Quote, NoQuote> {
         let book_mid = mid(book).ok_or(NoQuote::OneSidedBook)?;
-        let p = &self.params;
+        let p = self.params;
         let hours_left =
             p.end_ms.map(|end| Decimal::from(end.saturating_sub(now_ms)) / Decimal::from(3_600_000));
         let resolution = resolution_action(hours_left, p.widen_hours, p.pull_hours);
         let toxic = self.markouts.action(p.toxic_threshold);
-        self.signals.toxicity = self.markouts.toxicity();
+        self.signals.toxicity = self.markouts.toxicity().round_dp(6);
         self.signals.toxic_action = format!("{toxic:?}");
-        if resolution == EventAction::Pull {
+        let closing = resolution == EventAction::Pull;
+        if closing && position.is_zero() {
             self.signals.event = "resolution: pulled".into();
             return Err(NoQuote::Resolving);
         }
@@ -397,10 +399,10 @@ impl QuoteModel {
         if now_ms < self.paused_until_ms {
             return Err(NoQuote::Toxic);
         }
-        let imbalance_now = self.flow.imbalance(now_ms);
+        let flow_now =
+            flow::significant(self.flow.imbalance(now_ms), self.flow.trades(now_ms), p.flow_threshold);
         let regime = self.regime.regime(&regime_thresholds());
-        let vol = self.volatility.multiplier(p.volatility_reference, p.volatility_max);
-        let flow_mult = flow::spread_multiplier(imbalance_now, p.flow_threshold, Decimal::TWO);
+        let flow_mult = flow::spread_multiplier(flow_now, p.flow_threshold, Decimal::TWO);
         let (toxic_mult, toxic_size) = match toxic {
             ToxicAction::Widen(m) => (m, Decimal::ONE),
             ToxicAction::Shrink(m, s) => (m, s),
@@ -412,80 +414,72 @@ impl QuoteModel {
             .map(|action| if let EventAction::Widen(m) = action { *m } else { Decimal::ONE })
             .product::<Decimal>();
         let hour_mult = self.hours.spread_multiplier(now_ms);
-        let multiplier = vol * flow_mult * regime.spread_multiplier() * toxic_mult * event_mult * hour_mult;
-        let model_half =
-            (p.quote.spread * multiplier).clamp(p.quote.spread_min, p.quote.spread_max) / Decimal::TWO;
-        let reward_half = self.reward_half_spread(book, book_mid, model_half, tick, toxic);
-        let micro_lean = microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO);
-        let fair_shift = flow::tilt(imbalance_now, p.flow_threshold, FLOW_MAX_TILT) + micro_lean;
+        let multiplier = flow_mult * regime.spread_multiplier() * toxic_mult * event_mult * hour_mult;
         let sigma = self.sigma_or_reference();
+        let risk = p.avellaneda.gamma * sigma * sigma * p.avellaneda.horizon_secs / Decimal::TWO;
+        let rewards = p.rewards.filter(|r| toxic == ToxicAction::Normal && p.quote.size >= r.min_size);
+        let min_half = (p.quote.spread_min / Decimal::TWO).max(tick.value());
+        let max_half = p.quote.spread_max / Decimal::TWO;
+        let objective = Objective {
+            adverse: self.markouts.toxicity().max(Decimal::ZERO) + risk,
+            decay: p.avellaneda.k,
+            fills_per_hour_at_touch: Decimal::from(30),
+            size: p.quote.size,
+            others_q: rewards.map_or(Decimal::ZERO, |r| rewards::others_q(&r, book, book_mid)),
+        };
+        let base_half =
+            rewards::best_distance(rewards.as_ref(), &objective, book_mid, min_half, max_half, tick.value());
+        let half = (base_half * multiplier).clamp(min_half, max_half);
+        let micro_lean = microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO);
+        let fair_shift = flow::tilt(flow_now, p.flow_threshold, FLOW_MAX_TILT) + micro_lean;
         let variance = sigma * sigma * Decimal::from(KELLY_HOLDING_SECS);
-        let kelly = continuous_fraction(model_half, variance, p.kelly_fraction)
-            / p.kelly_fraction.max(Decimal::new(1, 4));
-        let dynamic = limit_factor(self.day_pnl, p.max_daily_loss, vol);
+        let kelly =
+            continuous_fraction(half, variance, p.kelly_fraction) / p.kelly_fraction.max(Decimal::new(1, 4));
+        let vol_ratio = self.volatility.multiplier(p.volatility_reference, p.volatility_max);
+        let dynamic = limit_factor(self.day_pnl, p.max_daily_loss, vol_ratio);
         let factor = (dynamic * kelly).clamp(Decimal::ZERO, Decimal::ONE);
         let limit = (p.quote.position_limit * factor).max(p.quote.size);
         let pennied = self.pennies.iter().any(PennyDetector::active);
-        let half = reward_half.unwrap_or(model_half);
         let adjust = Adjustments {
             spread_multiplier: multiplier,
-            half_spread: reward_half,
+            half_spread: Some(half),
             fair_shift,
             skew: true,
             size_multiplier: regime.size_multiplier() * toxic_size,
             position_limit: Some(limit),
-            queue_min_edge: Some(if pennied { half } else { half / Decimal::TWO }),
+            queue_min_edge: match rewards {
+                Some(_) => None,
+                None => Some(if pennied { half } else { half / Decimal::TWO }),
+            },
+            reduce_only: closing,
         };
         self.signals.skew = skew(position, p.quote.position_limit, p.quote.inventory_skew_max);
-        self.signals.flow_imbalance = imbalance_now;
+        self.signals.flow_imbalance = flow_now.round_dp(4);
         self.signals.book_imbalance = imbalance(book, 3).round_dp(4);
         self.signals.regime = regime.as_str().into();
         self.signals.pennied = pennied;
-        self.signals.position_limit = limit;
+        self.signals.position_limit = if closing { Decimal::ZERO } else { limit.round_dp(2) };
         self.signals.limit_factor = factor.round_dp(4);
-        self.signals.event = match (resolution, spike) {
-            (EventAction::Widen(_), _) => "resolution approaching: wider".into(),
-            (_, EventAction::Widen(_)) => "volume spike: wider".into(),
+        self.signals.event = match (closing, resolution, spike) {
+            (true, _, _) => "resolution: reducing only".into(),
+            (_, EventAction::Widen(_), _) => "resolution approaching: wider".into(),
+            (_, _, EventAction::Widen(_)) => "volume spike: wider".into(),
             _ => String::new(),
         };
         self.signals.spread_why = format!(
-            "base {} × vol {} × flow {} × regime {} × toxic {} × event {} × hour {}{}",
-            p.quote.spread,
-            vol.round_dp(2),
+            "half {} (1/k {} + adverse {} + risk {}{}) × flow {} × regime {} × toxic {} × event {} × hour {}",
+            base_half.round_dp(4),
+            (Decimal::ONE / p.avellaneda.k.max(Decimal::ONE)).round_dp(4),
+            self.markouts.toxicity().max(Decimal::ZERO).round_dp(4),
+            risk.round_dp(4),
+            if rewards.is_some() { ", rewards in the objective" } else { "" },
             flow_mult.round_dp(2),
             regime.spread_multiplier(),
             toxic_mult.round_dp(2),
             event_mult.round_dp(2),
             hour_mult.round_dp(2),
-            if reward_half.is_some() { "; rewards: tightened" } else { "" }
         );
-        quote(&self.params.quote, book, tick, min_size, position, adjust)
-    }
-
-    /// The reward-optimal half-spread, when a pool pays for quoting tighter than the model
-    /// would and our fills are not toxic.
-    fn reward_half_spread(
-        &self,
-        book: &Book,
-        book_mid: Decimal,
-        model_half: Decimal,
-        tick: TickSize,
-        toxic: ToxicAction,
-    ) -> Option<Decimal> {
-        let program = self.params.rewards.as_ref()?;
-        if toxic != ToxicAction::Normal || self.params.quote.size < program.min_size {
-            return None;
-        }
-        let objective = Objective {
-            adverse: self.markouts.toxicity().max(Decimal::ZERO),
-            decay: self.params.avellaneda.k,
-            fills_per_hour_at_touch: Decimal::from(30),
-            size: self.params.quote.size,
-            others_q: rewards::others_q(program, book, book_mid),
-        };
-        let min = (self.params.quote.spread_min / Decimal::TWO).max(tick.value());
-        let best = rewards::best_distance(Some(program), &objective, book_mid, min, model_half, tick.value());
-        (best < model_half).then_some(best)
+        quote(&p.quote, book, tick, min_size, position, adjust)
     }
 
     fn accrue_rewards(&mut self, now_ms: u64, book: &Book, planned: &Quote) {
