@@ -1,6 +1,6 @@
 //! Market events. Approaching resolution, prices jump to 0 or 1 and informed traders
-//! dominate: the quote widens inside the last `widen_hours` and is pulled inside the last
-//! `pull_hours`. A volume spike (recent volume many times its usual rate) signals news:
+//! dominate: the quote widens inside the last `widen_hours` (up to 1.5×) and is pulled
+//! inside the last `pull_hours`. A volume spike (recent volume many times its usual rate) signals news:
 //! the quote widens while it lasts.
 
 use rust_decimal::Decimal;
@@ -28,7 +28,7 @@ pub fn resolution_action(
         Some(h) if h <= pull_hours => EventAction::Pull,
         Some(h) if h <= widen_hours && widen_hours > pull_hours => {
             let closeness = (widen_hours - h) / (widen_hours - pull_hours);
-            EventAction::Widen(Decimal::ONE + closeness)
+            EventAction::Widen(Decimal::ONE + closeness / Decimal::TWO)
         }
         _ => EventAction::Normal,
     }
@@ -78,8 +78,16 @@ impl SpikeDetector {
         if self.baseline <= 1e-9 { Decimal::ONE } else { to_decimal(self.fast / self.baseline, Decimal::ONE) }
     }
 
-    /// Widen while the ratio is past `threshold`.
+    /// Whether the long average has seen enough (five minutes of one-second samples).
+    pub fn warm(&self) -> bool {
+        self.samples >= 300
+    }
+
+    /// Widen while the ratio is past `threshold`, once warm.
     pub fn action(&self, threshold: Decimal) -> EventAction {
+        if !self.warm() {
+            return EventAction::Normal;
+        }
         let ratio = self.ratio();
         if ratio >= threshold { EventAction::Widen(Decimal::new(15, 1)) } else { EventAction::Normal }
     }
@@ -97,7 +105,7 @@ mod tests {
             (None, EventAction::Normal),
             (Some(dec!(100)), EventAction::Normal),
             (Some(dec!(24)), EventAction::Widen(dec!(1))),
-            (Some(dec!(12.5)), EventAction::Widen(dec!(1.5))),
+            (Some(dec!(12.5)), EventAction::Widen(dec!(1.25))),
             (Some(dec!(1)), EventAction::Pull),
             (Some(dec!(0)), EventAction::Pull),
         ];

@@ -1,7 +1,7 @@
 //! Order flow: the imbalance of aggressive buying over selling in a sliding window
-//! (`FLOW_WINDOW_SECONDS`), in [−1, 1]. Past `FLOW_IMBALANCE_THRESHOLD` the flow is
-//! one-sided, which predicts the next move: the quote widens (the multiplier) and leans
-//! with the flow (the tilt).
+//! (`FLOW_WINDOW_SECONDS`), in [−1, 1]. Past `FLOW_IMBALANCE_THRESHOLD` (and past what
+//! chance would give that many trades) the flow is one-sided, which says the takers may
+//! know something: the quote asks for more distance from the mid.
 
 use std::collections::VecDeque;
 
@@ -79,17 +79,9 @@ pub fn significant(imbalance: Decimal, trades: usize, threshold: Decimal) -> Dec
     if imbalance.abs() > threshold + noise { imbalance } else { Decimal::ZERO }
 }
 
-/// The spread multiplier for an imbalance: 1 within the threshold, then rising linearly to
-/// `max` at full imbalance.
-pub fn spread_multiplier(imbalance: Decimal, threshold: Decimal, max: Decimal) -> Decimal {
-    let size = imbalance.abs();
-    if size <= threshold || threshold >= Decimal::ONE {
-        return Decimal::ONE;
-    }
-    Decimal::ONE + (max - Decimal::ONE).max(Decimal::ZERO) * (size - threshold) / (Decimal::ONE - threshold)
-}
-
-/// How far to lean the fair price with the flow: `imbalance × max_tilt` past the threshold.
+/// What one-sided flow is worth in price: `imbalance × max` past the threshold (signed
+/// with the flow: a lean toward it, or, as an absolute value, extra distance wanted from
+/// the mid because the other side may be informed).
 pub fn tilt(imbalance: Decimal, threshold: Decimal, max_tilt: Decimal) -> Decimal {
     if imbalance.abs() <= threshold { Decimal::ZERO } else { imbalance * max_tilt }
 }
@@ -113,15 +105,14 @@ mod tests {
     }
 
     #[test]
-    fn multiplier_and_tilt_table() {
+    fn tilt_table() {
         let table = [
-            (dec!(0.1), dec!(1), dec!(0)),
-            (dec!(0.15), dec!(1), dec!(0)),
-            (dec!(0.575), dec!(1.5), dec!(0.00575)),
-            (dec!(-1), dec!(2), dec!(-0.01)),
+            (dec!(0.1), dec!(0)),
+            (dec!(0.15), dec!(0)),
+            (dec!(0.575), dec!(0.00575)),
+            (dec!(-1), dec!(-0.01)),
         ];
-        for (imbalance, multiplier, lean) in table {
-            assert_eq!(spread_multiplier(imbalance, dec!(0.15), dec!(2)), multiplier, "{imbalance}");
+        for (imbalance, lean) in table {
             assert_eq!(tilt(imbalance, dec!(0.15), dec!(0.01)), lean, "{imbalance}");
         }
     }

@@ -89,11 +89,11 @@ pub fn run(global: &GlobalArgs, args: &SimCompareArgs) -> anyhow::Result<()> {
                 args.markets,
                 started.elapsed().as_secs_f64()
             );
-            print_line(&table(&title, &reports))?;
+            print_line(table(&title, &reports))?;
             if args.verbose {
                 for report in &reports {
                     for (index, line) in report.last_signals.iter().enumerate() {
-                        print_line(&format!("  {} market {index}: {line}", report.strategy))?;
+                        print_line(format!("  {} market {index}: {line}", report.strategy))?;
                     }
                 }
             }

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::report::{StrategyReport, Tally};
+use super::report::{SeenFill, StrategyReport, Tally};
 use crate::config::Config;
 use crate::crypto::keccak256_parts;
 use crate::domain::book::{Book, Level};
@@ -189,12 +189,12 @@ impl Run {
                 let intents = market.core.on_book(book);
                 market.outbox.extend(intents);
             }
-            if now % TICK_MS == 0 {
+            if now.is_multiple_of(TICK_MS) {
                 let intents = market.core.tick(now);
                 market.outbox.extend(intents);
             }
         }
-        if now % 1_000 == 0 {
+        if now.is_multiple_of(1_000) {
             self.sample();
         }
     }
@@ -263,7 +263,15 @@ impl Run {
                             Outcome::No => (fill.side.opposite(), Decimal::ONE - fill.price),
                         };
                         let mid = market.mid.unwrap_or(price);
-                        self.tally.fill(self.now_ms, index, side, price, fill.size, mid, Decimal::ZERO);
+                        self.tally.fill(&SeenFill {
+                            at_ms: self.now_ms,
+                            market: index,
+                            side,
+                            price,
+                            size: fill.size,
+                            mid,
+                            fee: Decimal::ZERO,
+                        });
                     }
                     market.core.on_trade(&trade);
                 }

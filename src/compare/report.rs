@@ -44,6 +44,25 @@ pub struct StrategyReport {
     pub last_signals: Vec<String>,
 }
 
+/// One of our fills as the run saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenFill {
+    /// When, unix ms.
+    pub at_ms: u64,
+    /// Market index.
+    pub market: usize,
+    /// Our side, YES terms.
+    pub side: Side,
+    /// Price, YES terms.
+    pub price: Decimal,
+    /// Shares.
+    pub size: Decimal,
+    /// The mid just before the fill.
+    pub mid: Decimal,
+    /// Fee paid.
+    pub fee: Decimal,
+}
+
 /// Builds a [`StrategyReport`] as a run progresses.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
@@ -61,27 +80,17 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// A fill of ours in market `market`: YES-terms side and price, shares, the mid just
-    /// before it, and the fee.
-    pub fn fill(
-        &mut self,
-        now_ms: u64,
-        market: usize,
-        side: Side,
-        price: Decimal,
-        size: Decimal,
-        mid: Decimal,
-        fee: Decimal,
-    ) {
-        let edge = match side {
-            Side::Buy => mid - price,
-            Side::Sell => price - mid,
+    /// A fill of ours.
+    pub fn fill(&mut self, fill: &SeenFill) {
+        let edge = match fill.side {
+            Side::Buy => fill.mid - fill.price,
+            Side::Sell => fill.price - fill.mid,
         };
-        self.spread += edge * size;
-        self.fees += fee;
+        self.spread += edge * fill.size;
+        self.fees += fill.fee;
         self.fills += 1;
-        self.volume += size;
-        self.pending.push_back((now_ms, market, side, price, size));
+        self.volume += fill.size;
+        self.pending.push_back((fill.at_ms, fill.market, fill.side, fill.price, fill.size));
     }
 
     /// Markets' mids at `now_ms`: completes markouts due (a market without a mid, e.g.
@@ -181,8 +190,24 @@ mod tests {
     #[test]
     fn pnl_splits_into_spread_inventory_rewards_and_fees() {
         let mut tally = Tally::default();
-        tally.fill(0, 0, Side::Buy, dec!(0.48), dec!(10), dec!(0.50), dec!(0.01));
-        tally.fill(0, 0, Side::Sell, dec!(0.53), dec!(10), dec!(0.50), dec!(0));
+        tally.fill(&SeenFill {
+            at_ms: 0,
+            market: 0,
+            side: Side::Buy,
+            price: dec!(0.48),
+            size: dec!(10),
+            mid: dec!(0.50),
+            fee: dec!(0.01),
+        });
+        tally.fill(&SeenFill {
+            at_ms: 0,
+            market: 0,
+            side: Side::Sell,
+            price: dec!(0.53),
+            size: dec!(10),
+            mid: dec!(0.50),
+            fee: dec!(0),
+        });
         let report = tally.finish("x", dec!(0.49), dec!(0.2));
         assert_eq!(
             (report.spread, report.fees, report.fills, report.volume),
@@ -205,8 +230,24 @@ mod tests {
     #[test]
     fn markouts_wait_ten_seconds_and_sign_by_side() {
         let mut tally = Tally::default();
-        tally.fill(0, 0, Side::Buy, dec!(0.50), dec!(10), dec!(0.5), dec!(0));
-        tally.fill(0, 1, Side::Sell, dec!(0.50), dec!(10), dec!(0.5), dec!(0));
+        tally.fill(&SeenFill {
+            at_ms: 0,
+            market: 0,
+            side: Side::Buy,
+            price: dec!(0.50),
+            size: dec!(10),
+            mid: dec!(0.5),
+            fee: dec!(0),
+        });
+        tally.fill(&SeenFill {
+            at_ms: 0,
+            market: 1,
+            side: Side::Sell,
+            price: dec!(0.50),
+            size: dec!(10),
+            mid: dec!(0.5),
+            fee: dec!(0),
+        });
         tally.mids(9_999, |_| Some(dec!(0.40)));
         assert_eq!(tally.finish("x", dec!(0), dec!(0)).markout_cents, dec!(0));
         tally.mids(10_000, |market| Some(if market == 0 { dec!(0.47) } else { dec!(0.49) }));

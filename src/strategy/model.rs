@@ -42,10 +42,8 @@ pub use crate::config::StrategyKind;
 const TOXIC_PAUSE_MS: u64 = 30_000;
 /// The holding period over which inventory variance is measured for Kelly, seconds.
 const KELLY_HOLDING_SECS: u32 = 60;
-/// Largest lean toward the flow, price units.
-const FLOW_MAX_TILT: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
 /// Volume-rate ratio that counts as a spike.
-const SPIKE_RATIO: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
+const SPIKE_RATIO: Decimal = Decimal::from_parts(4, 0, 0, false, 0);
 
 /// Everything the model is configured with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +60,14 @@ pub struct ModelParams {
     pub flow_window_ms: u64,
     /// Flow imbalance that counts (`FLOW_IMBALANCE_THRESHOLD`).
     pub flow_threshold: Decimal,
-    /// Adverse markout that counts as toxic (`ADVERSE_TOXIC_THRESHOLD`), price units.
+    /// Extra distance from the mid wanted at fully one-sided flow, price units. 0 by
+    /// default: on the comparison scenarios any premium cost P&L and drawdown (see
+    /// BENCHMARKS.md), so flow is measured and reported but does not move quotes.
+    pub flow_premium: Decimal,
+    /// Share of adverse fills that counts as toxic (`ADVERSE_TOXIC_THRESHOLD`).
     pub toxic_threshold: Decimal,
+    /// Mean adverse markout that counts as toxic, price units.
+    pub toxic_markout: Decimal,
     /// Markout horizon, ms.
     pub markout_ms: u64,
     /// Snapshots for the regime (`REGIME_WINDOW_SIZE`).
@@ -96,7 +100,9 @@ impl ModelParams {
             volatility_max: Decimal::from(3),
             flow_window_ms: 60_000,
             flow_threshold: Decimal::new(15, 2),
-            toxic_threshold: Decimal::new(1, 2),
+            flow_premium: Decimal::ZERO,
+            toxic_threshold: Decimal::new(4, 1),
+            toxic_markout: Decimal::new(2, 2),
             markout_ms: 10_000,
             regime_window: 50,
             kelly_fraction: Decimal::new(25, 2),
@@ -109,7 +115,7 @@ impl ModelParams {
             },
             rewards: None,
             end_ms: None,
-            widen_hours: Decimal::from(6),
+            widen_hours: Decimal::new(1, 1),
             pull_hours: Decimal::new(5, 2),
         }
     }
@@ -384,7 +390,7 @@ impl QuoteModel {
         let hours_left =
             p.end_ms.map(|end| Decimal::from(end.saturating_sub(now_ms)) / Decimal::from(3_600_000));
         let resolution = resolution_action(hours_left, p.widen_hours, p.pull_hours);
-        let toxic = self.markouts.action(p.toxic_threshold);
+        let toxic = self.markouts.action(p.toxic_threshold, p.toxic_markout);
         self.signals.toxicity = self.markouts.toxicity().round_dp(6);
         self.signals.toxic_action = format!("{toxic:?}");
         let closing = resolution == EventAction::Pull;
@@ -402,11 +408,10 @@ impl QuoteModel {
         let flow_now =
             flow::significant(self.flow.imbalance(now_ms), self.flow.trades(now_ms), p.flow_threshold);
         let regime = self.regime.regime(&regime_thresholds());
-        let flow_mult = flow::spread_multiplier(flow_now, p.flow_threshold, Decimal::TWO);
-        let (toxic_mult, toxic_size) = match toxic {
-            ToxicAction::Widen(m) => (m, Decimal::ONE),
-            ToxicAction::Shrink(m, s) => (m, s),
-            ToxicAction::Normal | ToxicAction::Pause => (Decimal::ONE, Decimal::ONE),
+        let flow_premium = flow::tilt(flow_now, p.flow_threshold, p.flow_premium).abs();
+        let toxic_size = match toxic {
+            ToxicAction::Shrink(_, s) => s,
+            ToxicAction::Normal | ToxicAction::Widen(_) | ToxicAction::Pause => Decimal::ONE,
         };
         let spike = self.spikes.action(SPIKE_RATIO);
         let event_mult = [resolution, spike]
@@ -414,14 +419,14 @@ impl QuoteModel {
             .map(|action| if let EventAction::Widen(m) = action { *m } else { Decimal::ONE })
             .product::<Decimal>();
         let hour_mult = self.hours.spread_multiplier(now_ms);
-        let multiplier = flow_mult * regime.spread_multiplier() * toxic_mult * event_mult * hour_mult;
+        let multiplier = event_mult * hour_mult;
         let sigma = self.sigma_or_reference();
         let risk = p.avellaneda.gamma * sigma * sigma * p.avellaneda.horizon_secs / Decimal::TWO;
         let rewards = p.rewards.filter(|r| toxic == ToxicAction::Normal && p.quote.size >= r.min_size);
         let min_half = (p.quote.spread_min / Decimal::TWO).max(tick.value());
         let max_half = p.quote.spread_max / Decimal::TWO;
         let objective = Objective {
-            adverse: self.markouts.toxicity().max(Decimal::ZERO) + risk,
+            adverse: self.markouts.toxicity().max(Decimal::ZERO) + risk + flow_premium,
             decay: p.avellaneda.k,
             fills_per_hour_at_touch: Decimal::from(30),
             size: p.quote.size,
@@ -431,7 +436,6 @@ impl QuoteModel {
             rewards::best_distance(rewards.as_ref(), &objective, book_mid, min_half, max_half, tick.value());
         let half = (base_half * multiplier).clamp(min_half, max_half);
         let micro_lean = microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO);
-        let fair_shift = flow::tilt(flow_now, p.flow_threshold, FLOW_MAX_TILT) + micro_lean;
         let variance = sigma * sigma * Decimal::from(KELLY_HOLDING_SECS);
         let kelly =
             continuous_fraction(half, variance, p.kelly_fraction) / p.kelly_fraction.max(Decimal::new(1, 4));
@@ -443,7 +447,7 @@ impl QuoteModel {
         let adjust = Adjustments {
             spread_multiplier: multiplier,
             half_spread: Some(half),
-            fair_shift,
+            fair_shift: micro_lean,
             skew: true,
             size_multiplier: regime.size_multiplier() * toxic_size,
             position_limit: Some(limit),
@@ -467,15 +471,13 @@ impl QuoteModel {
             _ => String::new(),
         };
         self.signals.spread_why = format!(
-            "half {} (1/k {} + adverse {} + risk {}{}) × flow {} × regime {} × toxic {} × event {} × hour {}",
+            "half {} (1/k {} + markout {} + risk {} + flow {}{}) × event {} × hour {}",
             base_half.round_dp(4),
             (Decimal::ONE / p.avellaneda.k.max(Decimal::ONE)).round_dp(4),
             self.markouts.toxicity().max(Decimal::ZERO).round_dp(4),
             risk.round_dp(4),
+            flow_premium.round_dp(4),
             if rewards.is_some() { ", rewards in the objective" } else { "" },
-            flow_mult.round_dp(2),
-            regime.spread_multiplier(),
-            toxic_mult.round_dp(2),
             event_mult.round_dp(2),
             hour_mult.round_dp(2),
         );

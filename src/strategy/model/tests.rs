@@ -75,22 +75,26 @@ fn polymm_widens_with_volatility() {
     shake(&mut calm, 30, 0);
     let quiet = plan(&mut calm, 30_000, &wide_book(), dec!(0)).unwrap();
     let mut loud = model(StrategyKind::Polymm);
-    shake(&mut loud, 30, 300);
+    shake(&mut loud, 30, 100);
     let shaken = plan(&mut loud, 30_000, &wide_book(), dec!(0)).unwrap();
-    assert_eq!(quiet.spread, dec!(0.04));
+    assert_eq!(quiet.spread, dec!(0.02), "a still market quotes the narrowest spread");
     assert!(shaken.spread > quiet.spread, "{} vs {}", shaken.spread, quiet.spread);
-    assert!(loud.signals().spread_why.contains("vol 3"), "{}", loud.signals().spread_why);
+    assert!(loud.signals().spread_why.contains("risk 0.01"), "{}", loud.signals().spread_why);
 }
 
 #[test]
-fn polymm_pulls_quotes_as_resolution_nears() {
+fn polymm_widens_then_only_reduces_as_resolution_nears() {
     let mut params = ModelParams::new(StrategyKind::Polymm, quote_params());
     params.end_ms = Some(3_600_000);
     let mut model = QuoteModel::new(params);
-    let early = plan(&mut model, 0, &wide_book(), dec!(0)).unwrap();
-    assert!(early.spread > dec!(0.04), "inside six hours: wider");
+    assert_eq!(plan(&mut model, 0, &wide_book(), dec!(0)).unwrap().spread, dec!(0.02));
+    let close = plan(&mut model, 3_300_000, &wide_book(), dec!(0)).unwrap();
+    assert!(close.spread > dec!(0.02), "inside six minutes: wider");
     assert_eq!(plan(&mut model, 3_500_000, &wide_book(), dec!(0)), Err(NoQuote::Resolving));
     assert!(model.signals().event.contains("pulled"));
+    let long = plan(&mut model, 3_500_000, &wide_book(), dec!(12)).unwrap();
+    assert_eq!((long.bid, long.ask_size.value()), (None, dec!(12)), "only the sale of what is held");
+    assert!(model.signals().event.contains("reducing"));
 }
 
 #[test]
@@ -112,32 +116,35 @@ fn polymm_pauses_on_toxic_fills_then_comes_back() {
 #[test]
 fn polymm_widens_and_shrinks_on_moderately_toxic_fills() {
     let mut model = model(StrategyKind::Polymm);
-    for i in 0..4u64 {
+    for i in 0..6u64 {
         buy_fill(&mut model, i * 20_000, dec!(0.50));
+        let later = if i == 0 { (5_150, 5_350) } else { (4_650, 4_850) };
         model.observe_book(
             i * 20_000 + 10_000,
-            &book_of(&[(4_600, 100)], &[(4_900, 100)]),
+            &book_of(&[(later.0, 100)], &[(later.1, 100)]),
             None,
             None,
             TickSize::Hundredth,
         );
     }
-    let q = plan(&mut model, 80_000, &book_of(&[(4_000, 100)], &[(6_000, 100)]), dec!(0)).unwrap();
-    assert_eq!(q.spread, dec!(0.08), "a 2.5¢ markout doubles the spread");
-    assert_eq!(q.bid_size.value(), dec!(10), "and halves the size");
+    let q = plan(&mut model, 120_000, &wide_book(), dec!(0)).unwrap();
+    assert!(model.signals().toxic_action.starts_with("Shrink"), "{}", model.signals().toxic_action);
+    assert!(q.spread > dec!(0.02), "the markouts ask for more distance: {}", q.spread);
+    assert_eq!(q.bid_size.value(), dec!(10), "and the size is halved");
 }
 
 #[test]
 fn polymm_tightens_inside_a_rich_reward_band() {
     let mut params = ModelParams::new(StrategyKind::Polymm, quote_params());
-    params.quote.spread = dec!(0.08);
+    params.avellaneda.k = dec!(25);
     let mut plain = QuoteModel::new(params);
     params.rewards =
         Some(RewardProgram { max_spread: dec!(0.03), min_size: dec!(20), daily_rate: dec!(5_000) });
     let mut rewarded = QuoteModel::new(params);
     let without = plan(&mut plain, 0, &wide_book(), dec!(0)).unwrap();
     let with = plan(&mut rewarded, 0, &wide_book(), dec!(0)).unwrap();
-    assert!(with.spread < without.spread, "{} vs {}", with.spread, without.spread);
+    assert_eq!(without.spread, dec!(0.08), "spread capture alone: 1/k from the mid");
+    assert!(with.spread < dec!(0.06), "the pool pays for quoting inside its band: {}", with.spread);
     assert!(rewarded.signals().spread_why.contains("rewards"));
     plan(&mut rewarded, 60_000, &wide_book(), dec!(0)).unwrap();
     assert!(
@@ -161,15 +168,20 @@ fn polymm_tightens_limits_after_losses() {
 }
 
 #[test]
-fn polymm_leans_with_one_sided_flow() {
+fn flow_is_measured_and_priced_only_when_asked() {
     let mut model = model(StrategyKind::Polymm);
     for i in 0..10 {
         model.observe_trade(i * 1_000, Side::Buy, dec!(50));
     }
     let q = plan(&mut model, 10_000, &wide_book(), dec!(0)).unwrap();
-    assert!(q.mid > dec!(0.5), "buyers lift the fair value: {}", q.mid);
-    assert!(q.spread > dec!(0.04), "and widen the spread");
-    assert_eq!(model.signals().flow_imbalance, dec!(1));
+    assert_eq!((model.signals().flow_imbalance, q.spread), (dec!(1), dec!(0.02)));
+    let mut params = ModelParams::new(StrategyKind::Polymm, quote_params());
+    params.flow_premium = dec!(0.02);
+    let mut priced = QuoteModel::new(params);
+    for i in 0..10 {
+        priced.observe_trade(i * 1_000, Side::Buy, dec!(50));
+    }
+    assert!(plan(&mut priced, 10_000, &wide_book(), dec!(0)).unwrap().spread > dec!(0.02));
 }
 
 #[test]
@@ -179,7 +191,11 @@ fn polymm_steps_in_front_of_the_best_quote_but_not_into_the_mid() {
     assert_eq!((q.bid.map(|p| p.value()), q.ask.map(|p| p.value())), (Some(dec!(0.41)), Some(dec!(0.59))));
     let tight = book_of(&[(4_900, 100)], &[(5_100, 100)]);
     let q = plan(&mut model, 1_000, &tight, dec!(0)).unwrap();
-    assert_eq!((q.bid.map(|p| p.value()), q.ask.map(|p| p.value())), (Some(dec!(0.48)), Some(dec!(0.52))));
+    assert_eq!(
+        (q.bid.map(|p| p.value()), q.ask.map(|p| p.value())),
+        (Some(dec!(0.49)), Some(dec!(0.51))),
+        "joins the best level: a tick in front would leave no edge"
+    );
 }
 
 #[test]
