@@ -10,6 +10,7 @@
 
 mod common;
 
+use rust_decimal_macros::dec;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -102,6 +103,13 @@ async fn quotes_appear_a_crashed_market_recovers_alone_and_shutdown_cancels_ever
     let before =
         until(&ctl, Duration::from_secs(10), both_quoting).await.expect("both markets quote two-sided");
     assert_eq!(venue_open_orders(&venue), 4, "the quotes rest on the venue's books");
+    for market in &before.markets {
+        let signals = market.signals.as_ref().expect("status carries the strategy's readings");
+        assert_eq!(signals.strategy, "polymm", "the full model is the default");
+        assert!(signals.spread >= dec!(0.02) && signals.spread <= dec!(0.10), "{signals:?}");
+        assert!(signals.spread_why.starts_with("half ") && signals.position_limit > dec!(0), "{signals:?}");
+        assert!(market.pnl.is_some());
+    }
     let other_before = our_order_ids(&venue, 1);
 
     let crashed = before.markets[0].market.clone();

@@ -118,6 +118,54 @@ fn print_markets(markets: &[MarketView]) -> anyhow::Result<()> {
             m.restarts,
             m.alert.as_ref().map(|a| format!("  ALERT: {a}")).unwrap_or_default()
         ))?;
+        if let Some(s) = &m.signals {
+            print_line(signal_lines(s, m.pnl.as_ref()))?;
+        }
     }
     Ok(())
+}
+
+/// The strategy's readings of one market, indented under its row.
+fn signal_lines(s: &crate::strategy::Signals, pnl: Option<&crate::risk::pnl::MarketPnl>) -> String {
+    let mut lines = vec![
+        format!(
+            "    {} fair {} spread {}: {}",
+            s.strategy,
+            s.fair.round_dp(4),
+            s.spread.round_dp(4),
+            s.spread_why
+        ),
+        format!(
+            "    skew {} · σ {}/√s · flow {} · book {} · regime {} · toxicity {} ({}) · pennied {} · cadence {}",
+            s.skew.round_dp(4),
+            s.volatility.round_dp(5),
+            s.flow_imbalance.round_dp(2),
+            s.book_imbalance.round_dp(2),
+            s.regime,
+            s.toxicity.round_dp(4),
+            s.toxic_action,
+            s.pennied,
+            s.cadence
+        ),
+        format!(
+            "    limit {} (factor {}) · rewards: share {} ≈ {}/day, accrued {}{}",
+            s.position_limit,
+            s.limit_factor,
+            s.reward_share,
+            s.reward_daily.round_dp(2),
+            s.reward_accrued.round_dp(4),
+            if s.event.is_empty() { String::new() } else { format!(" · {}", s.event) }
+        ),
+    ];
+    if let Some(p) = pnl {
+        lines.push(format!(
+            "    P&L {}: realized {}, unrealized {}, fees {}, rewards {}",
+            p.total().round_dp(4),
+            p.realized.round_dp(4),
+            p.unrealized.round_dp(4),
+            p.fees.round_dp(4),
+            p.rewards.round_dp(4)
+        ));
+    }
+    lines.join("\n")
 }

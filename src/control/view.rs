@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Mode;
 use crate::director::DirectedMarket;
 use crate::killswitch::actor::SwitchReport;
+use crate::risk::pnl::MarketPnl;
+use crate::strategy::Signals;
 use crate::telemetry::latency::LatencySummary;
 
 /// One market.
@@ -27,6 +29,10 @@ pub struct MarketView {
     pub restarts: u32,
     /// The director's alert, if it disabled the market.
     pub alert: Option<String>,
+    /// The strategy's readings (absent when the actor did not answer).
+    pub signals: Option<Signals>,
+    /// P&L since the actor started.
+    pub pnl: Option<MarketPnl>,
 }
 
 impl From<&DirectedMarket> for MarketView {
@@ -41,6 +47,8 @@ impl From<&DirectedMarket> for MarketView {
             position: status.map_or(Decimal::ZERO, |s| s.position),
             restarts: status.map_or(0, |s| s.restarts),
             alert: market.alert.clone(),
+            signals: status.map(|s| s.signals.clone()),
+            pnl: status.map(|s| s.pnl),
         }
     }
 }

@@ -19,7 +19,7 @@ use super::user_live::LiveUser;
 use crate::clock::Clock;
 use crate::domain::ConditionId;
 use crate::killswitch::actor::FeedHealth;
-use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, User};
+use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 
@@ -157,6 +157,11 @@ impl Actor for FeedActor {
                         health.do_send(FeedHealth { up: feed.healthy() });
                     }
                     dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &send);
+                    for print in feed.take_prints() {
+                        if let Some(market) = routes.borrow().by_yes_token.get(&print.asset_id) {
+                            market.do_send(TradePrinted { taker_side: print.taker_side, size: print.size });
+                        }
+                    }
                     // Let the markets handle these books before the next frames are read.
                     tokio::task::yield_now().await;
                 }

@@ -98,6 +98,11 @@ impl LiveFeed {
         &self.data
     }
 
+    /// The trades printed since the last call.
+    pub fn take_prints(&mut self) -> Vec<super::sync::Print> {
+        self.data.take_prints()
+    }
+
     /// When the first frame that changed `token`'s book in the last `step` was read off
     /// its connection: the start of the hot path for that book.
     pub fn frame_at(&self, token: &str) -> Option<std::time::Instant> {

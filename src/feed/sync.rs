@@ -46,6 +46,21 @@ pub struct MarketData {
     shards: Vec<Shard>,
     stats: FeedStats,
     fallback_after_ms: u64,
+    prints: Vec<Print>,
+}
+
+/// Prints kept until taken; beyond this (nobody is taking them) new ones are dropped.
+const MAX_PENDING_PRINTS: usize = 4_096;
+
+/// A trade printed on a tracked token, for the flow signals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Print {
+    /// Token id.
+    pub asset_id: String,
+    /// The taker's side, in that token's terms.
+    pub taker_side: crate::domain::Side,
+    /// Shares.
+    pub size: rust_decimal::Decimal,
 }
 
 impl MarketData {
@@ -58,7 +73,7 @@ impl MarketData {
             .into_iter()
             .map(|assets| Shard { assets, up: false, down_since_ms: Some(now_ms), ever_up: false })
             .collect();
-        Self { books, shards, stats: FeedStats::default(), fallback_after_ms }
+        Self { books, shards, stats: FeedStats::default(), fallback_after_ms, prints: Vec::new() }
     }
 
     /// The token ids of each connection, to subscribe with.
@@ -139,7 +154,17 @@ impl MarketData {
         let mut tops: Vec<(String, Option<u32>, Option<u32>)> = Vec::new();
         let books = &mut self.books;
         let stats = &mut self.stats;
+        let prints = &mut self.prints;
         let decoded = decode_market(text, |event| {
+            if let MarketEvent::Trade(trade) = &event
+                && prints.len() < MAX_PENDING_PRINTS
+            {
+                prints.push(Print {
+                    asset_id: trade.asset_id.to_owned(),
+                    taker_side: trade.side,
+                    size: crate::domain::book::micros_decimal(trade.size),
+                });
+            }
             let asset = match &event {
                 MarketEvent::Book(b) => Some(b.asset_id),
                 MarketEvent::Level(l) => {
@@ -180,6 +205,11 @@ impl MarketData {
             }
         }
         touched
+    }
+
+    /// The trades printed since the last call.
+    pub fn take_prints(&mut self) -> Vec<Print> {
+        std::mem::take(&mut self.prints)
     }
 
     /// Restores a book from a REST snapshot; `false` if it does not parse or is not tracked.
@@ -227,6 +257,22 @@ mod tests {
         assert_eq!(data.fallback_assets(8_000).len(), 2, "connected but silent (a stall) is still down");
         data.on_ws(&frame(0, "PONG"), 8_100);
         assert!(data.fallback_assets(8_200).is_empty());
+    }
+
+    #[test]
+    fn trade_prints_are_kept_for_the_flow_signals() {
+        let assets = vec!["A".to_owned()];
+        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let print = r#"{"event_type": "last_trade_price", "asset_id": "A", "market": "M", "price": "0.51", "size": "12.5", "side": "BUY", "fee_rate_bps": "0"}"#;
+        data.on_ws(&frame(0, print), 1);
+        data.on_ws(&frame(0, print), 2);
+        let prints = data.take_prints();
+        assert_eq!(prints.len(), 2);
+        assert_eq!(
+            (prints[0].taker_side, prints[0].size),
+            (crate::domain::Side::Buy, rust_decimal_macros::dec!(12.5))
+        );
+        assert!(data.take_prints().is_empty(), "taken once");
     }
 
     #[test]

@@ -23,8 +23,9 @@ use crate::feed::user::UserEvent;
 use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
 use crate::risk::OrderRequest;
 use crate::risk::actor::{Exposure, RiskActor, RiskRequest};
-use crate::strategy::ModelParams;
+use crate::risk::pnl::MarketPnl;
 use crate::strategy::rewards::RewardProgram;
+use crate::strategy::{ModelParams, Signals};
 
 /// How often the timed safety rules run.
 const TICK: Duration = Duration::from_millis(250);
@@ -75,6 +76,16 @@ pub struct BookUpdate {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "()")]
 pub struct User(pub UserEvent);
+
+/// A trade printed on the YES token (flow signals).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct TradePrinted {
+    /// The taker's side, YES terms.
+    pub taker_side: crate::domain::Side,
+    /// Shares.
+    pub size: Decimal,
+}
 
 /// Enable or disable quoting (disabling cancels this market's orders).
 #[derive(Debug, Clone, Copy, Message)]
@@ -140,6 +151,11 @@ pub struct MarketStatus {
     pub pending_placements: usize,
     /// Cancels awaiting confirmation.
     pub pending_cancels: usize,
+    /// The strategy's readings: spread and why, skew, regime, toxicity, rewards, limits.
+    pub signals: Signals,
+    /// P&L of this market since the actor started: realized, unrealized at the mid, fees,
+    /// estimated rewards.
+    pub pnl: MarketPnl,
 }
 
 /// Ask for a status report.
@@ -367,6 +383,17 @@ impl Handler<BookUpdate> for MarketActor {
     }
 }
 
+impl Handler<TradePrinted> for MarketActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: TradePrinted, ctx: &mut Context<Self>) {
+        self.guarded(ctx, |core| {
+            core.on_print(msg.taker_side, msg.size);
+            Vec::new()
+        });
+    }
+}
+
 impl Handler<User> for MarketActor {
     type Result = ();
 
@@ -456,6 +483,8 @@ impl Handler<GetStatus> for MarketActor {
             restarts: self.restarts,
             pending_placements: self.core.pending_placements(),
             pending_cancels: self.core.orders_in(crate::domain::OrderState::PendingCancel).len(),
+            signals: self.core.signals().clone(),
+            pnl: self.core.pnl(),
         })
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::strategy::inventory::PositionLedger;
 
 /// One market's P&L.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarketPnl {
     /// Realized on sells and merges.
     pub realized: Decimal,

@@ -15,7 +15,7 @@
 //! Every reading is kept in [`Signals`] for `ctl status`.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::avellaneda::{AsParams, optimal_spread, reservation_price};
 use super::book_stats::{depth_within, imbalance, microprice, mid};
@@ -122,7 +122,7 @@ impl ModelParams {
 }
 
 /// The model's readings, for status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {
     /// The strategy.
     pub strategy: String,

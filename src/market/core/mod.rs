@@ -21,6 +21,7 @@ use super::quote::{DesiredOrder, NoQuote, RestingOrder, diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
+use crate::risk::pnl::MarketPnl;
 use crate::strategy::inventory::Fill;
 use crate::strategy::{ModelParams, QuoteModel, Signals};
 
@@ -278,6 +279,13 @@ impl MarketCore {
     /// The strategy (its ledger of fills and P&L, its parameters).
     pub fn model(&self) -> &QuoteModel {
         &self.model
+    }
+
+    /// This market's P&L from the strategy's ledger, marked at the others-only mid.
+    pub fn pnl(&self) -> MarketPnl {
+        let mid = self.book.as_ref().and_then(|b| self.others_only(b).mid_x2());
+        let mid = mid.map_or(Decimal::new(5, 1), |x2| Decimal::from(x2) / Decimal::from(20_000));
+        MarketPnl::of(self.model.ledger(), mid, self.model.signals().reward_accrued)
     }
 
     /// The day's P&L across the daemon, for the dynamic limits.
