@@ -27,9 +27,10 @@ use crate::telemetry::ledger::Ledger;
 #[rtype(result = "()")]
 pub struct HaltMarkets(pub bool);
 
-/// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve.
+/// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve. The
+/// answer is the day's P&L across the daemon (the markets tighten their limits with it).
 #[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
+#[rtype(result = "Decimal")]
 pub struct MarketMark {
     /// Market.
     pub market: ConditionId,
@@ -287,22 +288,20 @@ impl Actor for KillSwitchActor {
 }
 
 impl Handler<MarketMark> for KillSwitchActor {
-    type Result = ();
+    type Result = MessageResult<MarketMark>;
 
-    fn handle(&mut self, msg: MarketMark, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: MarketMark, ctx: &mut Context<Self>) -> Self::Result {
         let before = self.reserved_by_market.insert(msg.market, msg.reserved).unwrap_or_default();
         self.reserved += msg.reserved - before;
-        let Some(value) = msg.value else { return };
-        let Some(previous) = self.marks.insert(msg.market, value) else { return };
-        let delta = value - previous;
-        if delta.is_zero() {
-            return;
+        let previous = msg.value.and_then(|value| self.marks.insert(msg.market, value).map(|p| value - p));
+        if let Some(delta) = previous.filter(|d| !d.is_zero()) {
+            self.roll_day();
+            self.day_pnl += delta;
+            self.unsaved_pnl += delta;
+            let pnl = self.day_pnl;
+            self.observe(ctx, |switch, limits, now| switch.on_daily_pnl(pnl, limits, now));
         }
-        self.roll_day();
-        self.day_pnl += delta;
-        self.unsaved_pnl += delta;
-        let pnl = self.day_pnl;
-        self.observe(ctx, |switch, limits, now| switch.on_daily_pnl(pnl, limits, now));
+        MessageResult(self.day_pnl)
     }
 }
 

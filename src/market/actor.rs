@@ -345,7 +345,7 @@ impl Actor for MarketActor {
             let now = actor.clock.now().0;
             actor.guarded(ctx, |core| core.tick(now));
         });
-        ctx.run_interval(MARK_EVERY, |actor, _| {
+        ctx.run_interval(MARK_EVERY, |actor, ctx| {
             let reserved = actor
                 .core
                 .resting()
@@ -354,7 +354,12 @@ impl Actor for MarketActor {
                 .map(|o| o.price.value() * o.remaining.value())
                 .sum();
             let value = actor.core.marked_value();
-            actor.links.switch.do_send(MarketMark { market: actor.setup.condition, value, reserved });
+            let mark = actor.links.switch.send(MarketMark { market: actor.setup.condition, value, reserved });
+            ctx.spawn(mark.into_actor(actor).map(|day_pnl, actor, _| {
+                if let Ok(day_pnl) = day_pnl {
+                    actor.core.set_day_pnl(day_pnl);
+                }
+            }));
         });
     }
 }

@@ -486,4 +486,59 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn reduce_only_quotes_just_the_side_that_flattens() {
+        let closing = Adjustments { reduce_only: true, ..Adjustments::NEUTRAL };
+        let long =
+            quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(7), closing).unwrap();
+        assert_eq!((long.bid, long.ask_size), (None, Size::whole(7)), "sell what is held, no more");
+        let short =
+            quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(-30), closing).unwrap();
+        assert_eq!((short.ask, short.bid_size), (None, Size::whole(10)));
+        let dust =
+            quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(2), closing).unwrap();
+        assert_eq!((dust.bid, dust.ask), (None, None), "below the venue minimum nothing can be sent");
+    }
+
+    #[test]
+    fn model_overrides_half_spread_fair_size_and_limit() {
+        let adjust = Adjustments {
+            half_spread: Some(dec!(0.03)),
+            fair_shift: dec!(0.01),
+            skew: false,
+            size_multiplier: dec!(0.5),
+            position_limit: Some(dec!(20)),
+            ..Adjustments::NEUTRAL
+        };
+        let q = quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(8), adjust).unwrap();
+        assert_eq!((q.mid, q.spread), (dec!(0.51), dec!(0.06)));
+        assert_eq!(
+            (q.bid.map(|p| p.value()), q.ask.map(|p| p.value())),
+            (Some(dec!(0.48)), Some(dec!(0.54)))
+        );
+        assert_eq!((q.bid_size, q.ask_size), (Size::whole(5), Size::whole(5)), "half the size");
+        let past_half =
+            quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(12), adjust).unwrap();
+        assert_eq!(
+            (past_half.bid, past_half.ask_size),
+            (None, Size::whole(5)),
+            "long 12 of 20: a bid of 4 is under the minimum"
+        );
+        let tiny = Adjustments { size_multiplier: dec!(0.1), ..Adjustments::NEUTRAL };
+        assert_eq!(
+            quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(0), tiny),
+            Err(NoQuote::SizeTooSmall)
+        );
+    }
+
+    #[test]
+    fn queue_placement_pulls_back_to_one_tick_in_front() {
+        let adjust = Adjustments { queue_min_edge: Some(dec!(0.01)), ..Adjustments::NEUTRAL };
+        let q = quote(&params(), &book(4_000, 6_000), TickSize::Hundredth, dec!(5), dec!(0), adjust).unwrap();
+        assert_eq!(
+            (q.bid.map(|p| p.value()), q.ask.map(|p| p.value())),
+            (Some(dec!(0.41)), Some(dec!(0.59)))
+        );
+    }
 }

@@ -284,4 +284,40 @@ mod tests {
         assert!(!market.passes(&MarketsConfig { min_volume: dec!(60000), ..filters.clone() }, 1_800_000_000));
         assert!(!market.passes(&MarketsConfig { max_spread: dec!(0.04), ..filters }, 1_800_000_000));
     }
+
+    #[test]
+    fn listings_become_scorer_facts_and_reward_programmes() {
+        let row = serde_json::json!({
+            "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
+            "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": true,
+            "bestBid": 0.40, "bestAsk": 0.44, "volumeNum": 5000,
+            "rewardsMinSize": 50, "rewardsMaxSpread": 3.5, "clobRewards": [{"rewardsDailyRate": 120}]
+        });
+        let market = parse_gamma_market(&row).unwrap();
+        let facts = market.facts(0);
+        assert_eq!((facts.volume_24h, facts.spread, facts.mid), (dec!(5000), dec!(0.04), dec!(0.42)));
+        assert_eq!((facts.hours_to_resolution, facts.reward_daily_rate), (dec!(8760), dec!(120)));
+        let program = market.rewards.unwrap().program();
+        assert_eq!(
+            (program.max_spread, program.min_size, program.daily_rate),
+            (dec!(0.035), dec!(50), dec!(120))
+        );
+        let closed = parse_gamma_market(&serde_json::json!({
+            "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
+            "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": false, "bestBid": 0.40, "bestAsk": 0.44, "volumeNum": 5000
+        }))
+        .unwrap();
+        let open_filters = MarketsConfig {
+            max_markets: 1,
+            include: Vec::new(),
+            min_volume: dec!(0),
+            min_spread: dec!(0),
+            max_spread: dec!(1),
+            min_hours_to_resolution: dec!(0),
+            min_price: dec!(0),
+            max_price: dec!(1),
+        };
+        assert!(market.passes(&open_filters, 0));
+        assert!(!closed.passes(&open_filters, 0), "a market not accepting orders never passes");
+    }
 }

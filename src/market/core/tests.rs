@@ -290,3 +290,85 @@ fn a_refused_placement_backs_off_instead_of_retrying_at_once() {
     assert!(places(&core.tick(1_749)).is_empty(), "an acceptance restarts the doubling");
     assert_eq!(places(&core.tick(1_750)).len(), 1);
 }
+
+fn polymm_core() -> MarketCore {
+    let params = QuoteParams {
+        spread: dec!(0.04),
+        spread_min: dec!(0.02),
+        spread_max: dec!(0.10),
+        size: dec!(10),
+        position_limit: dec!(100),
+        inventory_skew_max: dec!(0.02),
+        requote_threshold: dec!(0.005),
+    };
+    MarketCore::new(
+        token(1),
+        token(2),
+        ModelParams::new(StrategyKind::Polymm, params),
+        TickSize::Hundredth,
+        dec!(5),
+    )
+}
+
+#[test]
+fn the_default_model_steps_in_front_of_a_wide_book() {
+    let mut core = polymm_core();
+    core.on_book(book(4_000, 6_000));
+    let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    let prices: Vec<Decimal> = placed.iter().map(|(_, o)| o.price.value()).collect();
+    assert_eq!(prices, [dec!(0.41), dec!(0.41)], "YES bid 0.41 and NO bid 0.41 (a YES ask at 0.59)");
+    assert_eq!(core.signals().strategy, "polymm");
+    assert!(core.signals().spread_why.starts_with("half"));
+}
+
+/// A reconciled polymm market with its first quotes acknowledged.
+fn polymm_quoting() -> MarketCore {
+    let mut core = polymm_core();
+    core.on_book(book(4_000, 6_000));
+    for (key, _) in places(&core.reconcile(Vec::new(), dec!(0), dec!(0))) {
+        core.on_placed(key, Some(OrderId::from_bytes([key as u8; 32])));
+    }
+    core
+}
+
+#[test]
+fn prints_reach_the_flow_signal() {
+    let mut core = polymm_quoting();
+    for second in 0..12 {
+        core.set_now(second * 1_000);
+        core.on_print(Side::Sell, dec!(25));
+    }
+    core.set_now(12_000);
+    core.requote();
+    assert_eq!(core.signals().flow_imbalance, dec!(-1));
+}
+
+#[test]
+fn losses_elsewhere_tighten_this_markets_limit() {
+    let mut core = polymm_quoting();
+    assert_eq!(core.signals().position_limit, dec!(100));
+    core.set_day_pnl(dec!(-50));
+    core.requote();
+    assert_eq!(core.signals().position_limit, dec!(50), "half the daily loss limit (50) used: limits halve");
+}
+
+#[test]
+fn our_fills_feed_the_models_ledger_and_pnl() {
+    let (mut core, ids) = quoting();
+    core.on_trade(&bought_ten("t1", ids[0], token(1), TradeState::Matched));
+    let ledger = core.model().ledger();
+    assert_eq!((ledger.yes.shares, ledger.yes.vwap()), (dec!(10), dec!(0.48)));
+    let pnl = core.pnl();
+    assert_eq!(pnl.unrealized, dec!(0.2), "marked at the 0.50 mid of the others' book");
+    core.on_trade(&bought_ten("t1", ids[0], token(1), TradeState::Confirmed));
+    assert_eq!(core.model().ledger().yes.shares, dec!(10), "a status change is not a second fill");
+}
+
+#[test]
+fn a_quiet_market_is_re_evaluated_at_the_adaptive_cadence() {
+    let (mut core, _) = quoting();
+    assert!(core.tick(1_000).is_empty(), "nothing changed: nothing to send");
+    assert_eq!(core.signals().cadence, "fast", "the book just moved");
+    core.tick(90_000);
+    assert_eq!(core.signals().cadence, "sleep", "a minute and a half without a move");
+}
