@@ -123,4 +123,11 @@ mod tests {
             prop_assert_eq!(find(&yes, &no, dec!(0), 0), None);
         }
     }
+
+    #[test]
+    fn a_missing_side_is_no_arbitrage() {
+        let yes = top(None, Some((dec!(0.40), dec!(10))));
+        assert_eq!(find(&yes, &top(None, None), dec!(0), 0), None);
+        assert_eq!(find(&top(None, None), &top(None, None), dec!(0), 0), None);
+    }
 }

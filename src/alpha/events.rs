@@ -131,4 +131,15 @@ mod tests {
         assert_eq!(spikes.action(dec!(3)), EventAction::Normal);
         assert_eq!(SpikeDetector::new(1, 1).ratio(), dec!(1));
     }
+
+    #[test]
+    fn spikes_need_five_minutes_of_history() {
+        let mut spikes = SpikeDetector::new(600_000, 10_000);
+        spikes.record(0, dec!(1));
+        for second in 1..20 {
+            spikes.record(second * 1_000, dec!(100));
+        }
+        assert!(!spikes.warm());
+        assert_eq!(spikes.action(dec!(2)), EventAction::Normal, "a busy start is not a spike");
+    }
 }

@@ -149,4 +149,20 @@ mod tests {
         assert_eq!(Regime::Thin.spread_multiplier(), dec!(1.3));
         assert_eq!(Regime::Thin.size_multiplier(), dec!(0.5));
     }
+
+    #[test]
+    fn names_and_multipliers_of_every_regime() {
+        let table = [
+            (Regime::Unknown, "unknown", dec!(1), dec!(1)),
+            (Regime::Thin, "thin", dec!(1.3), dec!(0.5)),
+            (Regime::Normal, "normal", dec!(1), dec!(1)),
+            (Regime::Deep, "deep", dec!(1), dec!(1)),
+        ];
+        for (regime, name, spread, size) in table {
+            assert_eq!(
+                (regime.as_str(), regime.spread_multiplier(), regime.size_multiplier()),
+                (name, spread, size)
+            );
+        }
+    }
 }

@@ -96,82 +96,105 @@ pub fn run_strategy(
     spec: &CompareSpec,
     kind: StrategyKind,
 ) -> Result<StrategyReport, CompareError> {
-    let options = SimOptions {
-        scenario: spec.scenario.clone(),
-        seed: spec.seed,
-        markets: spec.markets,
-        starting_balance: Decimal::from(STARTING_BALANCE),
-        test_accounts: 1,
-        ..SimOptions::from_config(&config.sim, config.venue.chain)
-    };
-    let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
-    let mut world = SimWorld::build(&options, &catalog, START_MS)?;
-    let test = world.test_accounts.first().cloned().ok_or(CompareError::NoAccount)?;
-    let address = test.key.address();
-    let account = world.client_account(&test.creds.api_key, address);
-    let base = ModelParams { kind, ..model_params(config) };
-    let safety = SafetyParams {
-        disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
-        order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
-    };
-    let budget = config.risk.max_total_exposure.value() / Decimal::from(spec.markets.max(1));
-    let markets = world
-        .venue
-        .markets()
-        .iter()
-        .map(|state| {
-            let rewards = state.spec.rewards.map(|r| RewardProgram {
-                max_spread: r.max_spread_cents / Decimal::ONE_HUNDRED,
-                min_size: r.min_size,
-                daily_rate: r.daily_rate,
-            });
-            let params = ModelParams { rewards, end_ms: Some(state.spec.end_ms), bankroll: budget, ..base };
-            let min_size = lots_decimal(state.spec.min_size);
-            let mut core =
-                MarketCore::new(state.spec.yes.clone(), state.spec.no.clone(), params, state.tick, min_size)
-                    .with_safety(safety);
-            core.set_now(START_MS);
-            Market { core, mid: None, dirty: true, outbox: Vec::new() }
-        })
-        .collect();
-    let mut run = Run {
-        world,
-        account,
-        address,
-        api_key: test.creds.api_key.clone(),
-        markets,
-        tally: Tally::default(),
-        counted: HashSet::new(),
-        next_order: 0,
-        now_ms: START_MS,
-    };
-    for market in &mut run.markets {
-        let intents = market.core.reconcile(Vec::new(), Decimal::ZERO, Decimal::ZERO);
-        market.outbox.extend(intents);
-    }
+    let mut run = Run::new(config, spec, kind)?;
     let end = START_MS + spec.duration_ms;
     while run.now_ms < end {
         run.now_ms += STEP_MS;
         run.step();
     }
-    let rewards: Decimal = run.markets.iter().map(|m| m.core.signals().reward_accrued).sum();
-    let mut report =
-        run.tally.finish(crate::strategy::model::strategy_name(kind), run.equity_change(), rewards);
-    report.last_signals = run
-        .markets
-        .iter()
-        .map(|m| {
-            let s = m.core.signals();
-            format!(
-                "spread {} ({}), fair {}, skew {}, flow {}, regime {}, toxicity {} {}, pennied {}, limit {}, position {}, idle {:?}",
-                s.spread, s.spread_why, s.fair, s.skew, s.flow_imbalance, s.regime, s.toxicity, s.toxic_action, s.pennied, s.position_limit, m.core.inventory().position(), m.core.idle_reason()
-            )
-        })
-        .collect();
-    Ok(report)
+    Ok(run.report(kind))
 }
 
 impl Run {
+    /// A fresh world with one reconciled market per listing, its first quotes queued.
+    fn new(config: &Config, spec: &CompareSpec, kind: StrategyKind) -> Result<Self, CompareError> {
+        let options = SimOptions {
+            scenario: spec.scenario.clone(),
+            seed: spec.seed,
+            markets: spec.markets,
+            starting_balance: Decimal::from(STARTING_BALANCE),
+            test_accounts: 1,
+            ..SimOptions::from_config(&config.sim, config.venue.chain)
+        };
+        let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
+        let mut world = SimWorld::build(&options, &catalog, START_MS)?;
+        let test = world.test_accounts.first().cloned().ok_or(CompareError::NoAccount)?;
+        let address = test.key.address();
+        let account = world.client_account(&test.creds.api_key, address);
+        let base = ModelParams { kind, ..model_params(config) };
+        let safety = SafetyParams {
+            disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
+            order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
+        };
+        let budget = config.risk.max_total_exposure.value() / Decimal::from(spec.markets.max(1));
+        let markets = world
+            .venue
+            .markets()
+            .iter()
+            .map(|state| {
+                let rewards = state.spec.rewards.map(|r| RewardProgram {
+                    max_spread: r.max_spread_cents / Decimal::ONE_HUNDRED,
+                    min_size: r.min_size,
+                    daily_rate: r.daily_rate,
+                });
+                let params =
+                    ModelParams { rewards, end_ms: Some(state.spec.end_ms), bankroll: budget, ..base };
+                let min_size = lots_decimal(state.spec.min_size);
+                let mut core = MarketCore::new(
+                    state.spec.yes.clone(),
+                    state.spec.no.clone(),
+                    params,
+                    state.tick,
+                    min_size,
+                )
+                .with_safety(safety);
+                core.set_now(START_MS);
+                let outbox = core.reconcile(Vec::new(), Decimal::ZERO, Decimal::ZERO);
+                Market { core, mid: None, dirty: true, outbox }
+            })
+            .collect();
+        Ok(Self {
+            world,
+            account,
+            address,
+            api_key: test.creds.api_key.clone(),
+            markets,
+            tally: Tally::default(),
+            counted: HashSet::new(),
+            next_order: 0,
+            now_ms: START_MS,
+        })
+    }
+
+    fn report(&self, kind: StrategyKind) -> StrategyReport {
+        let rewards: Decimal = self.markets.iter().map(|m| m.core.signals().reward_accrued).sum();
+        let mut report =
+            self.tally.finish(crate::strategy::model::strategy_name(kind), self.equity_change(), rewards);
+        report.last_signals = self
+            .markets
+            .iter()
+            .map(|m| {
+                let s = m.core.signals();
+                format!(
+                    "spread {} ({}), fair {}, skew {}, flow {}, regime {}, toxicity {} {}, pennied {}, limit {}, position {}, idle {:?}",
+                    s.spread.round_dp(4),
+                    s.spread_why,
+                    s.fair.round_dp(4),
+                    s.skew,
+                    s.flow_imbalance,
+                    s.regime,
+                    s.toxicity,
+                    s.toxic_action,
+                    s.pennied,
+                    s.position_limit,
+                    m.core.inventory().position(),
+                    m.core.idle_reason()
+                )
+            })
+            .collect();
+        report
+    }
+
     fn step(&mut self) {
         let now = self.now_ms;
         self.world.step(now);
@@ -399,5 +422,48 @@ impl Run {
         for index in 0..self.markets.len() as u32 {
             self.tally.quoted(open.contains(&(index, true)) && open.contains(&(index, false)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{EnvSnapshot, LoadOptions, load};
+
+    fn run() -> Run {
+        let options = LoadOptions {
+            config_path: None,
+            env: EnvSnapshot::from_pairs(std::iter::empty()),
+            overrides: Vec::new(),
+        };
+        let config = load(&options).expect("defaults load").config;
+        let spec = CompareSpec { scenario: "calm".into(), seed: 3, duration_ms: 60_000, markets: 2 };
+        Run::new(&config, &spec, StrategyKind::Fixed).expect("world builds")
+    }
+
+    #[test]
+    fn books_are_the_venues_yes_book_in_pips_and_micros() {
+        let run = run();
+        let book = book_of(&run.world, 0).expect("listed");
+        let (bid, ask) = run.world.venue.market(0).expect("listed").yes_top();
+        assert_eq!((book.best_bid().map(|l| l.price), book.best_ask().map(|l| l.price)), (bid, ask));
+        assert!(book_of(&run.world, 9).is_none());
+    }
+
+    #[test]
+    fn quotes_reach_the_venue_a_step_later() {
+        let mut run = run();
+        assert!(run.markets[0].outbox.is_empty(), "no book seen yet");
+        run.now_ms += STEP_MS;
+        run.step();
+        assert_eq!(run.markets[0].outbox.len(), 2, "the first quotes wait for the next step");
+        assert!(run.world.venue.open_orders(run.account, None, None).is_empty());
+        run.now_ms += STEP_MS;
+        run.step();
+        let (open, yes, no) = run.venue_view(0);
+        assert_eq!(open.len(), 2, "both quotes rest on the venue");
+        assert_eq!((yes, no), (Decimal::ZERO, Decimal::ZERO));
+        assert_ne!(run.order_id(), run.order_id(), "order ids never repeat");
+        assert_eq!(run.equity_change(), Decimal::ZERO, "nothing traded yet");
     }
 }

@@ -147,4 +147,16 @@ mod tests {
         let both = [exposure("a", "x", dec!(10)), exposure("b", "y", dec!(10))];
         assert_eq!(correlated_exposure(&both, &co, 0.0).round_dp(2), dec!(20));
     }
+
+    #[test]
+    fn no_positions_no_exposure_and_groups_floor_the_correlation() {
+        let co = CoMovement::new(10);
+        assert_eq!(correlated_exposure(&[], &co, 1.0), dec!(0));
+        let pair = [exposure("a", "g", dec!(10)), exposure("b", "g", dec!(10))];
+        assert_eq!(
+            correlated_exposure(&pair, &co, 0.5).round_dp(4),
+            dec!(17.3205),
+            "√(100 + 100 + 2·0.5·100)"
+        );
+    }
 }

@@ -72,4 +72,11 @@ mod tests {
             prop_assert!(budgets.values().all(|b| *b <= Decimal::from(cap) && *b >= Decimal::ZERO));
         }
     }
+
+    #[test]
+    fn budgets_split_evenly_on_equal_scores() {
+        let scored: Vec<(String, Decimal)> = (0..4).map(|i| (format!("m{i}"), dec!(0.5))).collect();
+        assert!(allocate(dec!(100), &scored, dec!(100)).values().all(|b| *b == dec!(25)));
+        assert!(allocate(dec!(100), &[("z".to_string(), dec!(0))], dec!(100)).values().all(Decimal::is_zero));
+    }
 }

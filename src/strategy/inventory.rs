@@ -298,4 +298,31 @@ mod tests {
             prop_assert!(Decimal::from(position.abs()) + got <= dec!(100) || got.is_zero());
         }
     }
+
+    #[test]
+    fn a_closed_position_forgets_its_cost() {
+        let mut ledger = PositionLedger::default();
+        ledger.apply(fill(Outcome::No, Side::Buy, dec!(0.3), dec!(3))).unwrap();
+        ledger.apply(fill(Outcome::No, Side::Sell, dec!(0.35), dec!(3))).unwrap();
+        assert_eq!((ledger.no.shares, ledger.no.cost, ledger.no.vwap()), (dec!(0), dec!(0), dec!(0)));
+        assert_eq!(ledger.realized, dec!(0.15));
+        ledger.apply(fill(Outcome::No, Side::Buy, dec!(0.6), dec!(1))).unwrap();
+        assert_eq!(ledger.no.vwap(), dec!(0.6), "a new position starts a new average");
+    }
+
+    #[test]
+    fn fees_lower_cash_and_total_alike() {
+        let mut ledger = PositionLedger::default();
+        ledger
+            .apply(Fill {
+                outcome: Outcome::Yes,
+                side: Side::Buy,
+                price: dec!(0.5),
+                size: dec!(10),
+                fee: dec!(0.05),
+            })
+            .unwrap();
+        assert_eq!((ledger.cash, ledger.fees), (dec!(-5.05), dec!(0.05)));
+        assert_eq!(ledger.total(dec!(0.5)), dec!(-0.05));
+    }
 }

@@ -253,4 +253,33 @@ mod tests {
             prop_assert!(e.share >= Decimal::ZERO && e.share <= Decimal::ONE && e.daily <= program().daily_rate);
         }
     }
+
+    #[test]
+    fn the_two_sided_rule_changes_at_ten_and_ninety_cents() {
+        let table = [
+            (dec!(0.10), dec!(30)),
+            (dec!(0.90), dec!(30)),
+            (dec!(0.0999), dec!(0)),
+            (dec!(0.9001), dec!(0)),
+        ];
+        for (mid, expected) in table {
+            assert_eq!(q_min(dec!(90), dec!(0), mid), expected, "{mid}");
+        }
+    }
+
+    #[test]
+    fn best_distance_handles_degenerate_ranges() {
+        let objective = Objective {
+            adverse: dec!(0),
+            decay: dec!(100),
+            fills_per_hour_at_touch: dec!(10),
+            size: dec!(20),
+            others_q: dec!(0),
+        };
+        assert_eq!(
+            best_distance(None, &objective, dec!(0.5), dec!(0.02), dec!(0.01), dec!(0.01)),
+            dec!(0.02)
+        );
+        assert_eq!(best_distance(None, &objective, dec!(0.5), dec!(0.02), dec!(0.05), dec!(0)), dec!(0.02));
+    }
 }

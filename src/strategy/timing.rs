@@ -112,4 +112,12 @@ mod tests {
             [100, 2_000, 5_000]
         );
     }
+
+    #[test]
+    fn cadence_names() {
+        assert_eq!(
+            [Cadence::Fast, Cadence::Normal, Cadence::Sleep].map(Cadence::as_str),
+            ["fast", "normal", "sleep"]
+        );
+    }
 }

@@ -136,4 +136,12 @@ mod tests {
             prop_assert!(tracker.sigma() >= 0.0);
         }
     }
+
+    #[test]
+    fn sigma_decimal_matches_the_float_estimate() {
+        let mids: Vec<Decimal> = (0..20).map(|i| if i % 2 == 0 { dec!(0.50) } else { dec!(0.52) }).collect();
+        let tracker = fed(&mids, 1_000);
+        assert_eq!(tracker.sigma_decimal(), dec!(0.02));
+        assert_eq!(VolatilityTracker::new(1_000).sigma_decimal(), dec!(0));
+    }
 }

@@ -1,0 +1,106 @@
+//! The strategy as configured: the seed's variable names reach the model, the market
+//! scorer ranks and filters listings, and the allocator splits the exposure budget.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use polymm::config::{Config, EnvSnapshot, LoadOptions, Mode, load};
+use polymm::domain::{ConditionId, TickSize, TokenId};
+use polymm::polymarket::gamma::{MarketInfo, RewardTerms};
+use polymm::strategy::StrategyKind;
+use polymm::system::{budgets, model_params, select};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+fn config(env: &[(&str, &str)], overrides: &[(&str, &str)]) -> Config {
+    let options = LoadOptions {
+        config_path: None,
+        env: EnvSnapshot::from_pairs(env.iter().copied()),
+        overrides: overrides.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+    };
+    load(&options).unwrap().config
+}
+
+fn listing(n: u8, volume: u32, spread_cents: u32, reward: u32) -> MarketInfo {
+    MarketInfo {
+        condition_id: ConditionId::from_bytes([n; 32]),
+        question: format!("market {n}"),
+        slug: format!("m-{n}"),
+        yes: TokenId::from_be_bytes([n; 32]),
+        no: TokenId::from_be_bytes([n.wrapping_add(100); 32]),
+        tick: TickSize::Hundredth,
+        min_size: dec!(5),
+        neg_risk: false,
+        end_secs: Some(2_000_000_000),
+        volume: Decimal::from(volume),
+        best_bid: dec!(0.5) - Decimal::new(i64::from(spread_cents), 2) / dec!(2),
+        best_ask: dec!(0.5) + Decimal::new(i64::from(spread_cents), 2) / dec!(2),
+        rewards: (reward > 0).then(|| RewardTerms {
+            min_size: dec!(20),
+            max_spread_cents: dec!(3),
+            daily_rate: Decimal::from(reward),
+        }),
+        version: 2,
+        accepting_orders: true,
+    }
+}
+
+#[test]
+fn the_seeds_variables_reach_the_model() {
+    let c = config(
+        &[
+            ("KELLY_FRACTION", "0.1"),
+            ("ADVERSE_TOXIC_THRESHOLD", "0.55"),
+            ("FLOW_WINDOW_SECONDS", "30"),
+            ("FLOW_IMBALANCE_THRESHOLD", "0.3"),
+            ("REGIME_WINDOW_SIZE", "20"),
+            ("SPREAD_MIN", "0.03"),
+            ("RISK_MAX_DAILY_LOSS", "80"),
+        ],
+        &[("quoting.strategy", "avellaneda-stoikov")],
+    );
+    let params = model_params(&c);
+    assert_eq!(params.kind, StrategyKind::AvellanedaStoikov);
+    assert_eq!((params.kelly_fraction, params.toxic_threshold), (dec!(0.1), dec!(0.55)));
+    assert_eq!((params.flow_window_ms, params.flow_threshold, params.regime_window), (30_000, dec!(0.3), 20));
+    assert_eq!((params.quote.spread_min, params.max_daily_loss), (dec!(0.03), dec!(80)));
+    assert_eq!(model_params(&config(&[], &[])).kind, StrategyKind::Polymm, "the full model by default");
+}
+
+#[test]
+fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
+    let c = config(
+        &[],
+        &[
+            ("mode", "paper"),
+            ("markets.max_markets", "2"),
+            ("markets.min_volume", "1000"),
+            ("risk.max_total_exposure", "600"),
+        ],
+    );
+    assert_eq!(c.mode, Mode::Paper);
+    let listings = vec![
+        listing(1, 50_000, 4, 0),
+        listing(2, 90_000, 4, 400),
+        listing(3, 10, 4, 0),
+        listing(4, 20_000, 4, 0),
+    ];
+    let chosen = select(&c, listings, 1_700_000_000);
+    let ids: Vec<ConditionId> = chosen.iter().map(|m| m.condition_id).collect();
+    assert_eq!(
+        ids,
+        [ConditionId::from_bytes([2; 32]), ConditionId::from_bytes([1; 32])],
+        "rewards and volume first; too little volume out"
+    );
+    let split = budgets(&c, &chosen, 1_700_000_000);
+    let (rich, plain) =
+        (split[&chosen[0].condition_id.to_string()], split[&chosen[1].condition_id.to_string()]);
+    assert!(rich > plain && rich <= dec!(300), "{rich} vs {plain}");
+    assert!(rich + plain <= dec!(600));
+}
+
+#[test]
+fn in_sim_mode_every_listing_qualifies_up_to_the_maximum() {
+    let c = config(&[], &[("markets.max_markets", "3"), ("markets.min_volume", "1000000")]);
+    let listings = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
+    assert_eq!(select(&c, listings, 1_700_000_000).len(), 3);
+}
