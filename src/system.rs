@@ -187,10 +187,12 @@ pub async fn start(
     let limits = RiskLimits {
         max_position: config.risk.max_position.value(),
         max_total_exposure: config.risk.max_total_exposure.value(),
+        max_correlated_exposure: config.risk.max_correlated_exposure.value(),
         max_daily_loss: config.risk.max_daily_loss.value(),
         enforce: config.risk.enforce || config.mode == crate::config::Mode::Live,
     };
-    let risk = RiskActor::new(limits, execution.clone()).start();
+    let groups = chosen.iter().filter_map(|info| Some((info.condition_id, info.group.clone()?))).collect();
+    let risk = RiskActor::new(limits, execution.clone()).with_groups(groups).start();
     let targets = SwitchTargets {
         markets: director_ctx.address().recipient(),
         risk: risk.clone(),

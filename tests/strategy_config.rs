@@ -41,6 +41,7 @@ fn listing(n: u8, volume: u32, spread_cents: u32, reward: u32) -> MarketInfo {
         }),
         version: 2,
         accepting_orders: true,
+        group: None,
     }
 }
 

@@ -213,6 +213,7 @@ fn risk(v: &mut Validator<'_>) -> RiskConfig {
         max_daily_loss: Usd::new(v.decimal("risk.max_daily_loss", dec!(0), Decimal::MAX)),
         max_position: size(v, "risk.max_position"),
         max_total_exposure: Usd::new(v.decimal("risk.max_total_exposure", dec!(0), Decimal::MAX)),
+        max_correlated_exposure: Usd::new(v.decimal("risk.max_correlated_exposure", dec!(0), Decimal::MAX)),
         error_cooldown_secs: v.whole("risk.error_cooldown_secs", 0, 86_400),
         max_errors_per_minute: v.whole("risk.max_errors_per_minute", 1, 100_000),
         kelly_fraction: v.decimal("risk.kelly_fraction", dec!(0), dec!(1)),

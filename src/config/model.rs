@@ -241,6 +241,8 @@ pub struct RiskConfig {
     pub max_position: Size,
     /// Total exposure limit.
     pub max_total_exposure: Usd,
+    /// Limit on positions' exposure after cross-market correlation, √(eᵀ·C·e).
+    pub max_correlated_exposure: Usd,
     /// Pause after an error burst, seconds.
     pub error_cooldown_secs: u64,
     /// Errors per minute that make a burst.

@@ -22,7 +22,7 @@ use crate::execution::actor::{CancelAnswered, CancelOrders, ExecutionActor, Plac
 use crate::feed::user::UserEvent;
 use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
 use crate::risk::OrderRequest;
-use crate::risk::actor::{Exposure, RiskActor, RiskRequest};
+use crate::risk::actor::{Exposure, MarketMid, RiskActor, RiskRequest};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::rewards::RewardProgram;
 use crate::strategy::{ModelParams, Signals};
@@ -354,6 +354,9 @@ impl Actor for MarketActor {
                 .map(|o| o.price.value() * o.remaining.value())
                 .sum();
             let value = actor.core.marked_value();
+            if let Some(mid) = actor.core.mid() {
+                actor.links.risk.do_send(MarketMid { market: actor.setup.condition, mid });
+            }
             let mark = actor.links.switch.send(MarketMark { market: actor.setup.condition, value, reserved });
             ctx.spawn(mark.into_actor(actor).map(|day_pnl, actor, _| {
                 if let Ok(day_pnl) = day_pnl {

@@ -69,6 +69,8 @@ pub struct MarketInfo {
     pub version: u8,
     /// Accepting orders.
     pub accepting_orders: bool,
+    /// The set of markets that move together with it: its neg-risk group, else its event.
+    pub group: Option<String>,
 }
 
 impl MarketInfo {
@@ -175,7 +177,22 @@ pub fn parse_gamma_market(row: &Value) -> Result<MarketInfo, String> {
         version: row.get("version").and_then(Value::as_u64).and_then(|v| u8::try_from(v).ok()).unwrap_or(2),
         accepting_orders: row.get("acceptingOrders").and_then(Value::as_bool).unwrap_or(false)
             && !row.get("closed").and_then(Value::as_bool).unwrap_or(false),
+        group: group_of(row),
     })
+}
+
+/// A market's correlation group: `negRiskMarketID` when set, else its first event's slug.
+fn group_of(row: &Value) -> Option<String> {
+    let neg_risk = row.get("negRiskMarketID").and_then(Value::as_str).filter(|s| !s.is_empty());
+    let event = || {
+        row.get("events")
+            .and_then(Value::as_array)
+            .and_then(|events| events.first())
+            .and_then(|event| event.get("slug"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    neg_risk.map(|id| format!("neg-risk:{id}")).or_else(|| event().map(|slug| format!("event:{slug}")))
 }
 
 /// Every active market from Gamma, page by page; rows that do not parse are skipped and
@@ -319,5 +336,25 @@ mod tests {
         };
         assert!(market.passes(&open_filters, 0));
         assert!(!closed.passes(&open_filters, 0), "a market not accepting orders never passes");
+        assert_eq!(closed.group, None);
+    }
+
+    #[test]
+    fn groups_come_from_neg_risk_sets_then_events() {
+        let table = [
+            (
+                serde_json::json!({"negRiskMarketID": "0xabc", "events": [{"slug": "e"}]}),
+                Some("neg-risk:0xabc"),
+            ),
+            (
+                serde_json::json!({"negRiskMarketID": "", "events": [{"slug": "election"}]}),
+                Some("event:election"),
+            ),
+            (serde_json::json!({"events": []}), None),
+            (serde_json::json!({}), None),
+        ];
+        for (row, expected) in table {
+            assert_eq!(group_of(&row).as_deref(), expected, "{row}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `RiskActor`: every order request passes here; approved ones go on to execution, refused
-//! ones are answered at once. It keeps the positions the markets report.
+//! ones are answered at once. It keeps the positions the markets report, and samples their
+//! mids every second to learn how the markets move together (correlated exposure).
 
 use actix::prelude::*;
 use rust_decimal::Decimal;
@@ -38,6 +39,19 @@ pub struct Exposure {
     pub at_risk: Decimal,
 }
 
+/// A market's current YES mid (others' orders only), for the co-movement of markets.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct MarketMid {
+    /// Market.
+    pub market: ConditionId,
+    /// Mid.
+    pub mid: Decimal,
+}
+
+/// How often mids are sampled for correlation.
+const SAMPLE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The kill switch's state, as the gate sees it.
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "()")]
@@ -57,10 +71,33 @@ impl RiskActor {
         let state = RiskState { armed: true, ..RiskState::default() };
         Self { limits, state, at_risk: std::collections::BTreeMap::new(), execution }
     }
+
+    /// The same gate knowing which markets belong together (event or neg-risk group).
+    pub fn with_groups(mut self, groups: std::collections::BTreeMap<ConditionId, String>) -> Self {
+        self.state.correlation.groups = groups;
+        self
+    }
 }
 
 impl Actor for RiskActor {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.state.correlation.co = crate::risk::correlation::CoMovement::new(300);
+        ctx.run_interval(SAMPLE_EVERY, |actor, _| {
+            let mids =
+                actor.state.correlation.mids.iter().map(|(market, mid)| (market.to_string(), *mid)).collect();
+            actor.state.correlation.co.sample(&mids);
+        });
+    }
+}
+
+impl Handler<MarketMid> for RiskActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: MarketMid, _: &mut Context<Self>) {
+        self.state.correlation.mids.insert(msg.market, msg.mid);
+    }
 }
 
 impl Handler<RiskRequest> for RiskActor {

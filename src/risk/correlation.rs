@@ -47,7 +47,7 @@ impl CoMovement {
             let mid = to_f64(*mid);
             if let Some(last) = self.last_mid.insert(market.clone(), mid) {
                 let series = self.returns.entry(market.clone()).or_default();
-                if series.len() == self.window {
+                while series.len() >= self.window.max(3) {
                     series.pop_front();
                 }
                 series.push_back(mid - last);

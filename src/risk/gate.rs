@@ -9,6 +9,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use super::correlation::{CoMovement, Exposure as CorrExposure, correlated_exposure};
 use crate::domain::{ConditionId, Outcome, Price, Side, Size, TokenId};
 
 /// An order a market wants to send.
@@ -79,6 +80,13 @@ pub enum Breach {
         /// The limit.
         limit: Decimal,
     },
+    /// Correlated exposure of positions would pass the limit.
+    Correlated {
+        /// √(eᵀ·C·e) after a fill.
+        after: Decimal,
+        /// The limit.
+        limit: Decimal,
+    },
     /// Total exposure would pass the limit.
     Exposure {
         /// Exposure after a fill.
@@ -97,6 +105,9 @@ impl fmt::Display for Breach {
             }
             Self::Position { after, limit } => write!(f, "position would be {after}, limit {limit}"),
             Self::Exposure { after, limit } => write!(f, "exposure would be {after}, limit {limit}"),
+            Self::Correlated { after, limit } => {
+                write!(f, "correlated exposure would be {after}, limit {limit}")
+            }
         }
     }
 }
@@ -108,6 +119,8 @@ pub struct RiskLimits {
     pub max_position: Decimal,
     /// Largest total pUSD at risk across markets (positions and open orders).
     pub max_total_exposure: Decimal,
+    /// Largest exposure of positions after correlation (0: unchecked).
+    pub max_correlated_exposure: Decimal,
     /// Loss (positive) at which only reducing orders pass.
     pub max_daily_loss: Decimal,
     /// Refuse on breach (always on in live mode); off: approve and report.
@@ -115,7 +128,7 @@ pub struct RiskLimits {
 }
 
 /// What the gate knows of our book of risk.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RiskState {
     /// YES-equivalent position per market.
     pub positions: BTreeMap<ConditionId, Decimal>,
@@ -125,6 +138,49 @@ pub struct RiskState {
     pub daily_pnl: Decimal,
     /// Whether the kill switch is armed.
     pub armed: bool,
+    /// How markets move together, and each market's group and mid, for the correlated
+    /// exposure of positions.
+    pub correlation: CorrelationBook,
+}
+
+/// What the gate needs to net positions by correlation: each market's group (event or
+/// neg-risk set) and mid, and the co-movement of mids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorrelationBook {
+    /// Group of each market.
+    pub groups: BTreeMap<ConditionId, String>,
+    /// Latest YES mid of each market.
+    pub mids: BTreeMap<ConditionId, Decimal>,
+    /// Co-movement of the mids.
+    pub co: CoMovement,
+}
+
+/// Correlation assumed between markets of one group at least.
+pub const GROUP_CORRELATION: f64 = 1.0;
+
+impl CorrelationBook {
+    /// √(eᵀ·C·e) of the positions, each `position × mid` (signed pUSD), with `extra`
+    /// shares added to one market's position.
+    pub fn exposure(
+        &self,
+        positions: &BTreeMap<ConditionId, Decimal>,
+        extra: Option<(ConditionId, Decimal)>,
+    ) -> Decimal {
+        let mut positions = positions.clone();
+        if let Some((market, shares)) = extra {
+            *positions.entry(market).or_default() += shares;
+        }
+        let exposures: Vec<CorrExposure> = positions
+            .iter()
+            .filter_map(|(market, position)| {
+                let mid = *self.mids.get(market)?;
+                let key = market.to_string();
+                let group = self.groups.get(market).cloned().unwrap_or_else(|| key.clone());
+                Some(CorrExposure { market: key, group, value: position * mid })
+            })
+            .collect();
+        correlated_exposure(&exposures, &self.co, GROUP_CORRELATION)
+    }
 }
 
 /// The gate's answer.
@@ -155,6 +211,17 @@ pub fn check(request: OrderRequest, limits: &RiskLimits, state: &RiskState) -> V
     }
     if after.abs() > limits.max_position && !reduces {
         breaches.push(Breach::Position { after, limit: limits.max_position });
+    }
+    if !limits.max_correlated_exposure.is_zero() && !reduces {
+        let before = state.correlation.exposure(&state.positions, None);
+        let correlated =
+            state.correlation.exposure(&state.positions, Some((request.market, request.position_delta())));
+        if correlated > limits.max_correlated_exposure && correlated > before {
+            breaches.push(Breach::Correlated {
+                after: correlated.round_dp(2),
+                limit: limits.max_correlated_exposure,
+            });
+        }
     }
     let exposure = state.exposure + request.worst_loss();
     if exposure > limits.max_total_exposure && !reduces {
@@ -187,6 +254,7 @@ mod tests {
         RiskLimits {
             max_position: dec!(100),
             max_total_exposure: dec!(500),
+            max_correlated_exposure: dec!(0),
             max_daily_loss: dec!(50),
             enforce,
         }
@@ -198,6 +266,7 @@ mod tests {
             exposure,
             daily_pnl: pnl,
             armed: true,
+            correlation: CorrelationBook::default(),
         }
     }
 
@@ -262,5 +331,67 @@ mod tests {
         let Verdict::Approved { order, warnings } = verdict else { panic!("{verdict:?}") };
         assert_eq!(warnings.len(), 1);
         assert_eq!(order.get().size, Size::whole(30));
+    }
+
+    fn correlated_state(same_group: bool) -> RiskState {
+        let (a, b) = (ConditionId::from_bytes([1; 32]), ConditionId::from_bytes([9; 32]));
+        let mut correlation = CorrelationBook::default();
+        correlation.groups.insert(a, "event:x".into());
+        correlation.groups.insert(b, if same_group { "event:x".into() } else { "event:y".into() });
+        correlation.mids.insert(a, dec!(0.5));
+        correlation.mids.insert(b, dec!(0.5));
+        RiskState {
+            positions: [(a, dec!(60)), (b, dec!(40))].into_iter().collect(),
+            exposure: dec!(0),
+            daily_pnl: dec!(0),
+            armed: true,
+            correlation,
+        }
+    }
+
+    #[test]
+    fn positions_in_one_event_count_together() {
+        let limits = RiskLimits { max_correlated_exposure: dec!(52), ..limits(true) };
+        let same = correlated_state(true);
+        assert_eq!(same.correlation.exposure(&same.positions, None), dec!(50));
+        let adding = check(request(Outcome::Yes, Side::Buy, dec!(0.5), 10), &limits, &same);
+        assert_eq!(refused(&adding), Some(&Breach::Correlated { after: dec!(55), limit: dec!(52) }));
+        let reducing = check(request(Outcome::Yes, Side::Sell, dec!(0.5), 10), &limits, &same);
+        assert!(matches!(reducing, Verdict::Approved { .. }), "reducing always passes");
+        let apart = correlated_state(false);
+        assert_eq!(
+            apart.correlation.exposure(&apart.positions, None).round_dp(2),
+            dec!(36.06),
+            "√(30² + 20²)"
+        );
+        assert!(matches!(
+            check(request(Outcome::Yes, Side::Buy, dec!(0.5), 10), &limits, &apart),
+            Verdict::Approved { .. }
+        ));
+    }
+
+    #[test]
+    fn markets_that_move_opposite_hedge_each_other() {
+        let mut state = correlated_state(false);
+        state.positions.insert(ConditionId::from_bytes([9; 32]), dec!(60));
+        for i in 0..20 {
+            let wiggle = Decimal::new(if i % 2 == 0 { 2 } else { -1 }, 2);
+            let mids = [
+                (ConditionId::from_bytes([1; 32]).to_string(), dec!(0.5) + wiggle),
+                (ConditionId::from_bytes([9; 32]).to_string(), dec!(0.5) - wiggle),
+            ]
+            .into_iter()
+            .collect();
+            state.correlation.co.sample(&mids);
+        }
+        assert!(
+            state.correlation.exposure(&state.positions, None) < dec!(0.01),
+            "long two markets that always move opposite: flat"
+        );
+        let limits = RiskLimits { max_correlated_exposure: dec!(10), ..limits(true) };
+        assert!(matches!(
+            check(request(Outcome::Yes, Side::Buy, dec!(0.5), 10), &limits, &state),
+            Verdict::Approved { .. }
+        ));
     }
 }

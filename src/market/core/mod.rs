@@ -216,10 +216,15 @@ impl MarketCore {
             .is_some_and(|since| self.now_ms.saturating_sub(since) >= self.safety.disconnect_cancel_ms)
     }
 
+    /// The YES mid of others' orders (`None` without a two-sided book).
+    pub fn mid(&self) -> Option<Decimal> {
+        let others = self.others_only(self.book.as_ref()?);
+        Some(Decimal::from(others.mid_x2()?) / Decimal::from(20_000))
+    }
+
     /// Cash plus both tokens marked at the book's mid (`None` without a book).
     pub fn marked_value(&self) -> Option<Decimal> {
-        let others = self.others_only(self.book.as_ref()?);
-        let mid = Decimal::from(others.mid_x2()?) / Decimal::from(20_000);
+        let mid = self.mid()?;
         let inv = self.inventory;
         Some(inv.cash + inv.yes * mid + inv.no * (Decimal::ONE - mid))
     }
