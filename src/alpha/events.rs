@@ -142,4 +142,18 @@ mod tests {
         assert!(!spikes.warm());
         assert_eq!(spikes.action(dec!(2)), EventAction::Normal, "a busy start is not a spike");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn closer_to_resolution_is_never_less_cautious(a in 0u32..10_000, b in 0u32..10_000) {
+            let severity = |action: EventAction| match action {
+                EventAction::Normal => Decimal::ZERO,
+                EventAction::Widen(m) => m,
+                EventAction::Pull => Decimal::from(100),
+            };
+            let (near, far) = (Decimal::new(i64::from(a.min(b)), 2), Decimal::new(i64::from(a.max(b)), 2));
+            let act = |h| resolution_action(Some(h), dec!(24), dec!(1));
+            proptest::prop_assert!(severity(act(near)) >= severity(act(far)));
+        }
+    }
 }

@@ -133,6 +133,14 @@ mod tests {
 
     proptest! {
         #[test]
+        fn significance_keeps_or_zeroes_the_imbalance(imbalance in -100i64..=100, trades in 0usize..500) {
+            let imbalance = Decimal::new(imbalance, 2);
+            let got = significant(imbalance, trades, dec!(0.15));
+            prop_assert!(got == imbalance || got.is_zero());
+            if trades < 4 { prop_assert!(got.is_zero() || imbalance.abs() > dec!(1.15)); }
+        }
+
+        #[test]
         fn imbalance_is_bounded(trades in proptest::collection::vec((any::<bool>(), 1u32..100, 0u64..5_000), 0..50)) {
             let mut flow = FlowTracker::new(3_000);
             let mut now = 0;

@@ -84,4 +84,16 @@ mod tests {
         assert_eq!(activity.relative(5 * HOUR), dec!(1));
         assert_eq!(hour_of(25 * HOUR + 1), 1);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_multiplier_stays_between_one_and_a_quarter_more(levels in proptest::collection::vec(0u32..1_000, 24), at in 0u64..86_400_000) {
+            let mut activity = HourlyActivity::default();
+            for (hour, level) in levels.iter().enumerate() {
+                activity.record(hour as u64 * HOUR, Decimal::from(*level));
+            }
+            let m = activity.spread_multiplier(at);
+            proptest::prop_assert!(m >= dec!(1) && m <= dec!(1.25));
+        }
+    }
 }

@@ -169,3 +169,34 @@ fn signal_lines(s: &crate::strategy::Signals, pnl: Option<&crate::risk::pnl::Mar
     }
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::risk::pnl::MarketPnl;
+    use crate::strategy::Signals;
+
+    #[test]
+    fn signal_lines_show_why_the_spread_and_the_pnl() {
+        let signals = Signals {
+            strategy: "polymm".into(),
+            spread: dec!(0.04),
+            spread_why: "half 0.02 (…)".into(),
+            regime: "thin".into(),
+            toxic_action: "Normal".into(),
+            cadence: "fast".into(),
+            event: "volume spike: wider".into(),
+            ..Signals::default()
+        };
+        let pnl =
+            MarketPnl { realized: dec!(1.5), unrealized: dec!(-0.5), fees: dec!(0.1), rewards: dec!(0.2) };
+        let text = signal_lines(&signals, Some(&pnl));
+        assert_eq!(text.lines().count(), 4);
+        assert!(text.contains("polymm fair 0 spread 0.04: half 0.02"), "{text}");
+        assert!(text.contains("regime thin") && text.contains("volume spike"), "{text}");
+        assert!(text.contains("P&L 1.1: realized 1.5"), "{text}");
+        assert_eq!(signal_lines(&signals, None).lines().count(), 3);
+    }
+}

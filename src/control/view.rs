@@ -109,3 +109,35 @@ impl StatusView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::strategy::Signals;
+
+    #[test]
+    fn a_market_view_with_its_readings_survives_json() {
+        let view = MarketView {
+            market: "0xabc".into(),
+            enabled: true,
+            quoting: true,
+            idle: None,
+            orders: 2,
+            position: dec!(-3.5),
+            restarts: 0,
+            alert: None,
+            signals: Some(Signals {
+                strategy: "polymm".into(),
+                reward_share: dec!(0.25),
+                ..Signals::default()
+            }),
+            pnl: Some(MarketPnl { realized: dec!(0.1), ..MarketPnl::default() }),
+        };
+        let text = serde_json::to_string(&view).expect("serializes");
+        assert!(text.contains("\"reward_share\":\"0.25\""), "{text}");
+        let back: MarketView = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, view);
+    }
+}

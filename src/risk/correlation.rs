@@ -159,4 +159,22 @@ mod tests {
             "√(100 + 100 + 2·0.5·100)"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn pearson_is_symmetric_and_bounded(a in proptest::collection::vec(-100i32..100, 3..30), b in proptest::collection::vec(-100i32..100, 3..30)) {
+            let a: Vec<f64> = a.iter().map(|x| f64::from(*x)).collect();
+            let b: Vec<f64> = b.iter().map(|x| f64::from(*x)).collect();
+            let n = a.len().min(b.len());
+            let (x, y) = (pearson(&a[..n], &b[..n]), pearson(&b[..n], &a[..n]));
+            proptest::prop_assert!((x - y).abs() < 1e-9 && (-1.0..=1.0).contains(&x));
+        }
+
+        #[test]
+        fn correlated_exposure_never_exceeds_the_gross(values in proptest::collection::vec(-100i64..100, 1..8)) {
+            let exposures: Vec<Exposure> = values.iter().enumerate().map(|(i, v)| exposure(&format!("m{i}"), "g", Decimal::from(*v))).collect();
+            let gross: Decimal = values.iter().map(|v| Decimal::from(v.abs())).sum();
+            proptest::prop_assert!(correlated_exposure(&exposures, &CoMovement::new(5), 1.0) <= gross + dec!(0.001));
+        }
+    }
 }

@@ -56,6 +56,13 @@ mod tests {
 
     proptest! {
         #[test]
+        fn deeper_losses_never_loosen_limits(a in 0i64..200, b in 0i64..200, vol in 1u32..5) {
+            let (small, big) = (Decimal::from(-a.min(b)), Decimal::from(-a.max(b)));
+            let vol = Decimal::from(vol);
+            prop_assert!(limit_factor(big, dec!(100), vol) <= limit_factor(small, dec!(100), vol));
+        }
+
+        #[test]
         fn limits_only_tighten(pnl in -500i64..500, vol in 0u32..10) {
             let f = limit_factor(Decimal::from(pnl), dec!(100), Decimal::from(vol));
             prop_assert!(f >= dec!(0.25) && f <= Decimal::ONE);

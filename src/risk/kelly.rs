@@ -116,6 +116,12 @@ mod tests {
 
     proptest! {
         #[test]
+        fn kelly_sizes_stay_within_the_maximum(price in 1u32..99, fair in 0u32..100, bankroll in 0u32..100_000, max in 0u32..1_000) {
+            let size = kelly_size(Side::Buy, Decimal::new(i64::from(price), 2), Decimal::new(i64::from(fair), 2), dec!(0.25), Decimal::from(bankroll), Decimal::from(max));
+            prop_assert!(size >= Decimal::ZERO && size <= Decimal::from(max));
+        }
+
+        #[test]
         fn kelly_never_passes_the_fraction(price in 1u32..99, fair in 0u32..100, fraction in 0u32..100, buy in any::<bool>()) {
             let side = if buy { Side::Buy } else { Side::Sell };
             let fraction = Decimal::new(i64::from(fraction), 2);

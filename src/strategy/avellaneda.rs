@@ -61,6 +61,16 @@ mod tests {
 
     proptest! {
         #[test]
+        fn more_risk_aversion_never_narrows_the_risk_part(g1 in 1u32..50, g2 in 1u32..50, sigma in 0u32..100) {
+            let sigma = Decimal::new(i64::from(sigma), 4);
+            let with = |g: u32| AsParams { gamma: Decimal::new(i64::from(g), 1), ..params() };
+            let (lo, hi) = (g1.min(g2), g1.max(g2));
+            let risk = |p: AsParams| p.gamma * sigma * sigma * p.horizon_secs;
+            prop_assert!(risk(with(hi)) >= risk(with(lo)));
+            prop_assert!(optimal_spread(&with(lo), sigma) > Decimal::ZERO);
+        }
+
+        #[test]
         fn reservation_leans_against_inventory(q in -10i64..10, sigma in 1u32..50) {
             let sigma = Decimal::new(i64::from(sigma), 4);
             let r = reservation_price(&params(), dec!(0.5), Decimal::from(q), sigma);

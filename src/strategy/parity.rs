@@ -121,6 +121,14 @@ mod tests {
 
     proptest! {
         #[test]
+        fn never_merges_more_than_the_pairs_held(yes in 0u32..500, no in 0u32..500, bid in 1u32..99) {
+            let bid = Decimal::new(i64::from(bid), 2);
+            if let Some(pairs) = pairs_to_merge(Decimal::from(yes), Decimal::from(no), Some(bid), Some(Decimal::ONE - bid - dec!(0.01)), dec!(1)) {
+                prop_assert!(pairs <= Decimal::from(yes.min(no)) && pairs >= dec!(1));
+            }
+        }
+
+        #[test]
         fn mirrored_quotes_always_hold(bid in 1u32..98, width in 1u32..50) {
             let ask = (bid + width).min(99);
             prop_assume!(ask > bid);

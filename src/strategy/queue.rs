@@ -147,6 +147,14 @@ mod tests {
 
     proptest! {
         #[test]
+        fn more_aggressive_prices_have_fewer_shares_ahead(levels in proptest::collection::vec((1u32..99, 1u64..100), 1..10), a in 1u32..99, b in 1u32..99) {
+            let bids: Vec<(u32, u64)> = levels.iter().map(|(p, s)| (p * 100, *s)).collect();
+            let book = book_of(&bids, &[]);
+            let (low, high) = (Decimal::new(i64::from(a.min(b)), 2), Decimal::new(i64::from(a.max(b)), 2));
+            prop_assert!(shares_ahead(&book, Side::Buy, high) <= shares_ahead(&book, Side::Buy, low));
+        }
+
+        #[test]
         fn improving_keeps_the_edge(best in 10u32..90, fair in 10u32..90, edge in 0u32..5, buy in any::<bool>()) {
             let side = if buy { Side::Buy } else { Side::Sell };
             let best = Decimal::new(i64::from(best), 2);

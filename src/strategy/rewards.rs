@@ -241,6 +241,13 @@ mod tests {
 
     proptest! {
         #[test]
+        fn orders_under_the_minimum_never_score(price in 1u32..99, size in 0u32..20, buy in any::<bool>()) {
+            let side = if buy { Side::Buy } else { Side::Sell };
+            let (one, two) = side_scores(&program(), dec!(0.5), &[(side, Decimal::new(i64::from(price), 2), Decimal::from(size))]);
+            prop_assert_eq!((one, two), (Decimal::ZERO, Decimal::ZERO));
+        }
+
+        #[test]
         fn scores_are_within_zero_and_one_and_fall_with_distance(a in 0u32..60, b in 0u32..60) {
             let (near, far) = (Decimal::new(i64::from(a.min(b)), 3), Decimal::new(i64::from(a.max(b)), 3));
             let (sn, sf) = (order_score(&program(), near), order_score(&program(), far));

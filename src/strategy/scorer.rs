@@ -165,6 +165,14 @@ mod tests {
 
     proptest! {
         #[test]
+        fn selection_is_capped_and_best_first(volumes in proptest::collection::vec(0u32..200_000, 0..30), max in 0usize..10) {
+            let candidates: Vec<MarketFacts> = volumes.iter().enumerate().map(|(i, v)| MarketFacts { id: format!("m{i:02}"), volume_24h: Decimal::from(*v), ..facts("x") }).collect();
+            let chosen = select(&candidates, &filters(), max);
+            prop_assert!(chosen.len() <= max);
+            prop_assert!(chosen.windows(2).all(|w| w[0].1 >= w[1].1));
+        }
+
+        #[test]
         fn scores_are_fractions(volume in 0u32..1_000_000, spread in 0u32..100, hours in 0u32..1_000, mid in 0u32..100, reward in 0u32..2_000, rivals in 0u32..20) {
             let f = MarketFacts { id: "x".into(), volume_24h: Decimal::from(volume), spread: Decimal::new(i64::from(spread), 2), hours_to_resolution: Decimal::from(hours), mid: Decimal::new(i64::from(mid), 2), reward_daily_rate: Decimal::from(reward), competitors: rivals };
             let s = score(&f);
