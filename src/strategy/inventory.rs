@@ -101,7 +101,7 @@ impl PositionLedger {
                 if fill.size > holding.shares {
                     return Err(InventoryError::NotEnoughShares { held: holding.shares, wanted: fill.size });
                 }
-                let basis = holding.vwap() * fill.size;
+                let basis = holding.cost * fill.size / holding.shares;
                 holding.shares -= fill.size;
                 holding.cost = if holding.shares.is_zero() { Decimal::ZERO } else { holding.cost - basis };
                 notional - basis
@@ -114,6 +114,22 @@ impl PositionLedger {
         self.fees += fill.fee;
         self.realized += realized;
         Ok(realized)
+    }
+
+    /// Takes the venue's share counts as the truth (after a reconciliation): shares the
+    /// ledger did not see arrive are booked at `mark`, shares that left without a fill it saw
+    /// are removed at their average cost (no P&L is invented for either).
+    pub fn adopt(&mut self, yes: Decimal, no: Decimal, mark: Decimal) {
+        for (outcome, shares, price) in [(Outcome::Yes, yes, mark), (Outcome::No, no, Decimal::ONE - mark)] {
+            let holding = self.holding(outcome);
+            let shares = shares.max(Decimal::ZERO);
+            if shares > holding.shares {
+                holding.cost += (shares - holding.shares) * price;
+            } else if shares < holding.shares {
+                holding.cost = holding.cost * shares / holding.shares;
+            }
+            holding.shares = shares;
+        }
     }
 
     /// Pairs that can be merged back into pUSD (one YES and one NO pay exactly 1).
@@ -297,6 +313,20 @@ mod tests {
             prop_assert!(got >= Decimal::ZERO && got <= size);
             prop_assert!(Decimal::from(position.abs()) + got <= dec!(100) || got.is_zero());
         }
+    }
+
+    #[test]
+    fn reconciled_shares_are_adopted_without_inventing_pnl() {
+        let mut ledger = PositionLedger::default();
+        ledger.apply(fill(Outcome::Yes, Side::Buy, dec!(0.4), dec!(10))).unwrap();
+        ledger.adopt(dec!(30), dec!(5), dec!(0.5));
+        assert_eq!(
+            (ledger.yes.shares, ledger.yes.cost, ledger.no.shares, ledger.no.cost),
+            (dec!(30), dec!(14), dec!(5), dec!(2.5))
+        );
+        ledger.adopt(dec!(15), dec!(0), dec!(0.9));
+        assert_eq!((ledger.yes.shares, ledger.yes.cost, ledger.no.cost), (dec!(15), dec!(7), dec!(0)));
+        assert_eq!(ledger.realized, dec!(0));
     }
 
     #[test]

@@ -253,6 +253,11 @@ impl QuoteModel {
         &self.ledger
     }
 
+    /// The venue's share counts after a reconciliation, marked at `mark` where new.
+    pub fn adopt_position(&mut self, yes: Decimal, no: Decimal, mark: Decimal) {
+        self.ledger.adopt(yes, no, mark);
+    }
+
     /// The day's P&L so far (for dynamic limits).
     pub fn set_day_pnl(&mut self, pnl: Decimal) {
         self.day_pnl = pnl;

@@ -566,6 +566,8 @@ impl MarketCore {
             .collect();
         self.inventory.yes = yes;
         self.inventory.no = no;
+        let mark = self.mid().unwrap_or(Decimal::new(5, 1));
+        self.model.adopt_position(yes, no, mark);
         self.reconciled = true;
         self.requote()
     }
