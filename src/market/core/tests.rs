@@ -11,7 +11,13 @@ fn token(n: u8) -> TokenId {
     TokenId::from_be_bytes([n; 32])
 }
 
+/// The seed's fixed quote: prices these tests can state exactly.
 fn core() -> MarketCore {
+    core_with(StrategyKind::Fixed)
+}
+
+/// A market quoting with `kind` at spread 0.04, size 10, limit 100.
+fn core_with(kind: StrategyKind) -> MarketCore {
     let params = QuoteParams {
         spread: dec!(0.04),
         spread_min: dec!(0.02),
@@ -21,13 +27,7 @@ fn core() -> MarketCore {
         inventory_skew_max: dec!(0.02),
         requote_threshold: dec!(0.005),
     };
-    MarketCore::new(
-        token(1),
-        token(2),
-        ModelParams::new(StrategyKind::Fixed, params),
-        TickSize::Hundredth,
-        dec!(5),
-    )
+    MarketCore::new(token(1), token(2), ModelParams::new(kind, params), TickSize::Hundredth, dec!(5))
 }
 
 fn book(bid: u32, ask: u32) -> Option<Book> {
@@ -292,22 +292,7 @@ fn a_refused_placement_backs_off_instead_of_retrying_at_once() {
 }
 
 fn polymm_core() -> MarketCore {
-    let params = QuoteParams {
-        spread: dec!(0.04),
-        spread_min: dec!(0.02),
-        spread_max: dec!(0.10),
-        size: dec!(10),
-        position_limit: dec!(100),
-        inventory_skew_max: dec!(0.02),
-        requote_threshold: dec!(0.005),
-    };
-    MarketCore::new(
-        token(1),
-        token(2),
-        ModelParams::new(StrategyKind::Polymm, params),
-        TickSize::Hundredth,
-        dec!(5),
-    )
+    core_with(StrategyKind::Polymm)
 }
 
 #[test]
