@@ -5,6 +5,7 @@
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
+use super::correlation::CoMovement;
 use super::gate::{OrderRequest, RiskLimits, RiskState, Verdict, check};
 use crate::domain::{ConditionId, TickSize};
 use crate::execution::actor::{ExecutionActor, Placed, Submit};
@@ -83,7 +84,7 @@ impl Actor for RiskActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        self.state.correlation.co = crate::risk::correlation::CoMovement::new(300);
+        self.state.correlation.co = CoMovement::new(300);
         ctx.run_interval(SAMPLE_EVERY, |actor, _| {
             let mids =
                 actor.state.correlation.mids.iter().map(|(market, mid)| (market.to_string(), *mid)).collect();

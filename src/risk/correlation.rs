@@ -2,10 +2,17 @@
 //! and so can unrelated markets empirically; positions in them do not diversify. Mid
 //! returns are sampled together, Pearson correlation computed per pair, and exposure
 //! aggregated as √(eᵀ·C·e) with same-group pairs at correlation at least `group_floor`.
+//!
+//! [`CorrelationBook`] is what the risk gate keeps: refreshed once a second, it holds eᵀ·C·e
+//! and, for every market, Σⱼ ρᵢⱼ·eⱼ, so the exposure after an order is O(1):
+//! (e + δ·uᵢ)ᵀ·C·(e + δ·uᵢ) = eᵀ·C·e + 2δ·Σⱼ ρᵢⱼ·eⱼ + δ². Empirical correlations are computed
+//! among the largest positions only ([`MAX_EMPIRICAL`]); the rest count their group.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use rust_decimal::Decimal;
+
+use crate::domain::ConditionId;
 
 use crate::strategy::stats::{to_decimal, to_f64};
 
@@ -55,17 +62,23 @@ impl CoMovement {
         }
     }
 
-    /// The empirical correlation of two markets.
+    /// The empirical correlation of two markets (over their common recent samples).
     pub fn correlation(&self, a: &str, b: &str) -> f64 {
-        match (self.returns.get(a), self.returns.get(b)) {
-            (Some(x), Some(y)) => {
-                let n = x.len().min(y.len());
-                let x: Vec<f64> = x.iter().skip(x.len() - n).copied().collect();
-                let y: Vec<f64> = y.iter().skip(y.len() - n).copied().collect();
-                pearson(&x, &y)
-            }
-            _ => 0.0,
+        let (Some(x), Some(y)) = (self.returns.get(a), self.returns.get(b)) else { return 0.0 };
+        let n = x.len().min(y.len());
+        if n < 3 {
+            return 0.0;
         }
+        let pairs = || x.iter().skip(x.len() - n).zip(y.iter().skip(y.len() - n));
+        let (mx, my) = pairs().fold((0.0, 0.0), |(sx, sy), (a, b)| (sx + a, sy + b));
+        let (mx, my) = (mx / n as f64, my / n as f64);
+        let (mut cov, mut vx, mut vy) = (0.0, 0.0, 0.0);
+        for (a, b) in pairs() {
+            cov += (a - mx) * (b - my);
+            vx += (a - mx) * (a - mx);
+            vy += (b - my) * (b - my);
+        }
+        if vx <= 1e-18 || vy <= 1e-18 { 0.0 } else { (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0) }
     }
 }
 
@@ -95,6 +108,85 @@ pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor:
         }
     }
     to_decimal(total.max(0.0).sqrt(), Decimal::ZERO)
+}
+
+/// Positions whose pairwise empirical correlations are computed at each refresh.
+pub const MAX_EMPIRICAL: usize = 64;
+
+/// Correlation assumed between markets of one group at least.
+pub const GROUP_CORRELATION: f64 = 1.0;
+
+/// What the risk gate needs to net positions by correlation: each market's group and mid,
+/// the co-movement of mids, and the last refresh.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorrelationBook {
+    /// Group of each market (event or neg-risk set).
+    pub groups: BTreeMap<ConditionId, String>,
+    /// Latest YES mid of each market.
+    pub mids: BTreeMap<ConditionId, Decimal>,
+    /// Co-movement of the mids.
+    pub co: CoMovement,
+    total: f64,
+    lean: BTreeMap<ConditionId, f64>,
+}
+
+impl CorrelationBook {
+    /// Recomputes eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ for `positions` (YES-equivalent
+    /// shares), each valued at its mid.
+    pub fn refresh(&mut self, positions: &BTreeMap<ConditionId, Decimal>) {
+        let mut group_ids: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut group_of = |market: &ConditionId| {
+            let next = group_ids.len();
+            self.groups.get(market).map(|g| *group_ids.entry(g.as_str()).or_insert(next))
+        };
+        let mut held: Vec<(ConditionId, Option<usize>, f64)> = positions
+            .iter()
+            .filter(|(_, p)| !p.is_zero())
+            .filter_map(|(market, p)| Some((*market, group_of(market), to_f64(*p * *self.mids.get(market)?))))
+            .collect();
+        held.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()));
+        let keys: Vec<String> = held.iter().take(MAX_EMPIRICAL).map(|(m, _, _)| m.to_string()).collect();
+        let rho = |i: usize, j: usize, gi: Option<usize>, gj: Option<usize>| {
+            if i == j {
+                return 1.0;
+            }
+            let empirical =
+                if i < keys.len() && j < keys.len() { self.co.correlation(&keys[i], &keys[j]) } else { 0.0 };
+            if gi.is_some() && gi == gj { empirical.max(GROUP_CORRELATION) } else { empirical }
+        };
+        let mut lean = BTreeMap::new();
+        let mut total = 0.0;
+        for (i, (market, group, value)) in held.iter().enumerate() {
+            let s: f64 = held.iter().enumerate().map(|(j, (_, gj, vj))| rho(i, j, *group, *gj) * vj).sum();
+            total += value * s;
+            lean.insert(*market, s);
+        }
+        let unheld: Vec<ConditionId> = self.mids.keys().filter(|m| !lean.contains_key(*m)).copied().collect();
+        for market in &unheld {
+            let group = group_of(market);
+            let s: f64 = held
+                .iter()
+                .filter(|(_, gj, _)| group.is_some() && *gj == group)
+                .map(|(_, _, vj)| GROUP_CORRELATION * vj)
+                .sum();
+            lean.insert(*market, s);
+        }
+        self.total = total.max(0.0);
+        self.lean = lean;
+    }
+
+    /// √(eᵀ·C·e) at the last refresh, pUSD.
+    pub fn exposure(&self) -> Decimal {
+        to_decimal(self.total.sqrt(), Decimal::ZERO)
+    }
+
+    /// The exposure if `market`'s position changed by `shares`.
+    pub fn exposure_after(&self, market: ConditionId, shares: Decimal) -> Decimal {
+        let Some(mid) = self.mids.get(&market) else { return self.exposure() };
+        let delta = to_f64(shares * *mid);
+        let lean = self.lean.get(&market).copied().unwrap_or(0.0);
+        to_decimal((self.total + 2.0 * delta * lean + delta * delta).max(0.0).sqrt(), Decimal::ZERO)
+    }
 }
 
 #[cfg(test)]
@@ -176,5 +268,34 @@ mod tests {
             let gross: Decimal = values.iter().map(|v| Decimal::from(v.abs())).sum();
             proptest::prop_assert!(correlated_exposure(&exposures, &CoMovement::new(5), 1.0) <= gross + dec!(0.001));
         }
+    }
+
+    #[test]
+    fn the_book_answers_the_exposure_after_an_order_without_recomputing() {
+        let (a, b, c) = (
+            ConditionId::from_bytes([1; 32]),
+            ConditionId::from_bytes([2; 32]),
+            ConditionId::from_bytes([3; 32]),
+        );
+        let mut book = CorrelationBook::default();
+        book.groups.insert(a, "event:x".into());
+        book.groups.insert(b, "event:x".into());
+        for market in [a, b, c] {
+            book.mids.insert(market, dec!(0.5));
+        }
+        let positions = BTreeMap::from([(a, dec!(40)), (c, dec!(-40))]);
+        book.refresh(&positions);
+        assert_eq!(book.exposure().round_dp(4), dec!(28.2843), "20 and −20, unrelated: √800");
+        assert_eq!(
+            book.exposure_after(b, dec!(40)).round_dp(4),
+            dec!(44.7214),
+            "b moves with a: (20 + 20)² + 20²"
+        );
+        assert_eq!(book.exposure_after(c, dec!(40)), dec!(20), "closing c leaves a alone");
+        assert_eq!(
+            book.exposure_after(ConditionId::from_bytes([9; 32]), dec!(100)),
+            book.exposure(),
+            "no mid: unchanged"
+        );
     }
 }

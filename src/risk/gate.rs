@@ -9,7 +9,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::correlation::{CoMovement, Exposure as CorrExposure, correlated_exposure};
+use super::correlation::CorrelationBook;
 use crate::domain::{ConditionId, Outcome, Price, Side, Size, TokenId};
 
 /// An order a market wants to send.
@@ -143,46 +143,6 @@ pub struct RiskState {
     pub correlation: CorrelationBook,
 }
 
-/// What the gate needs to net positions by correlation: each market's group (event or
-/// neg-risk set) and mid, and the co-movement of mids.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CorrelationBook {
-    /// Group of each market.
-    pub groups: BTreeMap<ConditionId, String>,
-    /// Latest YES mid of each market.
-    pub mids: BTreeMap<ConditionId, Decimal>,
-    /// Co-movement of the mids.
-    pub co: CoMovement,
-}
-
-/// Correlation assumed between markets of one group at least.
-pub const GROUP_CORRELATION: f64 = 1.0;
-
-impl CorrelationBook {
-    /// √(eᵀ·C·e) of the positions, each `position × mid` (signed pUSD), with `extra`
-    /// shares added to one market's position.
-    pub fn exposure(
-        &self,
-        positions: &BTreeMap<ConditionId, Decimal>,
-        extra: Option<(ConditionId, Decimal)>,
-    ) -> Decimal {
-        let mut positions = positions.clone();
-        if let Some((market, shares)) = extra {
-            *positions.entry(market).or_default() += shares;
-        }
-        let exposures: Vec<CorrExposure> = positions
-            .iter()
-            .filter_map(|(market, position)| {
-                let mid = *self.mids.get(market)?;
-                let key = market.to_string();
-                let group = self.groups.get(market).cloned().unwrap_or_else(|| key.clone());
-                Some(CorrExposure { market: key, group, value: position * mid })
-            })
-            .collect();
-        correlated_exposure(&exposures, &self.co, GROUP_CORRELATION)
-    }
-}
-
 /// The gate's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -213,9 +173,8 @@ pub fn check(request: OrderRequest, limits: &RiskLimits, state: &RiskState) -> V
         breaches.push(Breach::Position { after, limit: limits.max_position });
     }
     if !limits.max_correlated_exposure.is_zero() && !reduces {
-        let before = state.correlation.exposure(&state.positions, None);
-        let correlated =
-            state.correlation.exposure(&state.positions, Some((request.market, request.position_delta())));
+        let before = state.correlation.exposure();
+        let correlated = state.correlation.exposure_after(request.market, request.position_delta());
         if correlated > limits.max_correlated_exposure && correlated > before {
             breaches.push(Breach::Correlated {
                 after: correlated.round_dp(2),
@@ -340,30 +299,22 @@ mod tests {
         correlation.groups.insert(b, if same_group { "event:x".into() } else { "event:y".into() });
         correlation.mids.insert(a, dec!(0.5));
         correlation.mids.insert(b, dec!(0.5));
-        RiskState {
-            positions: [(a, dec!(60)), (b, dec!(40))].into_iter().collect(),
-            exposure: dec!(0),
-            daily_pnl: dec!(0),
-            armed: true,
-            correlation,
-        }
+        let positions = [(a, dec!(60)), (b, dec!(40))].into_iter().collect();
+        correlation.refresh(&positions);
+        RiskState { positions, exposure: dec!(0), daily_pnl: dec!(0), armed: true, correlation }
     }
 
     #[test]
     fn positions_in_one_event_count_together() {
         let limits = RiskLimits { max_correlated_exposure: dec!(52), ..limits(true) };
         let same = correlated_state(true);
-        assert_eq!(same.correlation.exposure(&same.positions, None), dec!(50));
+        assert_eq!(same.correlation.exposure(), dec!(50));
         let adding = check(request(Outcome::Yes, Side::Buy, dec!(0.5), 10), &limits, &same);
         assert_eq!(refused(&adding), Some(&Breach::Correlated { after: dec!(55), limit: dec!(52) }));
         let reducing = check(request(Outcome::Yes, Side::Sell, dec!(0.5), 10), &limits, &same);
         assert!(matches!(reducing, Verdict::Approved { .. }), "reducing always passes");
         let apart = correlated_state(false);
-        assert_eq!(
-            apart.correlation.exposure(&apart.positions, None).round_dp(2),
-            dec!(36.06),
-            "√(30² + 20²)"
-        );
+        assert_eq!(apart.correlation.exposure().round_dp(2), dec!(36.06), "√(30² + 20²)");
         assert!(matches!(
             check(request(Outcome::Yes, Side::Buy, dec!(0.5), 10), &limits, &apart),
             Verdict::Approved { .. }
@@ -384,8 +335,9 @@ mod tests {
             .collect();
             state.correlation.co.sample(&mids);
         }
+        state.correlation.refresh(&state.positions);
         assert!(
-            state.correlation.exposure(&state.positions, None) < dec!(0.01),
+            state.correlation.exposure() < dec!(0.01),
             "long two markets that always move opposite: flat"
         );
         let limits = RiskLimits { max_correlated_exposure: dec!(10), ..limits(true) };
