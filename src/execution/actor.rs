@@ -101,7 +101,13 @@ pub struct Reconciled {
     pub yes: Decimal,
     /// NO shares.
     pub no: Decimal,
+    /// Our trades in the market in the last ten minutes (when asked for): their fills are in
+    /// the shares above, so their user-channel events must not be counted again.
+    pub recent_trades: Vec<String>,
 }
+
+/// How far back a reconciliation lists our trades, seconds.
+const RECENT_TRADES_SECS: u64 = 600;
 
 /// Read back our open orders and shares in a market.
 #[derive(Message)]
@@ -113,6 +119,8 @@ pub struct Reconcile {
     pub yes: TokenId,
     /// NO token.
     pub no: TokenId,
+    /// Also list our recent trades (a re-reconciliation, when trade events may be in flight).
+    pub recent_trades: bool,
     /// Who to tell.
     pub reply: Recipient<Reconciled>,
 }
@@ -273,7 +281,19 @@ impl Handler<Reconcile> for ExecutionActor {
 
     fn handle(&mut self, msg: Reconcile, _: &mut Context<Self>) {
         let client = self.client.clone();
+        let since = self.clock.now().as_secs().saturating_sub(RECENT_TRADES_SECS);
         actix_rt::spawn(async move {
+            let recent_trades = if msg.recent_trades {
+                match client.trades(Some(&msg.market), Some(since)).await {
+                    Ok(trades) => trades.into_iter().map(|t| t.id).collect(),
+                    Err(error) => {
+                        tracing::warn!(%error, market = %msg.market, "recent trades unread; the market retries");
+                        return;
+                    }
+                }
+            } else {
+                Vec::new()
+            };
             let open = client.open_orders(Some(&msg.market)).await;
             let yes = client.balance(Some(&msg.yes)).await;
             let no = client.balance(Some(&msg.no)).await;
@@ -281,7 +301,8 @@ impl Handler<Reconcile> for ExecutionActor {
                 (Ok(open), Ok(yes), Ok(no)) => {
                     let shares = |units: Decimal| units / Decimal::from(1_000_000);
                     let open = open.iter().filter_map(|o| resting(o, &msg.yes)).collect();
-                    msg.reply.do_send(Reconciled { open, yes: shares(yes.balance), no: shares(no.balance) });
+                    let (yes, no) = (shares(yes.balance), shares(no.balance));
+                    msg.reply.do_send(Reconciled { open, yes, no, recent_trades });
                 }
                 (open, yes, no) => {
                     let error =

@@ -184,6 +184,7 @@ pub struct MarketActor {
     restarts: u32,
     recent_restarts: VecDeque<Instant>,
     reconcile_sent: Option<Instant>,
+    ever_reconciled: bool,
     reported_exposure: Option<(Decimal, Decimal)>,
 }
 
@@ -217,6 +218,7 @@ impl MarketActor {
             restarts: 0,
             recent_restarts: VecDeque::new(),
             reconcile_sent: None,
+            ever_reconciled: false,
             reported_exposure: None,
         }
     }
@@ -323,6 +325,7 @@ impl MarketActor {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
             no: self.setup.no.clone(),
+            recent_trades: self.restarts > 0 || self.ever_reconciled,
             reply: ctx.address().recipient(),
         });
     }
@@ -435,7 +438,11 @@ impl Handler<Reconciled> for MarketActor {
 
     fn handle(&mut self, msg: Reconciled, ctx: &mut Context<Self>) {
         self.reconcile_sent = None;
-        self.guarded(ctx, |core| core.reconcile(msg.open, msg.yes, msg.no));
+        self.ever_reconciled = true;
+        self.guarded(ctx, |core| {
+            core.already_counted(msg.recent_trades);
+            core.reconcile(msg.open, msg.yes, msg.no)
+        });
     }
 }
 

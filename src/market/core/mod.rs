@@ -554,6 +554,12 @@ impl MarketCore {
         }
     }
 
+    /// Trades already included in the shares a reconciliation is about to adopt: their
+    /// user-channel events, if they arrive later, must not move the inventory again.
+    pub fn already_counted(&mut self, trade_ids: Vec<String>) {
+        self.counted_trades.extend(trade_ids);
+    }
+
     /// The venue's view after a (re)start: our open orders there and our shares.
     pub fn reconcile(&mut self, open: Vec<RestingOrder>, yes: Decimal, no: Decimal) -> Vec<Intent> {
         self.resting = open

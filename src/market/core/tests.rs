@@ -357,3 +357,14 @@ fn a_quiet_market_is_re_evaluated_at_the_adaptive_cadence() {
     core.tick(90_000);
     assert_eq!(core.signals().cadence, "sleep", "a minute and a half without a move");
 }
+
+#[test]
+fn a_trade_already_in_reconciled_shares_is_not_counted_again() {
+    let (mut core, ids) = quoting();
+    core.already_counted(vec!["t9".into()]);
+    core.reconcile(Vec::new(), dec!(10), dec!(0));
+    core.on_trade(&bought_ten("t9", ids[0], token(1), TradeState::Matched));
+    assert_eq!(core.inventory().yes, dec!(10), "the venue's 10 shares already include t9");
+    core.on_trade(&bought_ten("t10", ids[0], token(1), TradeState::Matched));
+    assert_eq!(core.inventory().yes, dec!(20), "a new trade still counts");
+}
