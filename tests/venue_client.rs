@@ -108,10 +108,13 @@ async fn a_burst_waits_for_the_local_limiter_instead_of_earning_429s() {
     let (_, yes, _) = market(&venue, 0);
     let api = client(&venue);
     let trader = Trader::test_account(&venue);
-    for i in 0..80 {
-        let order = trader.order(&yes, Side::Buy, &format!("0.{:02}", 10 + i % 40), "5", false);
-        let placed = api.post_order(&order).await.unwrap();
-        assert!(placed.success, "{placed:?}");
+    let orders: Vec<_> = (0..80)
+        .map(|i| trader.order(&yes, Side::Buy, &format!("0.{:02}", 10 + i % 40), "5", false))
+        .collect();
+    let placed = futures_util::future::join_all(orders.iter().map(|order| api.post_order(order))).await;
+    for answer in placed {
+        let answer = answer.unwrap();
+        assert!(answer.success, "{answer:?}");
     }
     let stats = api.limiter_stats();
     assert_eq!((stats.immediate + stats.delayed, stats.refused), (80, 0));

@@ -168,6 +168,21 @@ pub struct Signals {
     pub fees: Decimal,
 }
 
+/// The quoting distance and what it was made of.
+#[derive(Debug, Clone, Copy)]
+struct Distance {
+    /// Best half-spread before event and hour widening.
+    half: Decimal,
+    /// Narrowest half-spread allowed.
+    min: Decimal,
+    /// Widest half-spread allowed.
+    max: Decimal,
+    /// Inventory-risk term.
+    risk: Decimal,
+    /// Flow premium.
+    flow: Decimal,
+}
+
 /// One market's strategy state.
 #[derive(Debug, Clone)]
 pub struct QuoteModel {
@@ -395,64 +410,29 @@ impl QuoteModel {
         let hours_left =
             p.end_ms.map(|end| Decimal::from(end.saturating_sub(now_ms)) / Decimal::from(3_600_000));
         let resolution = resolution_action(hours_left, p.widen_hours, p.pull_hours);
-        let toxic = self.markouts.action(p.toxic_threshold, p.toxic_markout);
-        self.signals.toxicity = self.markouts.toxicity().round_dp(6);
-        self.signals.toxic_action = format!("{toxic:?}");
         let closing = resolution == EventAction::Pull;
         if closing && position.is_zero() {
             self.signals.event = "resolution: pulled".into();
             return Err(NoQuote::Resolving);
         }
-        if toxic == ToxicAction::Pause && self.paused_until_ms <= now_ms {
-            self.paused_until_ms = now_ms + TOXIC_PAUSE_MS;
-            self.markouts = MarkoutTracker::new(p.markout_ms);
-        }
-        if now_ms < self.paused_until_ms {
-            return Err(NoQuote::Toxic);
-        }
+        let toxic = self.toxicity_gate(now_ms)?;
         let flow_now =
             flow::significant(self.flow.imbalance(now_ms), self.flow.trades(now_ms), p.flow_threshold);
-        let regime = self.regime.regime(&regime_thresholds());
-        let flow_premium = flow::tilt(flow_now, p.flow_threshold, p.flow_premium).abs();
-        let toxic_size = match toxic {
-            ToxicAction::Shrink(_, s) => s,
-            ToxicAction::Normal | ToxicAction::Widen(_) | ToxicAction::Pause => Decimal::ONE,
-        };
         let spike = self.spikes.action(SPIKE_RATIO);
-        let event_mult = [resolution, spike]
-            .iter()
-            .map(|action| if let EventAction::Widen(m) = action { *m } else { Decimal::ONE })
-            .product::<Decimal>();
-        let hour_mult = self.hours.spread_multiplier(now_ms);
-        let multiplier = event_mult * hour_mult;
-        let sigma = self.sigma_or_reference();
-        let risk = p.avellaneda.gamma * sigma * sigma * p.avellaneda.horizon_secs / Decimal::TWO;
+        let widen = |action: &EventAction| if let EventAction::Widen(m) = action { *m } else { Decimal::ONE };
+        let (event_mult, hour_mult) =
+            (widen(&resolution) * widen(&spike), self.hours.spread_multiplier(now_ms));
         let rewards = p.rewards.filter(|r| toxic == ToxicAction::Normal && p.quote.size >= r.min_size);
-        let min_half = (p.quote.spread_min / Decimal::TWO).max(tick.value());
-        let max_half = p.quote.spread_max / Decimal::TWO;
-        let objective = Objective {
-            adverse: self.markouts.toxicity().max(Decimal::ZERO) + risk + flow_premium,
-            decay: p.avellaneda.k,
-            fills_per_hour_at_touch: Decimal::from(30),
-            size: p.quote.size,
-            others_q: rewards.map_or(Decimal::ZERO, |r| rewards::others_q(&r, book, book_mid)),
-        };
-        let base_half =
-            rewards::best_distance(rewards.as_ref(), &objective, book_mid, min_half, max_half, tick.value());
-        let half = (base_half * multiplier).clamp(min_half, max_half);
-        let micro_lean = microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO);
-        let variance = sigma * sigma * Decimal::from(KELLY_HOLDING_SECS);
-        let kelly =
-            continuous_fraction(half, variance, p.kelly_fraction) / p.kelly_fraction.max(Decimal::new(1, 4));
-        let vol_ratio = self.volatility.multiplier(p.volatility_reference, p.volatility_max);
-        let dynamic = limit_factor(self.day_pnl, p.max_daily_loss, vol_ratio);
-        let factor = (dynamic * kelly).clamp(Decimal::ZERO, Decimal::ONE);
-        let limit = (p.quote.position_limit * factor).max(p.quote.size);
+        let distance = self.best_distance(book, book_mid, tick, rewards, flow_now);
+        let half = (distance.half * event_mult * hour_mult).clamp(distance.min, distance.max);
+        let (limit, factor) = self.position_limit(half);
+        let regime = self.regime.regime(&regime_thresholds());
+        let toxic_size = if let ToxicAction::Shrink(_, s) = toxic { s } else { Decimal::ONE };
         let pennied = self.pennies.iter().any(PennyDetector::active);
         let adjust = Adjustments {
-            spread_multiplier: multiplier,
+            spread_multiplier: event_mult * hour_mult,
             half_spread: Some(half),
-            fair_shift: micro_lean,
+            fair_shift: microprice(book).map_or(Decimal::ZERO, |m| (m - book_mid) / Decimal::TWO),
             skew: true,
             size_multiplier: regime.size_multiplier() * toxic_size,
             position_limit: Some(limit),
@@ -477,16 +457,72 @@ impl QuoteModel {
         };
         self.signals.spread_why = format!(
             "half {} (1/k {} + markout {} + risk {} + flow {}{}) × event {} × hour {}",
-            base_half.round_dp(4),
+            distance.half.round_dp(4),
             (Decimal::ONE / p.avellaneda.k.max(Decimal::ONE)).round_dp(4),
             self.markouts.toxicity().max(Decimal::ZERO).round_dp(4),
-            risk.round_dp(4),
-            flow_premium.round_dp(4),
+            distance.risk.round_dp(4),
+            distance.flow.round_dp(4),
             if rewards.is_some() { ", rewards in the objective" } else { "" },
             event_mult.round_dp(2),
             hour_mult.round_dp(2),
         );
         quote(&p.quote, book, tick, min_size, position, adjust)
+    }
+
+    /// What the markouts call for; pauses quoting for [`TOXIC_PAUSE_MS`] (and starts the
+    /// markouts afresh) when they call for a pause.
+    fn toxicity_gate(&mut self, now_ms: u64) -> Result<ToxicAction, NoQuote> {
+        let toxic = self.markouts.action(self.params.toxic_threshold, self.params.toxic_markout);
+        self.signals.toxicity = self.markouts.toxicity().round_dp(6);
+        self.signals.toxic_action = format!("{toxic:?}");
+        if toxic == ToxicAction::Pause && self.paused_until_ms <= now_ms {
+            self.paused_until_ms = now_ms + TOXIC_PAUSE_MS;
+            self.markouts = MarkoutTracker::new(self.params.markout_ms);
+        }
+        if now_ms < self.paused_until_ms { Err(NoQuote::Toxic) } else { Ok(toxic) }
+    }
+
+    /// The distance from the mid with the best expected value per hour: fill intensity
+    /// against the edge left after markouts, inventory risk and the flow premium, plus the
+    /// reward share when `rewards` pays.
+    fn best_distance(
+        &self,
+        book: &Book,
+        book_mid: Decimal,
+        tick: TickSize,
+        rewards: Option<RewardProgram>,
+        flow_now: Decimal,
+    ) -> Distance {
+        let p = &self.params;
+        let sigma = self.sigma_or_reference();
+        let risk = p.avellaneda.gamma * sigma * sigma * p.avellaneda.horizon_secs / Decimal::TWO;
+        let flow = flow::tilt(flow_now, p.flow_threshold, p.flow_premium).abs();
+        let min = (p.quote.spread_min / Decimal::TWO).max(tick.value());
+        let max = p.quote.spread_max / Decimal::TWO;
+        let objective = Objective {
+            adverse: self.markouts.toxicity().max(Decimal::ZERO) + risk + flow,
+            decay: p.avellaneda.k,
+            fills_per_hour_at_touch: Decimal::from(30),
+            size: p.quote.size,
+            others_q: rewards.map_or(Decimal::ZERO, |r| rewards::others_q(&r, book, book_mid)),
+        };
+        let half = rewards::best_distance(rewards.as_ref(), &objective, book_mid, min, max, tick.value());
+        Distance { half, min, max, risk, flow }
+    }
+
+    /// The position limit in force for a quote `half` from the mid, and the factor applied
+    /// to the configured one: tightened by the day's losses and by volatility, capped by
+    /// Kelly (the edge against the variance over the holding period), never below one clip.
+    fn position_limit(&self, half: Decimal) -> (Decimal, Decimal) {
+        let p = &self.params;
+        let sigma = self.sigma_or_reference();
+        let variance = sigma * sigma * Decimal::from(KELLY_HOLDING_SECS);
+        let kelly =
+            continuous_fraction(half, variance, p.kelly_fraction) / p.kelly_fraction.max(Decimal::new(1, 4));
+        let vol_ratio = self.volatility.multiplier(p.volatility_reference, p.volatility_max);
+        let dynamic = limit_factor(self.day_pnl, p.max_daily_loss, vol_ratio);
+        let factor = (dynamic * kelly).clamp(Decimal::ZERO, Decimal::ONE);
+        ((p.quote.position_limit * factor).max(p.quote.size), factor)
     }
 
     fn accrue_rewards(&mut self, now_ms: u64, book: &Book, planned: &Quote) {
