@@ -192,6 +192,29 @@ async fn the_control_api_needs_its_token_and_disables_enables_kills_and_resumes(
 }
 
 #[actix_rt::test]
+async fn money_leaving_the_account_without_fills_trips_the_switch() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[("killswitch.balance_check_secs", "1")]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), |s| both_quoting(s) && s.balance.is_some())
+        .await
+        .expect("quoting, with a first balance read");
+    let taken = venue.state.with_world(|world, _| {
+        let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
+        world.venue.withdraw(account, 2_000 * 1_000_000)
+    });
+    assert!(taken, "2,000 of the 10,000 pUSD leave the account");
+    let tripped = until(&ctl, Duration::from_secs(10), |s| s.switch == "halted" && s.orders == 0)
+        .await
+        .expect("a 20 % drop that no fill explains trips the switch (threshold 10 %)");
+    assert!(tripped.trip_reason.as_deref().unwrap().contains("balance"), "{tripped:?}");
+    assert_eq!(venue_open_orders(&venue), 0);
+    daemon.shutdown().await.unwrap();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
 async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
     let venue = venue();
     let dir = tempfile::tempdir().unwrap();

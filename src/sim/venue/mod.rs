@@ -165,6 +165,19 @@ impl Venue {
         }
     }
 
+    /// Takes `units` of free pUSD out of an account, as a transfer out of the venue would
+    /// (sim only: it tests the balance watch); `false` if the account or the funds are not
+    /// there.
+    pub fn withdraw(&mut self, id: AccountId, units: u128) -> bool {
+        match self.accounts.get_mut(id.0 as usize) {
+            Some(account) if account.collateral.free() >= units => {
+                account.collateral.held -= units;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Turns `lots` × 1 pUSD into `lots` YES plus `lots` NO (sim only).
     pub fn split(&mut self, id: AccountId, market: u32, lots: Lots) -> Result<(), Reject> {
         let cost = lot_units(lots);

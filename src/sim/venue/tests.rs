@@ -276,3 +276,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn withdrawals_take_only_free_funds() {
+    let (mut venue, _, alice, _) = venue();
+    venue.place(order(&venue, alice, Outcome::Yes, Side::Buy, 5_000, 10_000), NOW).unwrap();
+    let free = collateral(&venue, alice).free();
+    assert!(!venue.withdraw(alice, free + 1), "what open orders reserve stays");
+    assert!(venue.withdraw(alice, free));
+    assert_eq!(collateral(&venue, alice).free(), 0);
+    assert!(!venue.withdraw(AccountId(99), 1), "no such account");
+}
