@@ -57,6 +57,7 @@ fn main() -> anyhow::Result<()> {
         ("telemetry.state_dir".to_owned(), state.path().display().to_string()),
         ("control.port".to_owned(), "0".to_owned()),
         ("risk.max_total_exposure".to_owned(), "1000000".to_owned()),
+        ("risk.max_correlated_exposure".to_owned(), "1000000".to_owned()),
         ("risk.max_daily_loss".to_owned(), "1000000".to_owned()),
     ];
     let options =
