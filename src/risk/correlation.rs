@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, MathematicalOps};
 
 use crate::domain::ConditionId;
 
@@ -95,19 +95,29 @@ pub struct Exposure {
 
 /// √(eᵀ·C·e): correlated exposure. Same-group pairs use at least `group_floor`.
 pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor: f64) -> Decimal {
-    let mut total = 0.0;
+    let mut total = Decimal::ZERO;
     for a in exposures {
         for b in exposures {
             let rho = if a.market == b.market {
-                1.0
+                Decimal::ONE
             } else {
-                let empirical = co.correlation(&a.market, &b.market);
-                if a.group == b.group { empirical.max(group_floor) } else { empirical }
+                pair_rho(co.correlation(&a.market, &b.market), a.group == b.group, group_floor)
             };
-            total += to_f64(a.value) * to_f64(b.value) * rho;
+            total += a.value * b.value * rho;
         }
     }
-    to_decimal(total.max(0.0).sqrt(), Decimal::ZERO)
+    root(total)
+}
+
+/// ρ between two distinct markets as a decimal: the empirical correlation (a statistic,
+/// estimated in `f64`), at least `floor` within one group. Exposures stay in `Decimal`.
+fn pair_rho(empirical: f64, same_group: bool, floor: f64) -> Decimal {
+    to_decimal(if same_group { empirical.max(floor) } else { empirical }, Decimal::ZERO)
+}
+
+/// √ of a sum of squares, 0 for anything not positive.
+fn root(total: Decimal) -> Decimal {
+    total.max(Decimal::ZERO).sqrt().unwrap_or(Decimal::ZERO)
 }
 
 /// Positions whose pairwise empirical correlations are computed at each refresh.
@@ -126,8 +136,8 @@ pub struct CorrelationBook {
     pub mids: BTreeMap<ConditionId, Decimal>,
     /// Co-movement of the mids.
     pub co: CoMovement,
-    total: f64,
-    lean: BTreeMap<ConditionId, f64>,
+    total: Decimal,
+    lean: BTreeMap<ConditionId, Decimal>,
 }
 
 impl CorrelationBook {
@@ -139,53 +149,55 @@ impl CorrelationBook {
             let next = group_ids.len();
             self.groups.get(market).map(|g| *group_ids.entry(g.as_str()).or_insert(next))
         };
-        let mut held: Vec<(ConditionId, Option<usize>, f64)> = positions
+        let mut held: Vec<(ConditionId, Option<usize>, Decimal)> = positions
             .iter()
             .filter(|(_, p)| !p.is_zero())
-            .filter_map(|(market, p)| Some((*market, group_of(market), to_f64(*p * *self.mids.get(market)?))))
+            .filter_map(|(market, p)| Some((*market, group_of(market), *p * *self.mids.get(market)?)))
             .collect();
-        held.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()));
+        held.sort_by(|a, b| b.2.abs().cmp(&a.2.abs()));
         let keys: Vec<String> = held.iter().take(MAX_EMPIRICAL).map(|(m, _, _)| m.to_string()).collect();
         let rho = |i: usize, j: usize, gi: Option<usize>, gj: Option<usize>| {
             if i == j {
-                return 1.0;
+                return Decimal::ONE;
             }
             let empirical =
                 if i < keys.len() && j < keys.len() { self.co.correlation(&keys[i], &keys[j]) } else { 0.0 };
-            if gi.is_some() && gi == gj { empirical.max(GROUP_CORRELATION) } else { empirical }
+            pair_rho(empirical, gi.is_some() && gi == gj, GROUP_CORRELATION)
         };
         let mut lean = BTreeMap::new();
-        let mut total = 0.0;
+        let mut total = Decimal::ZERO;
         for (i, (market, group, value)) in held.iter().enumerate() {
-            let s: f64 = held.iter().enumerate().map(|(j, (_, gj, vj))| rho(i, j, *group, *gj) * vj).sum();
+            let s: Decimal =
+                held.iter().enumerate().map(|(j, (_, gj, vj))| rho(i, j, *group, *gj) * vj).sum();
             total += value * s;
             lean.insert(*market, s);
         }
         let unheld: Vec<ConditionId> = self.mids.keys().filter(|m| !lean.contains_key(*m)).copied().collect();
         for market in &unheld {
             let group = group_of(market);
-            let s: f64 = held
+            let floor = pair_rho(0.0, true, GROUP_CORRELATION);
+            let s: Decimal = held
                 .iter()
                 .filter(|(_, gj, _)| group.is_some() && *gj == group)
-                .map(|(_, _, vj)| GROUP_CORRELATION * vj)
+                .map(|(_, _, vj)| floor * vj)
                 .sum();
             lean.insert(*market, s);
         }
-        self.total = total.max(0.0);
+        self.total = total.max(Decimal::ZERO);
         self.lean = lean;
     }
 
     /// √(eᵀ·C·e) at the last refresh, pUSD.
     pub fn exposure(&self) -> Decimal {
-        to_decimal(self.total.sqrt(), Decimal::ZERO)
+        root(self.total)
     }
 
     /// The exposure if `market`'s position changed by `shares`.
     pub fn exposure_after(&self, market: ConditionId, shares: Decimal) -> Decimal {
         let Some(mid) = self.mids.get(&market) else { return self.exposure() };
-        let delta = to_f64(shares * *mid);
-        let lean = self.lean.get(&market).copied().unwrap_or(0.0);
-        to_decimal((self.total + 2.0 * delta * lean + delta * delta).max(0.0).sqrt(), Decimal::ZERO)
+        let delta = shares * *mid;
+        let lean = self.lean.get(&market).copied().unwrap_or_default();
+        root(self.total + Decimal::TWO * delta * lean + delta * delta)
     }
 }
 

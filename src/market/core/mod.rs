@@ -316,13 +316,16 @@ impl MarketCore {
         } else {
             self.book_lost_since_ms.get_or_insert(self.now_ms);
         }
-        if let Some(book) = &book {
-            let others = self.others_only(book);
+        let others = book.as_ref().map(|book| self.others_only(book));
+        if let Some(others) = &others {
             let (bid, ask) = self.our_yes_prices();
-            self.model.observe_book(self.now_ms, &others, bid, ask, self.tick);
+            self.model.observe_book(self.now_ms, others, bid, ask, self.tick);
         }
         self.book = book;
-        self.requote()
+        match others {
+            Some(others) if self.idle_reason().is_none() => self.requote_on(&others),
+            _ => Vec::new(),
+        }
     }
 
     /// Our best resting YES-terms bid and ask.
@@ -367,8 +370,13 @@ impl MarketCore {
             return Vec::new();
         }
         let Some(book) = self.book.as_ref().map(|b| self.others_only(b)) else { return Vec::new() };
+        self.requote_on(&book)
+    }
+
+    /// The quote on `book` (others' orders only) and the changes to get there.
+    fn requote_on(&mut self, book: &Book) -> Vec<Intent> {
         let quote =
-            match self.model.plan(self.now_ms, &book, self.tick, self.min_size, self.inventory.position()) {
+            match self.model.plan(self.now_ms, book, self.tick, self.min_size, self.inventory.position()) {
                 Ok(quote) => quote,
                 Err(_) => return self.cancel_all(),
             };
