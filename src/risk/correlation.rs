@@ -154,7 +154,7 @@ impl CorrelationBook {
             .filter(|(_, p)| !p.is_zero())
             .filter_map(|(market, p)| Some((*market, group_of(market), *p * *self.mids.get(market)?)))
             .collect();
-        held.sort_by(|a, b| b.2.abs().cmp(&a.2.abs()));
+        held.sort_by_key(|held| std::cmp::Reverse(held.2.abs()));
         let keys: Vec<String> = held.iter().take(MAX_EMPIRICAL).map(|(m, _, _)| m.to_string()).collect();
         let rho = |i: usize, j: usize, gi: Option<usize>, gj: Option<usize>| {
             if i == j {
