@@ -1,5 +1,6 @@
 //! Wiring only: builds the actors and connects them. Before any quote, every order of this
-//! key left on the venue is cancelled; discovery then picks the markets. The execution,
+//! key left on the venue is cancelled (paper mode has no venue account: its orders go to a
+//! local paper account fed by the feed); discovery then picks the markets. The execution,
 //! risk, kill-switch and feed actors are shared; the director starts each market under its
 //! own `Supervisor`. The kill switch and the director need each other's address, so their
 //! contexts are made first and run once both actors exist. Actors get the addresses they
@@ -18,7 +19,9 @@ use crate::config::Config;
 use crate::control::{self, ControlHandles, ControlServer};
 use crate::director::{AttachFeed, FreezeAll, ListMarkets, MarketDirector, RestartPolicy};
 use crate::execution::actor::{CancelAll, ExecutionActor};
-use crate::feed::actor::{FeedActor, FeedEndpoints, Routes};
+use crate::execution::paper_link::PaperLink;
+use crate::execution::paper_venue::PaperVenue;
+use crate::feed::actor::{FeedActor, FeedEndpoints, Routes, UserSource};
 use crate::feed::live::FeedConfig;
 use crate::killswitch::SwitchLimits;
 use crate::killswitch::actor::{ErrorSeen, Flush, GetSwitch, KillSwitchActor, SwitchReport, SwitchTargets};
@@ -62,7 +65,7 @@ pub struct Daemon {
     pub execution: Addr<ExecutionActor>,
     /// The control API.
     pub control: ControlServer,
-    heartbeat: actix_rt::task::JoinHandle<()>,
+    heartbeat: Option<actix_rt::task::JoinHandle<()>>,
 }
 
 /// Why the daemon could not start.
@@ -72,8 +75,13 @@ pub enum StartError {
     #[error("venue: {0}")]
     Venue(#[from] crate::polymarket::client::ClientError),
     /// No market to quote.
-    #[error("no market passed selection ({0} listed)")]
-    NoMarkets(usize),
+    #[error("no market passed selection ({listed} listed{why})")]
+    NoMarkets {
+        /// Markets the venue listed.
+        listed: usize,
+        /// Which filters refused how many, as `; N refused by SETTING` parts.
+        why: String,
+    },
     /// The state store could not be opened.
     #[error("state store: {0}")]
     Store(#[from] crate::telemetry::store::StoreError),
@@ -116,6 +124,26 @@ pub fn select(config: &Config, markets: Vec<MarketInfo>, now_secs: u64) -> Vec<M
     chosen.into_iter().map(|(_, m)| m).collect()
 }
 
+/// How many listed markets each `[markets]` filter refuses (outside sim mode), as
+/// `; N refused by SETTING` parts, for the error when none is left.
+fn refusals(config: &Config, listed: &[MarketInfo], now_secs: u64) -> String {
+    if config.mode == crate::config::Mode::Sim {
+        return String::new();
+    }
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for market in listed {
+        let reason = if market.accepting_orders {
+            market.rejection(&config.markets, now_secs).map(scorer::Rejection::settings)
+        } else {
+            Some("the venue (not accepting orders)")
+        };
+        if let Some(reason) = reason {
+            *counts.entry(reason).or_default() += 1;
+        }
+    }
+    counts.iter().map(|(reason, n)| format!("; {n} refused by {reason}")).collect()
+}
+
 /// The capital allocator's budget for each chosen market: `max_total_exposure` split by
 /// score, at most half of it to one market.
 pub fn budgets(config: &Config, chosen: &[MarketInfo], now_secs: u64) -> BTreeMap<String, Decimal> {
@@ -149,7 +177,27 @@ pub fn market_tuning(config: &Config) -> MarketTuning {
         },
         backoff: Duration::from_millis(config.actors.restart_backoff_ms),
         backoff_max: Duration::from_millis(config.actors.restart_backoff_max_ms),
+        paper: config.mode == crate::config::Mode::Paper,
     }
+}
+
+/// Who the daemon trades as.
+pub enum Account {
+    /// A venue account: orders signed by `signer`, requests authenticated with `creds`.
+    Venue {
+        /// Signs orders.
+        signer: OrderSigner,
+        /// L2 credentials.
+        creds: ApiCreds,
+    },
+    /// The local paper account: orders signed by a key no venue knows and filled locally
+    /// from the venue's public market data; no credentials, nothing sent.
+    Paper {
+        /// Signs orders (a throwaway key).
+        signer: OrderSigner,
+        /// pUSD it starts with.
+        balance: Decimal,
+    },
 }
 
 /// Starts the daemon against `venue` trading as `signer` with `creds`.
@@ -160,30 +208,50 @@ pub async fn start(
     creds: ApiCreds,
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
-    let client = Rc::new(
-        ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
-            .with_signer(signer.clone())
-            .with_creds(creds.clone()),
-    );
-    let orphans = client.cancel_all().await?;
-    if !orphans.canceled.is_empty() {
-        tracing::warn!(
-            count = orphans.canceled.len(),
-            "cancelled orders left on the venue by an earlier run"
-        );
+    start_as(config, venue, Account::Venue { signer, creds }, clock).await
+}
+
+/// Starts the daemon on `venue`'s market data trading as `account`.
+pub async fn start_as(
+    config: &Config,
+    venue: &VenueEndpoints,
+    account: Account,
+    clock: Arc<dyn Clock>,
+) -> Result<Daemon, StartError> {
+    let mut client = ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default());
+    if let Account::Venue { signer, creds } = &account {
+        client = client.with_signer(signer.clone()).with_creds(creds.clone());
+        let orphans = client.cancel_all().await?;
+        if !orphans.canceled.is_empty() {
+            tracing::warn!(
+                count = orphans.canceled.len(),
+                "cancelled orders left on the venue by an earlier run"
+            );
+        }
     }
+    let client = Rc::new(client);
     let (listed, _) = discover(&client).await?;
     let total = listed.len();
+    let why = refusals(config, &listed, clock.now().as_secs());
     let chosen = select(config, listed, clock.now().as_secs());
     if chosen.is_empty() {
-        return Err(StartError::NoMarkets(total));
+        return Err(StartError::NoMarkets { listed: total, why });
     }
     let ledger = Ledger::open(&config.telemetry.state_dir)?;
     let switch_ctx = Context::<KillSwitchActor>::new();
     let director_ctx = Context::<MarketDirector>::new();
-    let execution = ExecutionActor::new(client.clone(), signer, clock.clone())
-        .reporting_errors(switch_ctx.address().recipient())
-        .start();
+    let paper = matches!(account, Account::Paper { .. });
+    let (execution, user) = match account {
+        Account::Venue { signer, creds } => {
+            (ExecutionActor::new(client.clone(), signer, clock.clone()), UserSource::Venue(creds))
+        }
+        Account::Paper { signer, balance } => {
+            let markets = chosen.iter().map(|info| (info.condition_id, info.yes.clone()));
+            let link = PaperLink::new(PaperVenue::new(balance, markets));
+            (ExecutionActor::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
+        }
+    };
+    let execution = execution.reporting_errors(switch_ctx.address().recipient()).start();
     let limits = RiskLimits {
         max_position: config.risk.max_position.value(),
         max_total_exposure: config.risk.max_total_exposure.value(),
@@ -211,8 +279,10 @@ pub async fn start(
         max_restarts: usize::try_from(config.actors.market_max_restarts).unwrap_or(usize::MAX),
         window_ms: config.killswitch.restart_window_secs * 1_000,
     };
+    let mut tuning = market_tuning(config);
+    tuning.paper = paper;
     let mut director_actor = MarketDirector::new(
-        market_tuning(config),
+        tuning,
         policy,
         switch.clone().recipient(),
         clock.clone(),
@@ -237,7 +307,7 @@ pub async fn start(
     let endpoints = FeedEndpoints { ws_market: venue.ws_market.clone(), ws_user: venue.ws_user.clone() };
     let feed = FeedActor::new(
         endpoints,
-        creds,
+        user,
         client.clone(),
         routes,
         feed_config(config),
@@ -246,7 +316,7 @@ pub async fn start(
     )
     .start();
     director.do_send(AttachFeed(feed));
-    let heartbeat = start_heartbeats(client, switch.clone().recipient());
+    let heartbeat = (!paper).then(|| start_heartbeats(client, switch.clone().recipient()));
     let handles = ControlHandles {
         director: director.clone(),
         switch: switch.clone(),
@@ -318,7 +388,9 @@ impl Daemon {
         let mut cancelled = self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
         actix_rt::time::sleep(Duration::from_millis(SHUTDOWN_SETTLE_MS)).await;
         cancelled += self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
-        self.heartbeat.abort();
+        if let Some(heartbeat) = self.heartbeat {
+            heartbeat.abort();
+        }
         self.control.stop().await;
         let _ = self.switch.send(Flush).await;
         Ok(cancelled)

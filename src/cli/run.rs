@@ -17,7 +17,7 @@ use crate::polymarket::{OrderSigner, SignatureType};
 use crate::sim::agents::ScenarioCatalog;
 use crate::sim::server::{self, SimHandle};
 use crate::sim::world::{SimOptions, SimWorld};
-use crate::system::{self, Daemon, VenueEndpoints};
+use crate::system::{self, Account, Daemon, VenueEndpoints};
 
 /// Sets up logging from the `[telemetry]` section (`RUST_LOG` wins when set); a panic (a
 /// market crash that supervision will restart) becomes one log line, not a backtrace dump.
@@ -52,10 +52,7 @@ pub fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     match config.mode {
         Mode::Sim => actix_rt::System::new().block_on(run_sim(config)),
         Mode::Live => actix_rt::System::new().block_on(run_live(config)),
-        Mode::Paper => anyhow::bail!(
-            "mode paper is not wired into the daemon yet (its paper exchange and fill model are \
-             built and tested; routing orders to it is the next step): use mode sim or live"
-        ),
+        Mode::Paper => actix_rt::System::new().block_on(run_paper(config)),
     }
 }
 
@@ -94,6 +91,32 @@ pub fn sim_endpoints(venue: &SimHandle) -> VenueEndpoints {
     }
 }
 
+/// The configured Polymarket endpoints.
+fn venue_endpoints(venue: &crate::config::VenueConfig) -> VenueEndpoints {
+    VenueEndpoints {
+        clob: venue.clob_url.clone(),
+        gamma: venue.gamma_url.clone(),
+        ws_market: venue.ws_market_url.clone(),
+        ws_user: venue.ws_user_url.clone(),
+    }
+}
+
+/// Paper mode: Polymarket's public market data, fills on a local paper account. Orders are
+/// signed by a key made for this run, which no venue knows; nothing is sent.
+async fn run_paper(config: Config) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let signer = OrderSigner::new(KeySigner::random(), config.venue.chain, SignatureType::Eoa, None)?;
+    let balance = config.venue.paper_balance.value();
+    print_line(format!(
+        "polymm: mode paper on the market data of {}, paper account of {balance} pUSD (no order leaves this machine)",
+        config.venue.clob_url
+    ))?;
+    let account = Account::Paper { signer, balance };
+    let daemon = system::start_as(&config, &venue_endpoints(&config.venue), account, clock).await?;
+    announce_control(&daemon)?;
+    serve_until_signal(&config, daemon).await
+}
+
 async fn run_live(config: Config) -> anyhow::Result<()> {
     if !config.venue.live_confirmed {
         anyhow::bail!(
@@ -125,13 +148,7 @@ async fn run_live(config: Config) -> anyhow::Result<()> {
             }
         };
     print_line(format!("polymm: mode live at {}, trading as {}", venue.clob_url, signer.maker()))?;
-    let endpoints = VenueEndpoints {
-        clob: venue.clob_url.clone(),
-        gamma: venue.gamma_url.clone(),
-        ws_market: venue.ws_market_url.clone(),
-        ws_user: venue.ws_user_url.clone(),
-    };
-    let daemon = system::start(&config, &endpoints, signer, creds, clock).await?;
+    let daemon = system::start(&config, &venue_endpoints(venue), signer, creds, clock).await?;
     announce_control(&daemon)?;
     serve_until_signal(&config, daemon).await
 }

@@ -169,6 +169,7 @@ fn venue(v: &mut Validator<'_>) -> VenueConfig {
         signature_type: v.parse("venue.signature_type", SignatureType::Eoa),
         funder,
         live_confirmed: v.flag("venue.live_confirmed"),
+        paper_balance: Usd::new(v.decimal("venue.paper_balance", dec!(0), dec!(1000000000))),
     }
 }
 

@@ -145,6 +145,8 @@ pub struct VenueConfig {
     pub funder: Option<Address>,
     /// Explicit consent to live trading.
     pub live_confirmed: bool,
+    /// pUSD the paper account starts with (paper mode).
+    pub paper_balance: Usd,
 }
 
 /// The embedded venue.

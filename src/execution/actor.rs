@@ -1,8 +1,9 @@
-//! `ExecutionActor`: gets approved orders signed (by the signing pool, off this thread) and
-//! talks to the venue (place, cancel, reconcile), replying to the market that asked. It
-//! owns the REST client, which is not `Send`, so it lives on the arbiter that started it;
-//! each request runs as its own task there, so the actor's mailbox never waits on the
-//! network. It keeps the frame-in → signed-order-out latency histogram.
+//! `ExecutionActor`: signs approved orders and talks to the venue (place, cancel,
+//! reconcile, balance), replying to the market that asked; in paper mode the same requests
+//! go to the paper account instead, which answers at once. It owns the REST client, which
+//! is not `Send`, so it lives on the arbiter that started it; each request runs as its own
+//! task there, so the actor's mailbox never waits on the network. It keeps the frame-in →
+//! signed-order-out latency histogram.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,6 +15,8 @@ use rust_decimal::Decimal;
 use crate::clock::Clock;
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
 use crate::error::{HasSeverity, Severity};
+use super::paper_link::PaperLink;
+use super::paper_venue::PaperVenue;
 use crate::killswitch::actor::ErrorSeen;
 use crate::market::quote::RestingOrder;
 use crate::polymarket::client::ClientError;
@@ -130,9 +133,17 @@ pub struct Reconcile {
 #[rtype(result = "Result<Decimal, String>")]
 pub struct GetBalance;
 
+/// Where orders go.
+enum Backend {
+    /// The venue, over REST.
+    Venue(Rc<ClobClient>),
+    /// The local paper account.
+    Paper(PaperLink),
+}
+
 /// The execution actor.
 pub struct ExecutionActor {
-    client: Rc<ClobClient>,
+    backend: Backend,
     signer: OrderSigner,
     clock: Arc<dyn Clock>,
     errors: Option<Recipient<ErrorSeen>>,
@@ -142,8 +153,18 @@ pub struct ExecutionActor {
 impl ExecutionActor {
     /// An actor sending through `client`, signing with `signer`.
     pub fn new(client: Rc<ClobClient>, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
+        Self::with_backend(Backend::Venue(client), signer, clock)
+    }
+
+    /// An actor trading on the paper account behind `paper`; orders are still signed (by a
+    /// key that never reaches a venue), so ids and the measured path are those of live.
+    pub fn paper(paper: PaperLink, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
+        Self::with_backend(Backend::Paper(paper), signer, clock)
+    }
+
+    fn with_backend(backend: Backend, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
         Self {
-            client,
+            backend,
             signer,
             clock,
             errors: None,
@@ -177,7 +198,7 @@ impl Handler<Submit> for ExecutionActor {
 
     fn handle(&mut self, msg: Submit, _: &mut Context<Self>) {
         let request = msg.order.into_inner();
-        let mut spec = OrderSpec::limit(request.token, request.side, request.price, request.size, msg.tick);
+        let mut spec = OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);
         spec.post_only = true;
         spec.exchange = if msg.neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
         let signed = match self.signer.sign(&spec, OrderStamp::random(self.clock.now().0)) {
@@ -190,7 +211,16 @@ impl Handler<Submit> for ExecutionActor {
         if let Some(origin) = msg.origin {
             self.frame_to_signed.borrow_mut().record(origin.elapsed());
         }
-        let client = self.client.clone();
+        let client = match &self.backend {
+            Backend::Venue(client) => client.clone(),
+            Backend::Paper(paper) => {
+                let placed = paper.with(|venue| venue.place(signed.id, &request));
+                let error = placed.err().map(|refusal| refusal.to_string());
+                let id = error.is_none().then_some(signed.id);
+                msg.reply.do_send(Placed { key: msg.key, id, error });
+                return;
+            }
+        };
         let errors = self.errors.clone();
         let (key, reply) = (msg.key, msg.reply);
         actix_rt::spawn(async move {
@@ -214,7 +244,14 @@ impl Handler<CancelOrders> for ExecutionActor {
     type Result = ();
 
     fn handle(&mut self, msg: CancelOrders, _: &mut Context<Self>) {
-        let client = self.client.clone();
+        let client = match &self.backend {
+            Backend::Venue(client) => client.clone(),
+            Backend::Paper(paper) => {
+                let (cancelled, refused) = paper.with(|venue| venue.cancel(&msg.ids));
+                msg.reply.do_send(CancelAnswered { cancelled, refused, failed: false });
+                return;
+            }
+        };
         let errors = self.errors.clone();
         actix_rt::spawn(async move {
             let answer = match client.cancel_many(&msg.ids).await {
@@ -238,7 +275,13 @@ impl Handler<CancelAll> for ExecutionActor {
     type Result = ResponseActFuture<Self, Result<usize, String>>;
 
     fn handle(&mut self, _: CancelAll, _: &mut Context<Self>) -> Self::Result {
-        let client = self.client.clone();
+        let client = match &self.backend {
+            Backend::Venue(client) => client.clone(),
+            Backend::Paper(paper) => {
+                let cancelled = paper.with(PaperVenue::cancel_all);
+                return Box::pin(actix::fut::ready(Ok(cancelled)));
+            }
+        };
         Box::pin(
             async move { client.cancel_all().await.map(|r| r.canceled.len()).map_err(|e| e.to_string()) }
                 .into_actor(self),
@@ -262,7 +305,10 @@ impl Handler<GetBalance> for ExecutionActor {
     type Result = ResponseActFuture<Self, Result<Decimal, String>>;
 
     fn handle(&mut self, _: GetBalance, _: &mut Context<Self>) -> Self::Result {
-        let client = self.client.clone();
+        let client = match &self.backend {
+            Backend::Venue(client) => client.clone(),
+            Backend::Paper(paper) => return Box::pin(actix::fut::ready(Ok(paper.with(|venue| venue.cash())))),
+        };
         Box::pin(
             async move {
                 client
@@ -280,7 +326,24 @@ impl Handler<Reconcile> for ExecutionActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reconcile, _: &mut Context<Self>) {
-        let client = self.client.clone();
+        let client = match &self.backend {
+            Backend::Venue(client) => client.clone(),
+            Backend::Paper(paper) => {
+                let since_ms = self.clock.now().0.saturating_sub(RECENT_TRADES_SECS * 1_000);
+                let reconciled = paper.with(|venue| Reconciled {
+                    open: venue.open_orders(&msg.market),
+                    yes: venue.shares(&msg.yes),
+                    no: venue.shares(&msg.no),
+                    recent_trades: if msg.recent_trades {
+                        venue.recent_trades(&msg.market, since_ms)
+                    } else {
+                        Vec::new()
+                    },
+                });
+                msg.reply.do_send(reconciled);
+                return;
+            }
+        };
         let since = self.clock.now().as_secs().saturating_sub(RECENT_TRADES_SECS);
         actix_rt::spawn(async move {
             let recent_trades = if msg.recent_trades {

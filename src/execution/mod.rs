@@ -1,5 +1,8 @@
-//! Order execution. For now its pure parts: the paper exchange and its fill model.
+//! Order execution: the actor that signs and sends (or routes to paper), the paper exchange,
+//! its fill model and the paper account.
 
 pub mod actor;
 pub mod paper;
 pub mod paper_exchange;
+pub mod paper_venue;
+pub mod paper_link;

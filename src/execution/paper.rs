@@ -4,7 +4,8 @@
 //! [`QueueModel`] is the default [`FillModel`]. An order joins the back of its price level
 //! (everything resting there is ahead of it). Trades at that price consume the queue ahead
 //! first and then fill us; size leaving the level (cancels) can only shrink the queue
-//! ahead; a trade through our price, or an opposite quote crossing it, fills what is left.
+//! ahead; a trade through our price would have met us first, so it fills us up to its size
+//! (best-priced orders first); an opposite quote crossing our price fills what is left.
 //! It assumes, as the venue's channel does, that a trade print arrives before the level
 //! update it caused. The backtester reuses the same trait.
 
@@ -166,14 +167,31 @@ impl FillModel for QueueModel {
 
     fn on_trade(&mut self, asset: &str, price: Pips, size: Micros, side: Side) -> Vec<PaperFill> {
         let resting = side.opposite();
-        let mut fills = self.fill_where(asset, |o| {
-            o.side == resting
-                && match resting {
-                    Side::Buy => price < o.price,
-                    Side::Sell => price > o.price,
-                }
-        });
+        let mut through: Vec<(Pips, u64)> = self
+            .orders
+            .values()
+            .filter(|o| {
+                &*o.asset == asset
+                    && o.side == resting
+                    && match resting {
+                        Side::Buy => price < o.price,
+                        Side::Sell => price > o.price,
+                    }
+            })
+            .map(|o| (o.price, o.id))
+            .collect();
+        through.sort_unstable_by_key(|&(at, id)| (if resting == Side::Buy { Pips::MAX - at } else { at }, id));
+        let mut fills = Vec::new();
         let mut left = size;
+        for (_, id) in through {
+            if left == 0 {
+                break;
+            }
+            if let Some(fill) = self.fill(id, left) {
+                left -= fill.size;
+                fills.push(fill);
+            }
+        }
         for id in self.at_level(asset, resting, price) {
             let Some(order) = self.orders.get_mut(&id) else { continue };
             let consumed = order.queue_ahead.min(left);
@@ -254,18 +272,28 @@ mod tests {
     }
 
     #[test]
-    fn a_trade_through_or_a_crossing_quote_fills_everything_left() {
+    fn a_trade_through_fills_up_to_its_size_best_price_first_and_a_crossing_quote_fills_the_rest() {
         let mut model = QueueModel::new();
         model.place(bid(1, 4_800, 100), 1_000, None).unwrap();
         model.place(bid(2, 4_700, 100), 1_000, None).unwrap();
-        let fills = model.on_trade("A", 4_750, 1, Side::Sell);
+        model.place(bid(3, 4_900, 100), 1_000, None).unwrap();
+        let fills = model.on_trade("A", 4_750, 130, Side::Sell);
         assert_eq!(
             fills,
-            [PaperFill { order: 1, size: 100, price: 4_800, done: true }],
-            "traded through 0.48 only"
+            [
+                PaperFill { order: 3, size: 100, price: 4_900, done: true },
+                PaperFill { order: 1, size: 30, price: 4_800, done: false }
+            ],
+            "the taker met 0.49 first, then 0.48; 0.47 was not traded through"
         );
         let fills = model.on_top("A", Some(4_600), Some(4_700));
-        assert_eq!(fills, [PaperFill { order: 2, size: 100, price: 4_700, done: true }]);
+        assert_eq!(
+            fills,
+            [
+                PaperFill { order: 1, size: 70, price: 4_800, done: true },
+                PaperFill { order: 2, size: 100, price: 4_700, done: true }
+            ]
+        );
     }
 
     #[test]

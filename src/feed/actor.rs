@@ -1,8 +1,9 @@
 //! `FeedActor`: runs the market and user feeds on its arbiter and routes what they deliver:
 //! each YES book to its market (re-sent every second, so a restarted market gets one at
 //! once, and `None` while the book is untrusted) and each order or trade event to the
-//! market it belongs to. Every second it tells the kill switch whether market data is
-//! flowing. The director re-routes a market it had to start anew.
+//! market it belongs to (from the venue's user channel, or in paper mode from the paper
+//! account, which it also shows every market event). Every second it tells the kill switch
+//! whether market data is flowing. The director re-routes a market it had to start anew.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use super::live::{FeedConfig, LiveFeed};
 use super::user::UserEvent;
 use super::user_live::LiveUser;
 use crate::clock::Clock;
+use crate::execution::paper_link::PaperLink;
 use crate::domain::ConditionId;
 use crate::killswitch::actor::FeedHealth;
 use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User};
@@ -30,6 +32,15 @@ pub struct FeedEndpoints {
     pub ws_market: String,
     /// User channel URL.
     pub ws_user: String,
+}
+
+/// Where our order and trade events come from.
+#[derive(Clone)]
+pub enum UserSource {
+    /// The venue's user channel, authenticated with these credentials.
+    Venue(ApiCreds),
+    /// The paper account, which also sees every market event.
+    Paper(PaperLink),
 }
 
 /// Which market each token and condition belongs to.
@@ -59,7 +70,7 @@ pub struct ResendBook(pub ConditionId);
 /// The feed actor.
 pub struct FeedActor {
     endpoints: FeedEndpoints,
-    creds: ApiCreds,
+    user: UserSource,
     client: Rc<ClobClient>,
     routes: Rc<RefCell<Routes>>,
     config: FeedConfig,
@@ -70,10 +81,11 @@ pub struct FeedActor {
 }
 
 impl FeedActor {
-    /// Feeds for the markets in `routes`, reporting market-data health to `health`.
+    /// Feeds for the markets in `routes`, with our events from `user`, reporting market-data
+    /// health to `health`.
     pub fn new(
         endpoints: FeedEndpoints,
-        creds: ApiCreds,
+        user: UserSource,
         client: Rc<ClobClient>,
         routes: Routes,
         config: FeedConfig,
@@ -82,7 +94,7 @@ impl FeedActor {
     ) -> Self {
         Self {
             endpoints,
-            creds,
+            user,
             client,
             routes: Rc::new(RefCell::new(routes)),
             config,
@@ -135,12 +147,28 @@ fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens:
     }
 }
 
+/// Sends each order or trade event to the market it belongs to.
+fn route_user(routes: &Routes, events: Vec<UserEvent>) {
+    for event in events {
+        let market = match &event {
+            UserEvent::Order(order) => order.market,
+            UserEvent::Trade(trade) => trade.market,
+        };
+        if let Some(actor) = routes.by_market.get(&market) {
+            actor.do_send(User(event));
+        }
+    }
+}
+
 impl Actor for FeedActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let tokens: Vec<String> = self.routes.borrow().by_yes_token.keys().cloned().collect();
         let mut feed = LiveFeed::start(&self.endpoints.ws_market, &tokens, self.config, self.clock.clone());
+        if let UserSource::Paper(paper) = &self.user {
+            feed = feed.with_tap(paper.tap(self.clock.clone()));
+        }
         let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
         let (resend, coalescer) = (self.resend.clone(), self.coalescer.clone());
         ctx.spawn(
@@ -168,13 +196,33 @@ impl Actor for FeedActor {
             }
             .into_actor(self),
         );
+        match self.user.clone() {
+            UserSource::Venue(creds) => self.start_user_channel(creds, ctx),
+            UserSource::Paper(paper) => {
+                let routes = self.routes.clone();
+                ctx.spawn(
+                    async move {
+                        loop {
+                            let events = paper.events().await;
+                            route_user(&routes.borrow(), events);
+                        }
+                    }
+                    .into_actor(self),
+                );
+            }
+        }
+    }
+}
+
+impl FeedActor {
+    /// Connects the venue's user channel and routes what it delivers.
+    fn start_user_channel(&self, creds: ApiCreds, ctx: &mut Context<Self>) {
         let markets: Vec<String> = self.routes.borrow().by_market.keys().map(ToString::to_string).collect();
-        let ws = self.config.ws;
         let mut user = LiveUser::start(
             &self.endpoints.ws_user,
-            self.creds.clone(),
+            creds,
             markets,
-            ws,
+            self.config.ws,
             self.config.fallback_after,
             self.config.poll_every,
             self.clock.clone(),
@@ -183,15 +231,8 @@ impl Actor for FeedActor {
         ctx.spawn(
             async move {
                 loop {
-                    for event in user.step(&client, Duration::from_millis(100)).await {
-                        let market = match &event {
-                            UserEvent::Order(order) => order.market,
-                            UserEvent::Trade(trade) => trade.market,
-                        };
-                        if let Some(actor) = routes.borrow().by_market.get(&market) {
-                            actor.do_send(User(event));
-                        }
-                    }
+                    let events = user.step(&client, Duration::from_millis(100)).await;
+                    route_user(&routes.borrow(), events);
                 }
             }
             .into_actor(self),

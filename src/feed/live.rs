@@ -93,6 +93,12 @@ impl LiveFeed {
         }
     }
 
+    /// The same feed showing every decoded event to `tap` too.
+    pub fn with_tap(mut self, tap: super::sync::MarketTap) -> Self {
+        self.data.set_tap(tap);
+        self
+    }
+
     /// The books and counters.
     pub fn data(&self) -> &MarketData {
         &self.data

@@ -47,6 +47,24 @@ pub struct MarketData {
     stats: FeedStats,
     fallback_after_ms: u64,
     prints: Vec<Print>,
+    tap: Option<MarketTap>,
+}
+
+/// Sees every decoded market event after the books have applied it (paper mode's exchange
+/// fills from them).
+pub struct MarketTap(Box<dyn FnMut(&MarketEvent<'_>)>);
+
+impl MarketTap {
+    /// A tap calling `see` for each event.
+    pub fn new(see: impl FnMut(&MarketEvent<'_>) + 'static) -> Self {
+        Self(Box::new(see))
+    }
+}
+
+impl std::fmt::Debug for MarketTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MarketTap")
+    }
 }
 
 /// Prints kept until taken; beyond this (nobody is taking them) new ones are dropped.
@@ -73,7 +91,12 @@ impl MarketData {
             .into_iter()
             .map(|assets| Shard { assets, up: false, down_since_ms: Some(now_ms), ever_up: false })
             .collect();
-        Self { books, shards, stats: FeedStats::default(), fallback_after_ms, prints: Vec::new() }
+        Self { books, shards, stats: FeedStats::default(), fallback_after_ms, prints: Vec::new(), tap: None }
+    }
+
+    /// Shows every decoded event to `tap` as well.
+    pub fn set_tap(&mut self, tap: MarketTap) {
+        self.tap = Some(tap);
     }
 
     /// The token ids of each connection, to subscribe with.
@@ -155,6 +178,7 @@ impl MarketData {
         let books = &mut self.books;
         let stats = &mut self.stats;
         let prints = &mut self.prints;
+        let tap = &mut self.tap;
         let decoded = decode_market(text, |event| {
             if let MarketEvent::Trade(trade) = &event
                 && prints.len() < MAX_PENDING_PRINTS
@@ -182,6 +206,9 @@ impl MarketData {
                 }
                 Applied::Gap(_) => stats.gaps += 1,
                 Applied::Ignored | Applied::Buffered => {}
+            }
+            if let Some(MarketTap(see)) = tap {
+                see(&event);
             }
         });
         let lost = match decoded {
@@ -223,9 +250,13 @@ impl MarketData {
             bids: book.depth(crate::domain::Side::Buy).collect(),
             asks: book.depth(crate::domain::Side::Sell).collect(),
         };
-        let applied = matches!(self.books.apply(&MarketEvent::Book(snapshot)), Applied::Updated);
+        let event = MarketEvent::Book(snapshot);
+        let applied = matches!(self.books.apply(&event), Applied::Updated);
         if applied {
             self.stats.rest_snapshots += 1;
+            if let Some(MarketTap(see)) = &mut self.tap {
+                see(&event);
+            }
         }
         applied
     }

@@ -132,6 +132,8 @@ pub struct MarketTuning {
     pub backoff: Duration,
     /// Largest restart backoff.
     pub backoff_max: Duration,
+    /// Our orders rest on a paper account, not in the venue's book.
+    pub paper: bool,
 }
 
 /// A market's state for status reports.
@@ -206,6 +208,9 @@ impl MarketActor {
             setup.min_size,
         )
         .with_safety(tuning.safety);
+        if tuning.paper {
+            core = core.with_orders_off_book();
+        }
         if halted {
             let _ = core.halt();
         }

@@ -105,7 +105,12 @@ impl MarketInfo {
 
     /// Whether the market accepts orders and passes the `[markets]` filters at `now_secs`.
     pub fn passes(&self, filters: &MarketsConfig, now_secs: u64) -> bool {
-        self.accepting_orders && scorer::filter(&self.facts(now_secs), &filters.scorer_filters()).is_none()
+        self.accepting_orders && self.rejection(filters, now_secs).is_none()
+    }
+
+    /// The first `[markets]` filter the market fails at `now_secs`, if any.
+    pub fn rejection(&self, filters: &MarketsConfig, now_secs: u64) -> Option<scorer::Rejection> {
+        scorer::filter(&self.facts(now_secs), &filters.scorer_filters())
     }
 }
 

@@ -41,7 +41,7 @@ pub struct Filters {
 }
 
 /// Why a market was filtered out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Rejection {
     /// Too little volume.
     Volume,
@@ -51,6 +51,18 @@ pub enum Rejection {
     Resolution,
     /// Price too close to 0 or 1.
     Price,
+}
+
+impl Rejection {
+    /// The `[markets]` settings behind this filter.
+    pub fn settings(self) -> &'static str {
+        match self {
+            Self::Volume => "markets.min_volume",
+            Self::Spread => "markets.min_spread / max_spread",
+            Self::Resolution => "markets.min_hours_to_resolution",
+            Self::Price => "markets.min_price / max_price",
+        }
+    }
 }
 
 /// The first filter `facts` fails, if any.

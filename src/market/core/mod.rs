@@ -137,6 +137,7 @@ pub struct MarketCore {
     new_fills: Vec<FillRecord>,
     retry_after_ms: u64,
     refusals_in_a_row: u32,
+    orders_on_book: bool,
 }
 
 impl MarketCore {
@@ -164,7 +165,15 @@ impl MarketCore {
             new_fills: Vec::new(),
             retry_after_ms: 0,
             refusals_in_a_row: 0,
+            orders_on_book: true,
         }
+    }
+
+    /// The same market for an account whose orders never show in the venue's book (paper
+    /// mode): the book is quoted off as it is, with nothing of ours to take out.
+    pub fn with_orders_off_book(mut self) -> Self {
+        self.orders_on_book = false;
+        self
     }
 
     /// The same market with these safety rules.
@@ -350,6 +359,9 @@ impl MarketCore {
     /// at 1 − p; sells the other way round), so we never quote off our own quotes.
     fn others_only(&self, book: &Book) -> Book {
         let mut others = book.clone();
+        if !self.orders_on_book {
+            return others;
+        }
         for resting in self.resting.values() {
             let order = resting.order;
             let (side, price) = match (order.outcome, order.side) {

@@ -1,0 +1,108 @@
+//! Paper mode end to end: the daemon reads the embedded venue's public market data (standing
+//! in for Polymarket's), quotes on a local paper account without credentials, and its paper
+//! orders fill from the venue's real trades: nothing reaches the venue, the fill moves the
+//! position, the account and the trade log, and shutdown cancels the paper orders.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::sim::Trader;
+use polymm::clock::SystemClock;
+use polymm::config::{EnvSnapshot, LoadOptions, load};
+use polymm::control::client::ControlClient;
+use polymm::control::view::StatusView;
+use polymm::domain::{OrderType, Side};
+use polymm::polymarket::{Chain, KeySigner, OrderSigner, SignatureType};
+use polymm::system::{self, Account, VenueEndpoints};
+use rust_decimal_macros::dec;
+
+async fn status(ctl: &ControlClient) -> StatusView {
+    serde_json::from_value(ctl.call(false, "/v1/status").await.unwrap()).unwrap()
+}
+
+async fn until(ctl: &ControlClient, limit: Duration, done: impl Fn(&StatusView) -> bool) -> Option<StatusView> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        let status = status(ctl).await;
+        if done(&status) {
+            return Some(status);
+        }
+        actix_rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    None
+}
+
+#[actix_rt::test]
+async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_it() {
+    let venue = common::sim::steady(2, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let overrides = [
+        ("mode", "paper"),
+        ("markets.min_volume", "0"),
+        ("markets.min_spread", "0"),
+        ("markets.max_spread", "1"),
+        ("markets.min_hours_to_resolution", "0"),
+        ("markets.min_price", "0"),
+        ("markets.max_price", "1"),
+        ("control.port", "0"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let mut overrides = overrides.to_vec();
+    overrides.push(("telemetry.state_dir".to_owned(), dir.path().display().to_string()));
+    let options =
+        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
+    let config = load(&options).unwrap().config;
+    let key = KeySigner::random();
+    let paper_address = key.address();
+    let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();
+    let endpoints = VenueEndpoints {
+        clob: venue.base_url.clone(),
+        gamma: venue.gamma_url.clone(),
+        ws_market: format!("{}/market", venue.ws_url),
+        ws_user: format!("{}/user", venue.ws_url),
+    };
+    let account = Account::Paper { signer, balance: dec!(1000) };
+    let daemon = system::start_as(&config, &endpoints, account, Arc::new(SystemClock)).await.unwrap();
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+
+    let quoting = until(&ctl, Duration::from_secs(10), |s| {
+        s.markets.len() == 2 && s.markets.iter().all(|m| m.quoting && m.orders == 2)
+    })
+    .await
+    .expect("both markets quote two-sided on paper");
+    assert_eq!(quoting.switch, "armed");
+    let on_venue = venue.state.with_world(|world, _| world.venue.account_at(&paper_address));
+    assert!(on_venue.is_none(), "the paper account never reached the venue");
+
+    let (condition, yes, _) = common::sim::market(&venue, 0);
+    let traded = quoting.markets.iter().find(|m| m.market == condition).expect("market 0 is quoted");
+    assert_eq!(traded.position, dec!(0));
+    let taker = Trader::fresh(&venue).await;
+    let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
+    let (split, answer) = taker.signed("POST", "/sim/split", Some(&body)).await;
+    assert!(split.is_success(), "{answer}");
+    let sweep = taker.order_with(&yes, Side::Sell, "0.20", "500", OrderType::Fak, false);
+    let (swept, answer) = taker.post(&sweep).await;
+    assert!(swept.is_success(), "{answer}");
+
+    let filled = until(&ctl, Duration::from_secs(10), |s| {
+        s.markets.iter().any(|m| m.market == condition && m.position > dec!(0))
+    })
+    .await
+    .expect("the sweep traded through the paper bid, which filled");
+    let market = filled.markets.iter().find(|m| m.market == condition).unwrap();
+    let pnl = market.pnl.as_ref().expect("P&L tracked");
+    assert_eq!(pnl.fees, dec!(0), "paper fills are maker fills");
+    let log = std::fs::read_to_string(dir.path().join("trades.jsonl")).unwrap();
+    assert!(log.lines().count() >= 1, "the paper fill is in the trade log: {log}");
+    assert!(venue.state.with_world(|world, _| world.venue.account_at(&paper_address)).is_none());
+
+    let resting: usize = status(&ctl).await.markets.iter().map(|m| m.orders).sum();
+    let cancelled = daemon.shutdown().await.unwrap();
+    assert!(cancelled >= resting.saturating_sub(1) && cancelled > 0, "{cancelled} cancelled of {resting}");
+    venue.stop().await;
+}
