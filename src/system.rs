@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::{Actor, Addr, AsyncContext as _, Context, Recipient};
+use actix::{Actor, Addr, Arbiter, AsyncContext as _, Context, Recipient};
 use rust_decimal::Decimal;
 
 use crate::clock::Clock;
@@ -42,6 +42,9 @@ use crate::telemetry::ledger::Ledger;
 /// this much later catches them.
 const SHUTDOWN_SETTLE_MS: u64 = 500;
 
+/// Messages the kill switch's mailbox holds before senders wait (`do_send` never waits).
+const SWITCH_MAILBOX: usize = 16;
+
 /// Where the venue is.
 #[derive(Debug, Clone)]
 pub struct VenueEndpoints {
@@ -66,6 +69,7 @@ pub struct Daemon {
     /// The control API.
     pub control: ControlServer,
     heartbeat: Option<actix_rt::task::JoinHandle<()>>,
+    store_thread: Arbiter,
 }
 
 /// Why the daemon could not start.
@@ -238,7 +242,8 @@ pub async fn start_as(
         return Err(StartError::NoMarkets { listed: total, why });
     }
     let ledger = Ledger::open(&config.telemetry.state_dir)?;
-    let switch_ctx = Context::<KillSwitchActor>::new();
+    let (switch_sender, switch_mailbox) = actix::dev::channel::channel::<KillSwitchActor>(SWITCH_MAILBOX);
+    let switch = Addr::new(switch_sender);
     let director_ctx = Context::<MarketDirector>::new();
     let paper = matches!(account, Account::Paper { .. });
     let (execution, user) = match account {
@@ -251,7 +256,7 @@ pub async fn start_as(
             (ExecutionActor::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
         }
     };
-    let execution = execution.reporting_errors(switch_ctx.address().recipient()).start();
+    let execution = execution.reporting_errors(switch.clone().recipient()).start();
     let limits = RiskLimits {
         max_position: config.risk.max_position.value(),
         max_total_exposure: config.risk.max_total_exposure.value(),
@@ -274,7 +279,12 @@ pub async fn start_as(
         clock.clone(),
     );
     let armed = switch_actor.is_armed();
-    let switch = switch_ctx.run(switch_actor);
+    let store_thread = Arbiter::new();
+    if !store_thread.spawn_fn(move || {
+        Context::with_receiver(switch_mailbox).run(switch_actor);
+    }) {
+        return Err(StartError::Control(std::io::Error::other("the kill switch's thread did not start")));
+    }
     let policy = RestartPolicy {
         max_restarts: usize::try_from(config.actors.market_max_restarts).unwrap_or(usize::MAX),
         window_ms: config.killswitch.restart_window_secs * 1_000,
@@ -324,7 +334,7 @@ pub async fn start_as(
         mode: config.mode,
     };
     let control = control::serve(&config.control, &config.telemetry.state_dir, handles)?;
-    Ok(Daemon { director, switch, execution, control, heartbeat })
+    Ok(Daemon { director, switch, execution, control, heartbeat, store_thread })
 }
 
 /// Feed timing from the `[feed]` section.
@@ -393,6 +403,7 @@ impl Daemon {
         }
         self.control.stop().await;
         let _ = self.switch.send(Flush).await;
+        self.store_thread.stop();
         Ok(cancelled)
     }
 }

@@ -1,6 +1,7 @@
 //! The whole daemon in-process against the embedded venue, driven through its control API
 //! as an operator would: quotes appear on every market; a crashed market restarts and quotes
-//! again while the other market's orders stay exactly as they were; markets are disabled and
+//! again while the other market's orders stay exactly as they were (also when its actor dies
+//! outside supervision and the director has to notice); markets are disabled and
 //! enabled at runtime; requests without the token are refused; a kill and a daily-loss
 //! breach leave no open order and a restart after a trip comes up halted; a feed outage
 //! pulls the quotes until the books are resynced; orphans are cancelled at startup;
@@ -130,6 +131,37 @@ async fn quotes_appear_a_crashed_market_recovers_alone_and_shutdown_cancels_ever
     let cancelled = daemon.shutdown().await.unwrap();
     assert_eq!(cancelled, 4);
     assert_eq!(venue_open_orders(&venue), 0);
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn a_market_whose_actor_dies_outside_supervision_is_started_again_by_the_director() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(&venue, dir.path(), &[]).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    let before = until(&ctl, Duration::from_secs(10), both_quoting).await.expect("both markets quote");
+    let other_before = our_order_ids(&venue, 1);
+    let crashed = before.markets[0].market.clone();
+    let crashed_at = Instant::now();
+    ctl.call(true, &format!("/v1/markets/{crashed}/crash-unguarded")).await.unwrap();
+    let dead = until(&ctl, Duration::from_secs(1), |s| {
+        s.markets.iter().any(|m| m.market == crashed && !m.quoting && m.orders == 0)
+    })
+    .await;
+    assert!(dead.is_some(), "the actor is gone: its status goes unanswered");
+    let after = until(&ctl, Duration::from_secs(5), |s| {
+        s.markets.iter().any(|m| m.market == crashed && m.restarts == 1) && both_quoting(s)
+    })
+    .await
+    .expect("the director's watch started the market again");
+    let recovery = crashed_at.elapsed();
+    eprintln!("market quoting again {recovery:?} after its actor died unsupervised");
+    assert!(recovery < Duration::from_secs(3), "the watch runs every second: {recovery:?}");
+    assert!(after.markets.iter().filter(|m| m.market != crashed).all(|m| m.restarts == 0));
+    assert_eq!(our_order_ids(&venue, 1), other_before, "the other market's orders are untouched");
+    assert_eq!(venue_open_orders(&venue), 4, "the new actor adopted what the dead one left resting");
+    daemon.shutdown().await.unwrap();
     venue.stop().await;
 }
 

@@ -24,7 +24,11 @@ async fn status(ctl: &ControlClient) -> StatusView {
     serde_json::from_value(ctl.call(false, "/v1/status").await.unwrap()).unwrap()
 }
 
-async fn until(ctl: &ControlClient, limit: Duration, done: impl Fn(&StatusView) -> bool) -> Option<StatusView> {
+async fn until(
+    ctl: &ControlClient,
+    limit: Duration,
+    done: impl Fn(&StatusView) -> bool,
+) -> Option<StatusView> {
     let start = Instant::now();
     while start.elapsed() < limit {
         let status = status(ctl).await;

@@ -45,6 +45,10 @@ pub enum CtlAction {
     Crash {
         /// Condition id.
         market: String,
+        /// Panic outside the handler's catch: the actor dies with its supervisor and the
+        /// director's liveness watch starts the market again.
+        #[arg(long)]
+        unguarded: bool,
     },
 }
 
@@ -55,7 +59,10 @@ impl CtlAction {
             Self::Markets => (false, "/v1/markets".into()),
             Self::Enable { market } => (true, format!("/v1/markets/{market}/enable")),
             Self::Disable { market } => (true, format!("/v1/markets/{market}/disable")),
-            Self::Crash { market } => (true, format!("/v1/markets/{market}/crash")),
+            Self::Crash { market, unguarded: false } => (true, format!("/v1/markets/{market}/crash")),
+            Self::Crash { market, unguarded: true } => {
+                (true, format!("/v1/markets/{market}/crash-unguarded"))
+            }
             Self::Kill => (true, "/v1/kill".into()),
             Self::Resume => (true, "/v1/resume".into()),
             Self::CancelAll => (true, "/v1/cancel-all".into()),

@@ -178,7 +178,8 @@ async fn market_action(
     let answer = match action.as_str() {
         "enable" => director.send(SetMarketEnabled { market, enabled: true }).await,
         "disable" => director.send(SetMarketEnabled { market, enabled: false }).await,
-        "crash" => director.send(CrashMarket(market)).await,
+        "crash" => director.send(CrashMarket { market, unguarded: false }).await,
+        "crash-unguarded" => director.send(CrashMarket { market, unguarded: true }).await,
         other => return error(StatusCode::NOT_FOUND, format!("no market action {other:?}")),
     };
     match answer {

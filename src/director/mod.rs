@@ -38,10 +38,16 @@ pub struct SetMarketEnabled {
     pub enabled: bool,
 }
 
-/// Make one market's actor panic (sim mode only).
+/// Make one market's actor panic (sim mode only), inside its handler boundary (its
+/// supervisor restarts it) or, when `unguarded`, outside it (the director's watch does).
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "Result<(), ControlRefusal>")]
-pub struct CrashMarket(pub ConditionId);
+pub struct CrashMarket {
+    /// The market.
+    pub market: ConditionId,
+    /// Panic outside the handler boundary.
+    pub unguarded: bool,
+}
 
 /// Every market's status.
 #[derive(Debug, Clone, Copy, Message)]
@@ -90,6 +96,7 @@ struct Entry {
     addr: Addr<MarketActor>,
     enabled: bool,
     restarts: RestartLog,
+    revivals: u32,
     alert: Option<String>,
 }
 
@@ -148,6 +155,7 @@ impl MarketDirector {
                         addr: addr.clone(),
                         enabled: true,
                         restarts: RestartLog::default(),
+                        revivals: 0,
                         alert: None,
                     },
                 );
@@ -180,11 +188,12 @@ impl MarketDirector {
                     addr.do_send(SetEnabled(false));
                 }
                 entry.addr = addr.clone();
+                entry.revivals += 1;
             }
             if let Some(feed) = &self.feed {
                 feed.do_send(Reroute { setup, addr });
             }
-            self.switch.do_send(MarketRestarted(market));
+            self.record_restart(MarketRestarted(market));
         }
     }
 }
@@ -209,6 +218,14 @@ impl Handler<MarketRestarted> for MarketDirector {
     type Result = ();
 
     fn handle(&mut self, msg: MarketRestarted, _: &mut Context<Self>) {
+        self.record_restart(msg);
+    }
+}
+
+impl MarketDirector {
+    /// Tells the kill switch, gets the market a book, and disables the market (with an
+    /// alert) once it has restarted too often within the window.
+    fn record_restart(&mut self, msg: MarketRestarted) {
         self.switch.do_send(msg);
         if let Some(feed) = &self.feed {
             feed.do_send(ResendBook(msg.0));
@@ -255,7 +272,7 @@ impl Handler<CrashMarket> for MarketDirector {
         if !self.allow_crash {
             return Err(ControlRefusal::NotInSim);
         }
-        self.entry(&msg.0)?.addr.do_send(Crash);
+        self.entry(&msg.market)?.addr.do_send(Crash { unguarded: msg.unguarded });
         Ok(())
     }
 }
@@ -286,18 +303,30 @@ impl Handler<ListMarkets> for MarketDirector {
     type Result = ResponseFuture<Vec<DirectedMarket>>;
 
     fn handle(&mut self, _: ListMarkets, _: &mut Context<Self>) -> Self::Result {
-        let entries: Vec<(ConditionId, bool, Option<String>, Addr<MarketActor>)> =
-            self.markets.iter().map(|(id, e)| (*id, e.enabled, e.alert.clone(), e.addr.clone())).collect();
+        let entries: Vec<(DirectedMarket, Addr<MarketActor>, u32)> = self
+            .markets
+            .iter()
+            .map(|(id, e)| {
+                let market = DirectedMarket {
+                    status: None,
+                    condition: *id,
+                    enabled: e.enabled,
+                    alert: e.alert.clone(),
+                };
+                (market, e.addr.clone(), e.revivals)
+            })
+            .collect();
         Box::pin(async move {
-            let answers = join_all(entries.iter().map(|(_, _, _, addr)| addr.send(GetStatus))).await;
+            let answers = join_all(entries.iter().map(|(_, addr, _)| addr.send(GetStatus))).await;
             entries
                 .into_iter()
                 .zip(answers)
-                .map(|((condition, enabled, alert, _), answer)| DirectedMarket {
-                    status: answer.ok(),
-                    condition,
-                    enabled,
-                    alert,
+                .map(|((mut market, _, revivals), answer)| {
+                    market.status = answer.ok().map(|mut status| {
+                        status.restarts += revivals;
+                        status
+                    });
+                    market
                 })
                 .collect()
         })

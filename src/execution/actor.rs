@@ -12,11 +12,11 @@ use std::sync::Arc;
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
+use super::paper_link::PaperLink;
+use super::paper_venue::PaperVenue;
 use crate::clock::Clock;
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
 use crate::error::{HasSeverity, Severity};
-use super::paper_link::PaperLink;
-use super::paper_venue::PaperVenue;
 use crate::killswitch::actor::ErrorSeen;
 use crate::market::quote::RestingOrder;
 use crate::polymarket::client::ClientError;
@@ -198,7 +198,8 @@ impl Handler<Submit> for ExecutionActor {
 
     fn handle(&mut self, msg: Submit, _: &mut Context<Self>) {
         let request = msg.order.into_inner();
-        let mut spec = OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);
+        let mut spec =
+            OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);
         spec.post_only = true;
         spec.exchange = if msg.neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
         let signed = match self.signer.sign(&spec, OrderStamp::random(self.clock.now().0)) {
@@ -307,7 +308,9 @@ impl Handler<GetBalance> for ExecutionActor {
     fn handle(&mut self, _: GetBalance, _: &mut Context<Self>) -> Self::Result {
         let client = match &self.backend {
             Backend::Venue(client) => client.clone(),
-            Backend::Paper(paper) => return Box::pin(actix::fut::ready(Ok(paper.with(|venue| venue.cash())))),
+            Backend::Paper(paper) => {
+                return Box::pin(actix::fut::ready(Ok(paper.with(|venue| venue.cash()))));
+            }
         };
         Box::pin(
             async move {

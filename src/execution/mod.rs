@@ -4,5 +4,5 @@
 pub mod actor;
 pub mod paper;
 pub mod paper_exchange;
-pub mod paper_venue;
 pub mod paper_link;
+pub mod paper_venue;

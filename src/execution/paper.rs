@@ -180,7 +180,8 @@ impl FillModel for QueueModel {
             })
             .map(|o| (o.price, o.id))
             .collect();
-        through.sort_unstable_by_key(|&(at, id)| (if resting == Side::Buy { Pips::MAX - at } else { at }, id));
+        through
+            .sort_unstable_by_key(|&(at, id)| (if resting == Side::Buy { Pips::MAX - at } else { at }, id));
         let mut fills = Vec::new();
         let mut left = size;
         for (_, id) in through {

@@ -119,10 +119,11 @@ impl PaperVenue {
             price: decimal_pips(price.value()).ok_or_else(invalid)?,
             size: decimal_micros(order.size.value()).ok_or_else(invalid)?,
         };
-        let events = self.exchange.place(request, self.books.book(yes.as_str())).map_err(|reject| match reject {
-            PaperReject::Crosses => PaperRefusal::Crosses,
-            PaperReject::Invalid => invalid(),
-        })?;
+        let events =
+            self.exchange.place(request, self.books.book(yes.as_str())).map_err(|reject| match reject {
+                PaperReject::Crosses => PaperRefusal::Crosses,
+                PaperReject::Invalid => invalid(),
+            })?;
         self.orders.insert(
             id,
             OpenOrder {
@@ -153,10 +154,14 @@ impl PaperVenue {
                 }
             }
             Side::Sell => {
-                let reserved: Decimal = open.filter(|o| o.asset == order.token).map(OpenOrder::remaining).sum();
+                let reserved: Decimal =
+                    open.filter(|o| o.asset == order.token).map(OpenOrder::remaining).sum();
                 let free = self.shares(&order.token) - reserved;
                 if free < order.size.value() {
-                    return Err(PaperRefusal::Balance(format!("{} shares needed, {free} free", order.size.value())));
+                    return Err(PaperRefusal::Balance(format!(
+                        "{} shares needed, {free} free",
+                        order.size.value()
+                    )));
                 }
             }
         }
@@ -203,7 +208,11 @@ impl PaperVenue {
 
     /// Ids of our trades in `market` since `since_ms`.
     pub fn recent_trades(&self, market: &ConditionId, since_ms: u64) -> Vec<String> {
-        self.trades.iter().filter(|(at, m, _)| m == market && *at >= since_ms).map(|(_, _, id)| id.clone()).collect()
+        self.trades
+            .iter()
+            .filter(|(at, m, _)| m == market && *at >= since_ms)
+            .map(|(_, _, id)| id.clone())
+            .collect()
     }
 
     /// Applies one market-data event to the books and the resting orders.
@@ -256,7 +265,10 @@ impl PaperVenue {
                         }
                     }
                     self.trades.push_back((now_ms, trade.market, trade.id.clone()));
-                    while self.trades.front().is_some_and(|(at, _, _)| now_ms.saturating_sub(*at) > TRADE_MEMORY_MS)
+                    while self
+                        .trades
+                        .front()
+                        .is_some_and(|(at, _, _)| now_ms.saturating_sub(*at) > TRADE_MEMORY_MS)
                     {
                         self.trades.pop_front();
                     }

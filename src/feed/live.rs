@@ -27,6 +27,10 @@ pub struct FeedConfig {
     pub poll_every: Duration,
     /// Minimum interval between REST resync rounds.
     pub resync_every: Duration,
+    /// Websocket events applied per `step` at most: one keeps the hot path short (each
+    /// frame's books reach their markets before the next frame is decoded), more trades
+    /// latency for fewer wake-ups.
+    pub events_per_step: usize,
 }
 
 impl Default for FeedConfig {
@@ -37,6 +41,7 @@ impl Default for FeedConfig {
             fallback_after: Duration::from_secs(5),
             poll_every: Duration::from_secs(1),
             resync_every: Duration::from_millis(250),
+            events_per_step: 1,
         }
     }
 }
@@ -120,14 +125,19 @@ impl LiveFeed {
         self.data.all_up() || self.in_fallback
     }
 
-    /// Waits up to `wait` for feed activity, applies it, and does the REST upkeep; returns
-    /// the tokens whose books changed.
+    /// Waits up to `wait` for feed activity, applies up to `events_per_step` events, and
+    /// does the REST upkeep; returns the tokens whose books changed.
     pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {
         let mut touched = Vec::new();
         self.frame_times.clear();
-        if let Ok(Some(event)) = tokio::time::timeout(wait, self.events.recv()).await {
+        let ready = match self.events.try_recv() {
+            Ok(event) => Some(event),
+            Err(_) => tokio::time::timeout(wait, self.events.recv()).await.ok().flatten(),
+        };
+        if let Some(event) = ready {
             self.apply(&event, &mut touched);
-            while let Ok(event) = self.events.try_recv() {
+            for _ in 1..self.config.events_per_step {
+                let Ok(event) = self.events.try_recv() else { break };
                 self.apply(&event, &mut touched);
             }
         }

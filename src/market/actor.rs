@@ -103,10 +103,15 @@ pub struct SetHalted(pub bool);
 #[rtype(result = "()")]
 pub struct Freeze;
 
-/// Make the actor panic (sim mode only: shows and tests supervision).
+/// Make the actor panic (sim mode only: shows and tests supervision). `unguarded` panics
+/// outside the handler boundary's catch, as a bug in actix glue would: the actor's task dies
+/// with its supervisor, and only the director's watch brings the market back.
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "()")]
-pub struct Crash;
+pub struct Crash {
+    /// Escape the catch at the handler boundary.
+    pub unguarded: bool,
+}
 
 /// The actors a market talks to.
 #[derive(Clone)]
@@ -147,7 +152,8 @@ pub struct MarketStatus {
     pub orders: Vec<OrderId>,
     /// YES minus NO shares.
     pub position: Decimal,
-    /// Times the actor restarted.
+    /// Times the market restarted: by its supervisor, or (counted by the director) anew after
+    /// its actor died outside supervision.
     pub restarts: u32,
     /// Placements awaiting an answer.
     pub pending_placements: usize,
@@ -486,7 +492,10 @@ impl Handler<Freeze> for MarketActor {
 impl Handler<Crash> for MarketActor {
     type Result = ();
 
-    fn handle(&mut self, _: Crash, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: Crash, ctx: &mut Context<Self>) {
+        if msg.unguarded {
+            panic!("unguarded crash requested through the control API");
+        }
         self.guarded(ctx, |_| panic!("crash requested through the control API"));
     }
 }

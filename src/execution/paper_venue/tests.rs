@@ -60,7 +60,10 @@ fn a_yes_bid_waits_its_turn_in_the_queue_then_fills_and_settles_the_account() {
     let events = venue.take_events();
     let [UserEvent::Order(update), UserEvent::Trade(fill)] = events.as_slice() else { panic!("{events:?}") };
     assert_eq!((update.size_matched, update.status.as_str()), (dec!(4), "LIVE"));
-    assert_eq!((fill.state, fill.fills[0].price, fill.fills[0].size), (TradeState::Confirmed, dec!(0.48), dec!(4)));
+    assert_eq!(
+        (fill.state, fill.fills[0].price, fill.fills[0].size),
+        (TradeState::Confirmed, dec!(0.48), dec!(4))
+    );
     assert_eq!(venue.cash(), dec!(100) - dec!(1.92));
     assert_eq!(venue.shares(&YES.parse().unwrap()), dec!(4));
     assert_eq!(venue.open_orders(&market())[0].remaining.value(), dec!(6));
@@ -97,8 +100,15 @@ fn placements_the_account_cannot_cover_or_that_would_cross_are_refused() {
     let unheld = venue.place(id(3), &order(Outcome::Yes, Side::Sell, dec!(0.60), dec!(1)));
     assert!(matches!(unheld, Err(PaperRefusal::Balance(_))), "no YES shares to sell");
     let crossing = venue.place(id(4), &order(Outcome::No, Side::Buy, dec!(0.53), dec!(1)));
-    assert_eq!(crossing, Err(PaperRefusal::Crosses), "a NO bid at 0.53 is a YES ask at 0.47, under the 0.48 bid");
-    let elsewhere = OrderRequest { market: ConditionId::from_bytes([1; 32]), ..order(Outcome::Yes, Side::Buy, dec!(0.1), dec!(1)) };
+    assert_eq!(
+        crossing,
+        Err(PaperRefusal::Crosses),
+        "a NO bid at 0.53 is a YES ask at 0.47, under the 0.48 bid"
+    );
+    let elsewhere = OrderRequest {
+        market: ConditionId::from_bytes([1; 32]),
+        ..order(Outcome::Yes, Side::Buy, dec!(0.1), dec!(1))
+    };
     assert!(matches!(venue.place(id(5), &elsewhere), Err(PaperRefusal::UnknownMarket(_))));
 }
 
@@ -112,9 +122,10 @@ fn cancels_answer_what_was_open_and_free_the_reservation() {
     venue.place(id(3), &order(Outcome::Yes, Side::Buy, dec!(0.40), dec!(10))).unwrap();
     assert_eq!(venue.cancel_all(), 2);
     assert!(venue.open_orders(&market()).is_empty());
-    let cancellations = venue.take_events().into_iter().filter(|e| {
-        matches!(e, UserEvent::Order(o) if o.change == OrderChange::Cancellation)
-    });
+    let cancellations = venue
+        .take_events()
+        .into_iter()
+        .filter(|e| matches!(e, UserEvent::Order(o) if o.change == OrderChange::Cancellation));
     assert_eq!(cancellations.count(), 3);
     assert_eq!(venue.cash(), dec!(5), "nothing filled, nothing spent");
 }

@@ -27,8 +27,10 @@ use crate::sim::world::{SimWorld, TestAccount};
 
 pub use state::SimState;
 
-/// How often agents act and housekeeping runs.
-pub const STEP_MS: u64 = 100;
+/// How often agents act and housekeeping runs. Their rates are per second, so the step only
+/// sets how finely events are spread in time: at 10 ms a market's changes arrive as a venue's
+/// do, a few at a time, rather than every market's at once each tenth of a second.
+pub const STEP_MS: u64 = 10;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
