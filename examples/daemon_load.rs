@@ -118,6 +118,11 @@ fn main() -> anyhow::Result<()> {
             "resident memory: {total_rss:.0} MB in all, {venue_rss:.0} MB of it the embedded venue before the \
              daemon started; CPU {cpu:.1} s in the {seconds} s window (venue and daemon together)"
         );
+        let on_venue = venue.state.with_world(|world, _| {
+            let key = world.test_accounts[0].key.address();
+            world.venue.account_at(&key).map_or(0, |account| world.venue.open_orders(account, None, None).len())
+        });
+        println!("the venue holds {on_venue} open orders of ours");
         let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
         println!("shutdown cancelled {cancelled} orders");
         venue.stop().await;

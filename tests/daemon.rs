@@ -166,6 +166,57 @@ async fn a_market_whose_actor_dies_outside_supervision_is_started_again_by_the_d
 }
 
 #[actix_rt::test]
+async fn an_order_cancelled_while_the_user_channel_was_down_is_found_by_reconciling() {
+    let venue = venue();
+    let dir = tempfile::tempdir().unwrap();
+    let timing = [
+        ("feed.ping_every_secs", "1"),
+        ("feed.dead_after_secs", "2"),
+        ("feed.fallback_after_secs", "60"),
+        ("killswitch.disconnect_cancel_secs", "60"),
+    ];
+    let daemon = daemon(&venue, dir.path(), &timing).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
+    let before = our_order_ids(&venue, 0);
+
+    let stall = r#"{"spec": {"stall_every": 3600, "stall_for": 4}, "action": "stall"}"#;
+    let response = awc::Client::default()
+        .post(format!("{}/sim/faults", venue.base_url))
+        .insert_header(("Content-Type", "application/json"))
+        .send_body(stall)
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    actix_rt::time::sleep(Duration::from_millis(800)).await;
+    let owner = Trader::test_account(&venue);
+    let body = format!(r#"{{"orderID": "{}"}}"#, before[0]);
+    let (cancelled, answer) = owner.signed("DELETE", "/order", Some(&body)).await;
+    assert!(cancelled.is_success(), "{answer}");
+    actix_rt::time::sleep(Duration::from_millis(1_000)).await;
+    assert_eq!(
+        venue_open_orders(&venue),
+        3,
+        "cancelled behind the daemon's back, its event lost in the stall"
+    );
+
+    let replaced = Instant::now();
+    let mut restored = false;
+    while replaced.elapsed() < Duration::from_secs(15) {
+        let ids = our_order_ids(&venue, 0);
+        if ids.len() == 2 && !ids.contains(&before[0]) {
+            restored = true;
+            break;
+        }
+        actix_rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(restored, "after the user channel came back the market reconciled and replaced the order");
+    eprintln!("order replaced {:?} after the cancel", replaced.elapsed());
+    daemon.shutdown().await.unwrap();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
 async fn the_control_api_needs_its_token_and_disables_enables_kills_and_resumes() {
     let venue = venue();
     let dir = tempfile::tempdir().unwrap();

@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::domain::ConditionId;
 use crate::execution::paper_link::PaperLink;
 use crate::killswitch::actor::FeedHealth;
-use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User};
+use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User, UserGap};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 
@@ -257,6 +257,10 @@ impl FeedActor {
                 loop {
                     let events = user.step(&client, Duration::from_millis(100)).await;
                     route_user(&routes.borrow(), events);
+                    if user.take_gap() {
+                        tracing::warn!("user channel reconnected: every market reconciles its orders");
+                        routes.borrow().by_market.values().for_each(|market| market.do_send(UserGap));
+                    }
                 }
             }
             .into_actor(self),

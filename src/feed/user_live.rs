@@ -3,7 +3,8 @@
 //! status dropped); when the connection stays down past a threshold, our trades and open
 //! orders are polled over REST instead (an open order whose matched size changed comes out
 //! as an `UPDATE`), and the log says so. "Down" starts at a disconnect: a connection that is
-//! quiet because we have no activity is up.
+//! quiet because we have no activity is up. A reconnection is reported as a gap: whatever
+//! was sent meanwhile is lost, and the markets reconcile with the venue.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -49,6 +50,7 @@ pub struct LiveUser {
     seen: HashSet<(String, super::user::TradeState)>,
     matched: std::collections::HashMap<String, rust_decimal::Decimal>,
     stats: UserStats,
+    gap: bool,
 }
 
 impl LiveUser {
@@ -87,7 +89,14 @@ impl LiveUser {
             seen: HashSet::new(),
             matched: std::collections::HashMap::new(),
             stats: UserStats::default(),
+            gap: false,
         }
+    }
+
+    /// Whether the connection came back since the last call: events sent while it was down
+    /// are lost (a cancel by the venue, a fill), so the markets must reconcile.
+    pub fn take_gap(&mut self) -> bool {
+        std::mem::take(&mut self.gap)
     }
 
     /// Counters.
@@ -133,6 +142,7 @@ impl LiveUser {
             WsEvent::Connected { .. } => {
                 if self.ever_up {
                     self.stats.reconnects += 1;
+                    self.gap = true;
                 }
             }
             WsEvent::Disconnected { .. } => {

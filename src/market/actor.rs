@@ -103,6 +103,12 @@ pub struct SetHalted(pub bool);
 #[rtype(result = "()")]
 pub struct Freeze;
 
+/// The user channel came back after a drop: events about our orders may be lost, so the
+/// market reconciles before quoting again.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct UserGap;
+
 /// Make the actor panic (sim mode only: shows and tests supervision). `unguarded` panics
 /// outside the handler boundary's catch, as a bug in actix glue would: the actor's task dies
 /// with its supervisor, and only the director's watch brings the market back.
@@ -411,6 +417,17 @@ impl Handler<TradePrinted> for MarketActor {
     fn handle(&mut self, msg: TradePrinted, ctx: &mut Context<Self>) {
         self.guarded(ctx, |core| {
             core.on_print(msg.taker_side, msg.size);
+            Vec::new()
+        });
+    }
+}
+
+impl Handler<UserGap> for MarketActor {
+    type Result = ();
+
+    fn handle(&mut self, _: UserGap, ctx: &mut Context<Self>) {
+        self.guarded(ctx, |core| {
+            core.events_missed();
             Vec::new()
         });
     }

@@ -574,6 +574,12 @@ impl MarketCore {
         }
     }
 
+    /// Events about our orders may have been lost (the user channel dropped): the book is
+    /// still good, but orders and shares are read back from the venue before quoting again.
+    pub fn events_missed(&mut self) {
+        self.reconciled = false;
+    }
+
     /// Trades already included in the shares a reconciliation is about to adopt: their
     /// user-channel events, if they arrive later, must not move the inventory again.
     pub fn already_counted(&mut self, trade_ids: Vec<String>) {

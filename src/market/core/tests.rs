@@ -368,3 +368,15 @@ fn a_trade_already_in_reconciled_shares_is_not_counted_again() {
     core.on_trade(&bought_ten("t10", ids[0], token(1), TradeState::Matched));
     assert_eq!(core.inventory().yes, dec!(20), "a new trade still counts");
 }
+
+#[test]
+fn missed_user_events_stop_quoting_until_the_venue_is_read_back() {
+    let (mut core, ids) = quoting();
+    core.events_missed();
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
+    assert!(core.on_book(book(4_600, 5_400)).is_empty(), "no quoting on a view that may be wrong");
+    let survivor = core.resting().into_iter().find(|o| o.id == ids[1]).unwrap();
+    let intents = core.reconcile(vec![survivor], dec!(0), dec!(0));
+    assert_eq!(core.resting().len(), 1, "the order cancelled behind our back is forgotten");
+    assert_eq!(places(&intents).len(), 1, "and its side quoted again");
+}
