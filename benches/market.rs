@@ -15,7 +15,7 @@ use rust_decimal_macros::dec;
 /// Thirty levels a side around 0.50, the top sizes varied by `variant`.
 fn book(variant: u32) -> Book {
     let mut book = Book::new();
-    let size = |i: u32| 1_000_000 * (10 + (i * 7 + variant * 13) % 90);
+    let size = |i: u32| 1_000_000 * u64::from(10 + (i * 7 + variant * 13) % 90);
     let bids = (0..30).map(|i| Level { price: 4_900 - 100 * i, size: size(i) });
     let asks = (0..30).map(|i| Level { price: 5_100 + 100 * i, size: size(i + 1) });
     book.replace(bids, asks, u64::from(variant));
@@ -45,7 +45,8 @@ fn answer(core: &mut MarketCore, mut intents: Vec<Intent>, next_id: &mut u64) {
     }
 }
 
-/// A reconciled market quoting with `kind`, its first quotes acknowledged.
+/// A reconciled market quoting with `kind`, its first quotes acknowledged. The synthetic
+/// books do not hold our orders, so the market is told so (as in paper mode).
 fn quoting(kind: StrategyKind) -> MarketCore {
     let params = QuoteParams {
         spread: dec!(0.04),
@@ -57,7 +58,8 @@ fn quoting(kind: StrategyKind) -> MarketCore {
         requote_threshold: dec!(0.005),
     };
     let (yes, no) = (TokenId::from_be_bytes([1; 32]), TokenId::from_be_bytes([2; 32]));
-    let mut core = MarketCore::new(yes, no, ModelParams::new(kind, params), TickSize::Hundredth, dec!(5));
+    let mut core = MarketCore::new(yes, no, ModelParams::new(kind, params), TickSize::Hundredth, dec!(5))
+        .with_orders_off_book();
     core.set_now(1_000);
     core.on_book(Some(book(0)));
     let intents = core.reconcile(Vec::new(), dec!(0), dec!(0));

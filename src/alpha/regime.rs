@@ -61,22 +61,39 @@ pub struct RegimeThresholds {
     pub deep_depth: Decimal,
 }
 
-/// The last snapshots' spread and depth.
+/// The last snapshots' spread and depth in millionths (a price is in ten-thousandths and a
+/// size in millionths, so nothing is lost), and their medians as of the last snapshot (the
+/// quote asks for them more often than snapshots arrive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegimeDetector {
     window: usize,
-    snapshots: VecDeque<(Decimal, Decimal)>,
+    snapshots: VecDeque<(i128, i128)>,
+    medians: Option<(Decimal, Decimal)>,
+    scratch: Vec<i128>,
 }
 
-fn median(mut values: Vec<Decimal>) -> Decimal {
-    values.sort();
-    values.get(values.len() / 2).copied().unwrap_or(Decimal::ZERO)
+/// Decimal places kept of a snapshot.
+const SCALE: u32 = 6;
+
+fn millionths(value: Decimal) -> i128 {
+    let mut scaled = value.round_dp(SCALE);
+    scaled.rescale(SCALE);
+    scaled.mantissa()
+}
+
+/// The upper median (the element at `len / 2` in sorted order) without sorting.
+fn median(values: &mut [i128]) -> Decimal {
+    if values.is_empty() {
+        return Decimal::ZERO;
+    }
+    let middle = values.len() / 2;
+    Decimal::try_from_i128_with_scale(*values.select_nth_unstable(middle).1, SCALE).unwrap_or(Decimal::MAX)
 }
 
 impl RegimeDetector {
     /// A detector over `window` snapshots.
     pub fn new(window: usize) -> Self {
-        Self { window: window.max(1), snapshots: VecDeque::new() }
+        Self { window: window.max(1), snapshots: VecDeque::new(), medians: None, scratch: Vec::new() }
     }
 
     /// A snapshot: spread and depth near the top.
@@ -84,16 +101,30 @@ impl RegimeDetector {
         if self.snapshots.len() == self.window {
             self.snapshots.pop_front();
         }
-        self.snapshots.push_back((spread, depth));
+        self.snapshots.push_back((millionths(spread), millionths(depth)));
+        self.medians = None;
+    }
+
+    /// The median spread and depth of the window.
+    fn medians(&mut self) -> (Decimal, Decimal) {
+        if let Some(medians) = self.medians {
+            return medians;
+        }
+        self.scratch.clear();
+        self.scratch.extend(self.snapshots.iter().map(|s| s.0));
+        let spread = median(&mut self.scratch);
+        self.scratch.clear();
+        self.scratch.extend(self.snapshots.iter().map(|s| s.1));
+        let depth = median(&mut self.scratch);
+        *self.medians.insert((spread, depth))
     }
 
     /// The regime, once half the window is filled.
-    pub fn regime(&self, thresholds: &RegimeThresholds) -> Regime {
+    pub fn regime(&mut self, thresholds: &RegimeThresholds) -> Regime {
         if self.snapshots.len() * 2 < self.window {
             return Regime::Unknown;
         }
-        let spread = median(self.snapshots.iter().map(|s| s.0).collect());
-        let depth = median(self.snapshots.iter().map(|s| s.1).collect());
+        let (spread, depth) = self.medians();
         if spread >= thresholds.thin_spread && depth < thresholds.thin_depth {
             Regime::Thin
         } else if spread <= thresholds.deep_spread && depth >= thresholds.deep_depth {

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::Side;
 use crate::domain::book::{Book, micros_decimal, pips_decimal};
+use crate::strategy::stats::{to_decimal_fast, to_f64};
 
 /// The single-sided scaling factor.
 pub const SINGLE_SIDED_DIVISOR: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
@@ -122,9 +123,19 @@ pub fn hourly_value(
     distance: Decimal,
     mid: Decimal,
 ) -> Decimal {
-    let exponent = crate::strategy::stats::to_f64(-objective.decay * distance);
-    let fill_rate =
-        objective.fills_per_hour_at_touch * crate::strategy::stats::to_decimal(exponent.exp(), Decimal::ZERO);
+    hourly_value_with(program, objective, to_f64(objective.decay), distance, mid)
+}
+
+/// [`hourly_value`] with the decay already in `f64` (it is the same for every candidate).
+fn hourly_value_with(
+    program: Option<&RewardProgram>,
+    objective: &Objective,
+    decay: f64,
+    distance: Decimal,
+    mid: Decimal,
+) -> Decimal {
+    let intensity = to_decimal_fast((-decay * to_f64(distance)).exp(), Decimal::ZERO);
+    let fill_rate = objective.fills_per_hour_at_touch * intensity;
     let capture = fill_rate * (distance - objective.adverse) * objective.size;
     let reward = program.map_or(Decimal::ZERO, |program| {
         let one_side = order_score(program, distance)
@@ -148,10 +159,11 @@ pub fn best_distance(
     if step <= Decimal::ZERO || max < min {
         return min;
     }
-    let mut best = (min, hourly_value(program, objective, min, mid));
+    let decay = to_f64(objective.decay);
+    let mut best = (min, hourly_value_with(program, objective, decay, min, mid));
     let mut distance = min + step;
     while distance <= max {
-        let value = hourly_value(program, objective, distance, mid);
+        let value = hourly_value_with(program, objective, decay, distance, mid);
         if value > best.1 {
             best = (distance, value);
         }
