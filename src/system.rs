@@ -72,11 +72,12 @@ pub struct Daemon {
     store_thread: Arbiter,
 }
 
-/// Why the daemon could not start.
+/// Why the daemon could not start. The wrapped errors are sources, so the message names only
+/// the stage (`{:#}` prints the whole chain once).
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// The venue could not be reached or refused.
-    #[error("venue: {0}")]
+    #[error("venue")]
     Venue(#[from] crate::polymarket::client::ClientError),
     /// No market to quote.
     #[error("no market passed selection ({listed} listed{why})")]
@@ -87,10 +88,10 @@ pub enum StartError {
         why: String,
     },
     /// The state store could not be opened.
-    #[error("state store: {0}")]
+    #[error("state store")]
     Store(#[from] crate::telemetry::store::StoreError),
     /// The control API could not start.
-    #[error("control API: {0}")]
+    #[error("control API")]
     Control(#[from] std::io::Error),
 }
 

@@ -275,7 +275,15 @@ fn run_trades_the_embedded_venue_and_ctrl_c_cancels_everything() {
     let bye = rest.iter().find(|l| l.contains("orders cancelled")).unwrap();
     assert!(!bye.starts_with("polymm: 0 orders"), "{rest:?}");
 
-    let out = polymm(&["run", "--mode", "paper"], &[]);
+    let unreachable =
+        ["--set", "venue.clob_url=http://127.0.0.1:9", "--set", "venue.gamma_url=http://127.0.0.1:9"];
+    let out = polymm(&[&["run", "--mode", "paper"][..], &unreachable[..]].concat(), &[]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not wired into the daemon yet"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("mode paper"),
+        "paper mode starts without credentials"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("polymm: error: venue: transport"), "{stderr}");
+    assert_eq!(stderr.matches("Connection refused").count(), 1, "the cause is told once: {stderr}");
 }
