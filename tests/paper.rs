@@ -1,7 +1,8 @@
 //! Paper mode end to end: the daemon reads the embedded venue's public market data (standing
 //! in for Polymarket's), quotes on a local paper account without credentials, and its paper
 //! orders fill from the venue's real trades: nothing reaches the venue, the fill moves the
-//! position, the account and the trade log, and shutdown cancels the paper orders.
+//! position, the account and the trade log, the kill switch's balance checks agree with the
+//! paper account, and shutdown cancels the paper orders.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -53,6 +54,7 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
         ("markets.min_price", "0"),
         ("markets.max_price", "1"),
         ("control.port", "0"),
+        ("killswitch.balance_check_secs", "1"),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
     let mut overrides = overrides.to_vec();
@@ -78,7 +80,7 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
     })
     .await
     .expect("both markets quote two-sided on paper");
-    assert_eq!(quoting.switch, "armed");
+    assert_eq!((quoting.mode.as_str(), quoting.switch.as_str()), ("paper", "armed"));
     let on_venue = venue.state.with_world(|world, _| world.venue.account_at(&paper_address));
     assert!(on_venue.is_none(), "the paper account never reached the venue");
 
@@ -105,7 +107,16 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
     assert!(log.lines().count() >= 1, "the paper fill is in the trade log: {log}");
     assert!(venue.state.with_world(|world, _| world.venue.account_at(&paper_address)).is_none());
 
-    let resting: usize = status(&ctl).await.markets.iter().map(|m| m.orders).sum();
+    actix_rt::time::sleep(Duration::from_millis(2_500)).await;
+    let later = status(&ctl).await;
+    assert_eq!(
+        later.switch, "armed",
+        "the balance checks read the paper account and agree with its fills: {later:?}"
+    );
+    let balance = later.balance.expect("the kill switch read the paper balance");
+    assert!(balance < dec!(1000) && balance > dec!(990), "the paper bid's cost left the account: {balance}");
+
+    let resting: usize = later.markets.iter().map(|m| m.orders).sum();
     let cancelled = daemon.shutdown().await.unwrap();
     assert!(cancelled >= resting.saturating_sub(1) && cancelled > 0, "{cancelled} cancelled of {resting}");
     venue.stop().await;
