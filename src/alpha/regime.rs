@@ -196,4 +196,38 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_sorted_window_classifies_as_sorting_the_window_would(
+            snapshots in proptest::collection::vec((0u32..1_000, 0u32..2_000), 1..60),
+            window in 1usize..20,
+        ) {
+            let mut detector = RegimeDetector::new(window);
+            let mut seen: Vec<(Decimal, Decimal)> = Vec::new();
+            for (spread, depth) in snapshots {
+                let (spread, depth) = (Decimal::new(i64::from(spread), 4), Decimal::from(depth));
+                detector.observe(spread, depth);
+                seen.push((spread, depth));
+                let last = &seen[seen.len().saturating_sub(window)..];
+                let upper_median = |mut v: Vec<Decimal>| {
+                    v.sort();
+                    v[v.len() / 2]
+                };
+                let spread = upper_median(last.iter().map(|s| s.0).collect());
+                let depth = upper_median(last.iter().map(|s| s.1).collect());
+                let t = thresholds();
+                let expected = if last.len() * 2 < window {
+                    Regime::Unknown
+                } else if spread >= t.thin_spread && depth < t.thin_depth {
+                    Regime::Thin
+                } else if spread <= t.deep_spread && depth >= t.deep_depth {
+                    Regime::Deep
+                } else {
+                    Regime::Normal
+                };
+                proptest::prop_assert_eq!(detector.regime(&t), expected);
+            }
+        }
+    }
 }

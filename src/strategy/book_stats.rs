@@ -3,13 +3,14 @@
 //! the next trade is more likely to move the price).
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
 
 use crate::domain::Side;
 use crate::domain::book::{Book, micros_decimal, pips_decimal};
 
 /// Size on one side within the best `levels` levels, shares.
 pub fn depth_levels(book: &Book, side: Side, levels: usize) -> Decimal {
-    book.depth(side).take(levels).map(|level| micros_decimal(level.size)).sum()
+    micros_decimal(book.depth(side).take(levels).fold(0, |sum, level| sum.saturating_add(level.size)))
 }
 
 /// (bid depth − ask depth) / (bid depth + ask depth) over the best `levels` levels, in
@@ -23,11 +24,15 @@ pub fn imbalance(book: &Book, levels: usize) -> Decimal {
 
 /// Size within `distance` of the mid on one side, shares.
 pub fn depth_within(book: &Book, side: Side, distance: Decimal) -> Decimal {
-    let Some(mid) = mid(book) else { return Decimal::ZERO };
-    book.depth(side)
-        .take_while(|level| (pips_decimal(level.price) - mid).abs() <= distance)
-        .map(|level| micros_decimal(level.size))
-        .sum()
+    let Some(mid_x2) = book.mid_x2() else { return Decimal::ZERO };
+    // |price − mid| ≤ distance, in doubled pips: |2·price − mid_x2| ≤ ⌊2·distance·10⁴⌋.
+    let Some(reach_x2) = (distance * Decimal::from(20_000)).floor().to_i64() else { return Decimal::ZERO };
+    let within = |price: u32| (2 * i64::from(price) - i64::from(mid_x2)).abs() <= reach_x2;
+    let size = book
+        .depth(side)
+        .take_while(|level| within(level.price))
+        .fold(0u64, |sum, level| sum.saturating_add(level.size));
+    micros_decimal(size)
 }
 
 /// The mid of the best bid and ask.
@@ -93,6 +98,25 @@ pub(crate) mod tests {
     }
 
     proptest! {
+        #[test]
+        fn depth_within_agrees_with_the_decimal_definition(
+            bids in proptest::collection::vec((1u32..5_000, 1u64..1_000), 1..8),
+            asks in proptest::collection::vec((5_000u32..9_999, 1u64..1_000), 1..8),
+            cents in 0u32..600,
+            sell in any::<bool>(),
+        ) {
+            let book = book_of(&bids, &asks);
+            let distance = Decimal::new(i64::from(cents), 4);
+            let side = if sell { Side::Sell } else { Side::Buy };
+            let mid = mid(&book).unwrap();
+            let reference: Decimal = book
+                .depth(side)
+                .take_while(|level| (pips_decimal(level.price) - mid).abs() <= distance)
+                .map(|level| micros_decimal(level.size))
+                .sum();
+            prop_assert_eq!(depth_within(&book, side, distance), reference);
+        }
+
         #[test]
         fn microprice_stays_inside_the_touch(bid in 100u32..9_000, width in 1u32..900, bs in 1u64..1_000, asz in 1u64..1_000) {
             let book = book_of(&[(bid, bs)], &[(bid + width, asz)]);
