@@ -167,7 +167,7 @@ impl Run {
     }
 
     fn report(&self, kind: StrategyKind) -> StrategyReport {
-        let rewards: Decimal = self.markets.iter().map(|m| m.core.signals().reward_accrued).sum();
+        let rewards: Decimal = self.markets.iter().map(|m| m.core.model().reward_accrued()).sum();
         let mut report =
             self.tally.finish(crate::strategy::model::strategy_name(kind), self.equity_change(), rewards);
         report.last_signals = self
@@ -404,7 +404,7 @@ impl Run {
     fn sample(&mut self) {
         let mids: Vec<Option<Decimal>> = self.markets.iter().map(|m| m.mid).collect();
         self.tally.mids(self.now_ms, |index| mids.get(index).copied().flatten());
-        let rewards: Decimal = self.markets.iter().map(|m| m.core.signals().reward_accrued).sum();
+        let rewards: Decimal = self.markets.iter().map(|m| m.core.model().reward_accrued()).sum();
         self.tally.equity(self.equity_change() + rewards);
         let open: BTreeSet<(u32, bool)> = self
             .world

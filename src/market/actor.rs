@@ -529,7 +529,7 @@ impl Handler<GetStatus> for MarketActor {
             restarts: self.restarts,
             pending_placements: self.core.pending_placements(),
             pending_cancels: self.core.orders_in(crate::domain::OrderState::PendingCancel).len(),
-            signals: self.core.signals().clone(),
+            signals: self.core.signals(),
             pnl: self.core.pnl(),
         })
     }

@@ -183,6 +183,50 @@ struct Distance {
     flow: Decimal,
 }
 
+/// What the last quote's spread was made of, kept as numbers and put in words only when
+/// status asks (formatting decimals on every quote cost 7 % of a book update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpreadWhy {
+    /// No quote planned yet.
+    NotYet,
+    /// The seed's fixed spread.
+    Fixed,
+    /// Avellaneda–Stoikov at volatility `sigma`.
+    AvellanedaStoikov { sigma: Decimal },
+    /// The polymm objective's half spread and its parts.
+    Polymm {
+        half: Decimal,
+        k: Decimal,
+        markout: Decimal,
+        risk: Decimal,
+        flow: Decimal,
+        rewards: bool,
+        event: Decimal,
+        hour: Decimal,
+    },
+}
+
+impl SpreadWhy {
+    fn text(self) -> Option<String> {
+        Some(match self {
+            Self::NotYet => return None,
+            Self::Fixed => "fixed".into(),
+            Self::AvellanedaStoikov { sigma } => format!("γσ²τ + 2/γ·ln(1+γ/k), σ {sigma}"),
+            Self::Polymm { half, k, markout, risk, flow, rewards, event, hour } => format!(
+                "half {} (1/k {} + markout {} + risk {} + flow {}{}) × event {} × hour {}",
+                half.round_dp(4),
+                (Decimal::ONE / k.max(Decimal::ONE)).round_dp(4),
+                markout.max(Decimal::ZERO).round_dp(4),
+                risk.round_dp(4),
+                flow.round_dp(4),
+                if rewards { ", rewards in the objective" } else { "" },
+                event.round_dp(2),
+                hour.round_dp(2),
+            ),
+        })
+    }
+}
+
 /// One market's strategy state.
 #[derive(Debug, Clone)]
 pub struct QuoteModel {
@@ -203,6 +247,7 @@ pub struct QuoteModel {
     last_sample_ms: u64,
     last_reward_ms: Option<u64>,
     signals: Signals,
+    why: SpreadWhy,
 }
 
 fn regime_thresholds() -> RegimeThresholds {
@@ -244,6 +289,7 @@ impl QuoteModel {
             last_sample_ms: 0,
             last_reward_ms: None,
             signals,
+            why: SpreadWhy::NotYet,
             params,
         }
     }
@@ -258,9 +304,19 @@ impl QuoteModel {
         &self.params.quote
     }
 
-    /// The latest readings.
-    pub fn signals(&self) -> &Signals {
-        &self.signals
+    /// The latest readings, the reason for the spread put in words (only now: status asks
+    /// far less often than the market quotes).
+    pub fn signals(&self) -> Signals {
+        let mut signals = self.signals.clone();
+        if let Some(why) = self.why.text() {
+            signals.spread_why = why;
+        }
+        signals
+    }
+
+    /// Liquidity rewards accrued so far (estimated).
+    pub fn reward_accrued(&self) -> Decimal {
+        self.signals.reward_accrued
     }
 
     /// The position and P&L ledger of our fills.
@@ -346,7 +402,7 @@ impl QuoteModel {
         let result = match self.params.kind {
             StrategyKind::Fixed => {
                 let adjust = Adjustments { skew: false, ..Adjustments::NEUTRAL };
-                self.signals.spread_why = "fixed".into();
+                self.why = SpreadWhy::Fixed;
                 quote(&self.params.quote, book, tick, min_size, position, adjust)
             }
             StrategyKind::AvellanedaStoikov => self.plan_avellaneda(book, tick, min_size, position),
@@ -387,7 +443,7 @@ impl QuoteModel {
         let reservation = reservation_price(&self.params.avellaneda, book_mid, clips, sigma);
         let spread = optimal_spread(&self.params.avellaneda, sigma);
         self.signals.skew = reservation - book_mid;
-        self.signals.spread_why = format!("γσ²τ + 2/γ·ln(1+γ/k), σ {sigma}");
+        self.why = SpreadWhy::AvellanedaStoikov { sigma };
         let adjust = Adjustments {
             half_spread: Some(spread / Decimal::TWO),
             fair_shift: reservation - book_mid,
@@ -455,17 +511,16 @@ impl QuoteModel {
             (_, _, EventAction::Widen(_)) => "volume spike: wider".into(),
             _ => String::new(),
         };
-        self.signals.spread_why = format!(
-            "half {} (1/k {} + markout {} + risk {} + flow {}{}) × event {} × hour {}",
-            distance.half.round_dp(4),
-            (Decimal::ONE / p.avellaneda.k.max(Decimal::ONE)).round_dp(4),
-            self.markouts.toxicity().max(Decimal::ZERO).round_dp(4),
-            distance.risk.round_dp(4),
-            distance.flow.round_dp(4),
-            if rewards.is_some() { ", rewards in the objective" } else { "" },
-            event_mult.round_dp(2),
-            hour_mult.round_dp(2),
-        );
+        self.why = SpreadWhy::Polymm {
+            half: distance.half,
+            k: p.avellaneda.k,
+            markout: self.markouts.toxicity(),
+            risk: distance.risk,
+            flow: distance.flow,
+            rewards: rewards.is_some(),
+            event: event_mult,
+            hour: hour_mult,
+        };
         quote(&p.quote, book, tick, min_size, position, adjust)
     }
 

@@ -286,7 +286,7 @@ impl MarketCore {
     }
 
     /// The strategy's latest readings, for status.
-    pub fn signals(&self) -> &Signals {
+    pub fn signals(&self) -> Signals {
         self.model.signals()
     }
 
@@ -299,7 +299,7 @@ impl MarketCore {
     pub fn pnl(&self) -> MarketPnl {
         let mid = self.book.as_ref().and_then(|b| self.others_only(b).mid_x2());
         let mid = mid.map_or(Decimal::new(5, 1), |x2| Decimal::from(x2) / Decimal::from(20_000));
-        MarketPnl::of(self.model.ledger(), mid, self.model.signals().reward_accrued)
+        MarketPnl::of(self.model.ledger(), mid, self.model.reward_accrued())
     }
 
     /// The day's P&L across the daemon, for the dynamic limits.
