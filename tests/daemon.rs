@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::control::{status, until};
 use common::sim::Trader;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
@@ -50,24 +51,28 @@ async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> 
     system::start(&config, &endpoints, signer, account.creds.clone(), Arc::new(SystemClock)).await.unwrap()
 }
 
-async fn status(ctl: &ControlClient) -> StatusView {
-    serde_json::from_value(ctl.call(false, "/v1/status").await.unwrap()).unwrap()
+/// Feed timing for outage tests: dead after 2 s without a pong, no REST fallback, and
+/// orders cancelled after `disconnect_cancel` seconds without a trusted book.
+fn outage_timing(disconnect_cancel: &'static str) -> [(&'static str, &'static str); 4] {
+    [
+        ("feed.ping_every_secs", "1"),
+        ("feed.dead_after_secs", "2"),
+        ("feed.fallback_after_secs", "60"),
+        ("killswitch.disconnect_cancel_secs", disconnect_cancel),
+    ]
 }
 
-async fn until(
-    ctl: &ControlClient,
-    limit: Duration,
-    done: impl Fn(&StatusView) -> bool,
-) -> Option<StatusView> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        let status = status(ctl).await;
-        if done(&status) {
-            return Some(status);
-        }
-        actix_rt::time::sleep(Duration::from_millis(25)).await;
-    }
-    None
+/// Stops the venue's websockets delivering anything for `secs` seconds (from within half a
+/// second: the sessions read the faults twice a second).
+async fn stall_websockets(venue: &SimHandle, secs: u32) {
+    let stall = format!(r#"{{"spec": {{"stall_every": 3600, "stall_for": {secs}}}, "action": "stall"}}"#);
+    let response = awc::Client::default()
+        .post(format!("{}/sim/faults", venue.base_url))
+        .insert_header(("Content-Type", "application/json"))
+        .send_body(stall)
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
 }
 
 fn both_quoting(s: &StatusView) -> bool {
@@ -169,25 +174,12 @@ async fn a_market_whose_actor_dies_outside_supervision_is_started_again_by_the_d
 async fn an_order_cancelled_while_the_user_channel_was_down_is_found_by_reconciling() {
     let venue = venue();
     let dir = tempfile::tempdir().unwrap();
-    let timing = [
-        ("feed.ping_every_secs", "1"),
-        ("feed.dead_after_secs", "2"),
-        ("feed.fallback_after_secs", "60"),
-        ("killswitch.disconnect_cancel_secs", "60"),
-    ];
-    let daemon = daemon(&venue, dir.path(), &timing).await;
+    let daemon = daemon(&venue, dir.path(), &outage_timing("60")).await;
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
     until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
     let before = our_order_ids(&venue, 0);
 
-    let stall = r#"{"spec": {"stall_every": 3600, "stall_for": 4}, "action": "stall"}"#;
-    let response = awc::Client::default()
-        .post(format!("{}/sim/faults", venue.base_url))
-        .insert_header(("Content-Type", "application/json"))
-        .send_body(stall)
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    stall_websockets(&venue, 4).await;
     actix_rt::time::sleep(Duration::from_millis(800)).await;
     let owner = Trader::test_account(&venue);
     let body = format!(r#"{{"orderID": "{}"}}"#, before[0]);
@@ -350,26 +342,12 @@ async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
 async fn a_feed_outage_pulls_the_quotes_until_the_books_are_resynced() {
     let venue = venue();
     let dir = tempfile::tempdir().unwrap();
-    let timing = [
-        ("feed.ping_every_secs", "1"),
-        ("feed.dead_after_secs", "2"),
-        ("feed.fallback_after_secs", "60"),
-        ("killswitch.disconnect_cancel_secs", "1"),
-    ];
-    let daemon = daemon(&venue, dir.path(), &timing).await;
+    let daemon = daemon(&venue, dir.path(), &outage_timing("1")).await;
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
     until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
 
     let trader = Trader::test_account(&venue);
-    let stall = r#"{"spec": {"stall_every": 3600, "stall_for": 6}, "action": "stall"}"#;
-    let http = awc::Client::default();
-    let response = http
-        .post(format!("{}/sim/faults", venue.base_url))
-        .insert_header(("Content-Type", "application/json"))
-        .send_body(stall)
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    stall_websockets(&venue, 6).await;
     let started = Instant::now();
     let pulled = until(&ctl, Duration::from_secs(8), |s| s.orders == 0).await;
     assert!(pulled.is_some(), "the outage cancelled every quote");

@@ -9,37 +9,17 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::control::{status, until};
 use common::sim::Trader;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::client::ControlClient;
-use polymm::control::view::StatusView;
 use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{Chain, KeySigner, OrderSigner, SignatureType};
 use polymm::system::{self, Account, VenueEndpoints};
 use rust_decimal_macros::dec;
-
-async fn status(ctl: &ControlClient) -> StatusView {
-    serde_json::from_value(ctl.call(false, "/v1/status").await.unwrap()).unwrap()
-}
-
-async fn until(
-    ctl: &ControlClient,
-    limit: Duration,
-    done: impl Fn(&StatusView) -> bool,
-) -> Option<StatusView> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        let status = status(ctl).await;
-        if done(&status) {
-            return Some(status);
-        }
-        actix_rt::time::sleep(Duration::from_millis(25)).await;
-    }
-    None
-}
 
 #[actix_rt::test]
 async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_it() {
