@@ -112,10 +112,10 @@ pub fn quote_params(config: &Config) -> QuoteParams {
 /// The markets to quote: the configured includes, then the best by the market scorer
 /// that pass the `MARKET_*` filters (in sim mode every listed market qualifies), up to
 /// `max_markets`.
-pub fn select(config: &Config, markets: Vec<MarketInfo>, now_secs: u64) -> Vec<MarketInfo> {
+pub fn select(config: &Config, markets: &[MarketInfo], now_secs: u64) -> Vec<MarketInfo> {
     let sim = config.mode == crate::config::Mode::Sim;
-    let mut chosen: Vec<(Decimal, MarketInfo)> = markets
-        .into_iter()
+    let mut chosen: Vec<(Decimal, &MarketInfo)> = markets
+        .iter()
         .filter(|m| {
             config.markets.include.contains(&m.condition_id) || sim || m.passes(&config.markets, now_secs)
         })
@@ -126,11 +126,11 @@ pub fn select(config: &Config, markets: Vec<MarketInfo>, now_secs: u64) -> Vec<M
         (included(a), std::cmp::Reverse(*score_a)).cmp(&(included(b), std::cmp::Reverse(*score_b)))
     });
     chosen.truncate(config.markets.max_markets as usize);
-    chosen.into_iter().map(|(_, m)| m).collect()
+    chosen.into_iter().map(|(_, m)| m.clone()).collect()
 }
 
 /// How many listed markets each `[markets]` filter refuses (outside sim mode), as
-/// `; N refused by SETTING` parts, for the error when none is left.
+/// `; N refused by SETTING` parts: read only when none is left, to say why.
 fn refusals(config: &Config, listed: &[MarketInfo], now_secs: u64) -> String {
     if config.mode == crate::config::Mode::Sim {
         return String::new();
@@ -237,9 +237,9 @@ pub async fn start_as(
     let client = Rc::new(client);
     let (listed, _) = discover(&client).await?;
     let total = listed.len();
-    let why = refusals(config, &listed, clock.now().as_secs());
-    let chosen = select(config, listed, clock.now().as_secs());
+    let chosen = select(config, &listed, clock.now().as_secs());
     if chosen.is_empty() {
+        let why = refusals(config, &listed, clock.now().as_secs());
         return Err(StartError::NoMarkets { listed: total, why });
     }
     let ledger = Ledger::open(&config.telemetry.state_dir)?;

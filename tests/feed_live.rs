@@ -101,7 +101,6 @@ fn config() -> FeedConfig {
         fallback_after: Duration::from_millis(1_500),
         poll_every: Duration::from_millis(200),
         resync_every: Duration::from_millis(100),
-        events_per_step: 1,
     }
 }
 

@@ -85,7 +85,7 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
         listing(3, 10, 4, 0),
         listing(4, 20_000, 4, 0),
     ];
-    let chosen = select(&c, listings, 1_700_000_000);
+    let chosen = select(&c, &listings, 1_700_000_000);
     let ids: Vec<ConditionId> = chosen.iter().map(|m| m.condition_id).collect();
     assert_eq!(
         ids,
@@ -102,6 +102,6 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
 #[test]
 fn in_sim_mode_every_listing_qualifies_up_to_the_maximum() {
     let c = config(&[], &[("markets.max_markets", "3"), ("markets.min_volume", "1000000")]);
-    let listings = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
-    assert_eq!(select(&c, listings, 1_700_000_000).len(), 3);
+    let listings: Vec<_> = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
+    assert_eq!(select(&c, &listings, 1_700_000_000).len(), 3);
 }

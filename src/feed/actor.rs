@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
-use super::coalesce::Coalescer;
+use super::coalesce::{Coalescer, Rebroadcast};
 use super::live::{FeedConfig, LiveFeed};
 use super::user::UserEvent;
 use super::user_live::LiveUser;
@@ -132,30 +132,6 @@ impl Handler<ResendBook> for FeedActor {
     }
 }
 
-/// Every book is re-sent to its market once a second (a market learns that its book went
-/// untrusted, or gets one after a restart, within a second), spread evenly over the second
-/// so that no step sends them all at once.
-struct Rebroadcast {
-    tokens: usize,
-    started: Instant,
-    sent: u128,
-}
-
-impl Rebroadcast {
-    fn new(tokens: usize) -> Self {
-        Self { tokens, started: Instant::now(), sent: 0 }
-    }
-
-    /// Indices of the tokens due by `now`.
-    fn due(&mut self, now: Instant) -> impl Iterator<Item = usize> + use<> {
-        let owed = now.duration_since(self.started).as_micros() * self.tokens as u128 / 1_000_000;
-        let from = self.sent.max(owed.saturating_sub(self.tokens as u128));
-        self.sent = owed;
-        let tokens = self.tokens.max(1) as u128;
-        (from..owed).map(move |n| (n % tokens) as usize)
-    }
-}
-
 /// Sends each changed token's book to its market, stamped with when its frame came in,
 /// never more than one update per market in its mailbox (see [`Coalescer`]).
 fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens: &[&String]) {
@@ -197,17 +173,17 @@ impl Actor for FeedActor {
         let (resend, coalescer) = (self.resend.clone(), self.coalescer.clone());
         ctx.spawn(
             async move {
-                let mut rebroadcast = Rebroadcast::new(tokens.len());
+                let mut rebroadcast = Rebroadcast::new(tokens.len(), Instant::now());
                 let mut last_health = Instant::now();
                 loop {
                     let mut send_now = feed.step(&client, Duration::from_millis(50)).await;
                     send_now.append(&mut resend.borrow_mut());
-                    send_now.extend(rebroadcast.due(Instant::now()).map(|i| tokens[i].clone()));
                     if last_health.elapsed() >= Duration::from_secs(1) {
                         last_health = Instant::now();
                         health.do_send(FeedHealth { up: feed.healthy() });
                     }
-                    let send: Vec<&String> = send_now.iter().collect();
+                    let mut send: Vec<&String> = send_now.iter().collect();
+                    send.extend(rebroadcast.due(Instant::now()).map(|i| &tokens[i]));
                     dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &send);
                     for print in feed.take_prints() {
                         if let Some(market) = routes.borrow().by_yes_token.get(&print.asset_id) {

@@ -2,7 +2,8 @@
 //! mailbox. While one is there, further changes only mark the token dirty; once the market
 //! has taken it (clearing the shared flag), the next dispatch sends the then-latest book,
 //! stamped with when the first of the deferred frames came in. A slow market so costs one
-//! book in memory, not a queue of them.
+//! book in memory, not a queue of them. [`Rebroadcast`] re-sends every book once a second,
+//! spread over the second.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,6 +62,31 @@ impl Coalescer {
     }
 }
 
+/// Every book is re-sent to its market once a second (a market learns that its book went
+/// untrusted, or gets one after a restart, within a second), spread evenly over the second
+/// so that no step sends them all at once.
+pub struct Rebroadcast {
+    tokens: usize,
+    started: Instant,
+    sent: u128,
+}
+
+impl Rebroadcast {
+    /// `tokens` books, the first second counted from `started`.
+    pub fn new(tokens: usize, started: Instant) -> Self {
+        Self { tokens, started, sent: 0 }
+    }
+
+    /// Indices of the tokens due by `now`.
+    pub fn due(&mut self, now: Instant) -> impl Iterator<Item = usize> + use<> {
+        let owed = now.duration_since(self.started).as_micros() * self.tokens as u128 / 1_000_000;
+        let from = self.sent.max(owed.saturating_sub(self.tokens as u128));
+        self.sent = owed;
+        let tokens = self.tokens.max(1) as u128;
+        (from..owed).map(move |n| (n % tokens) as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -84,5 +110,18 @@ mod tests {
         assert!(coalescer.admit(std::iter::empty()).is_empty(), "nothing left over");
         coalescer.reset("B");
         assert_eq!(coalescer.admit([("B", None)]).len(), 1, "a restarted market takes updates again");
+    }
+
+    #[test]
+    fn every_book_is_resent_once_a_second_spread_over_it() {
+        let start = Instant::now();
+        let mut rebroadcast = Rebroadcast::new(10, start);
+        let first: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(300)).collect();
+        assert_eq!(first, [0, 1, 2], "three tenths of a second: three of ten books");
+        let rest: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(1_000)).collect();
+        assert_eq!(rest, [3, 4, 5, 6, 7, 8, 9]);
+        let late: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(5_000)).collect();
+        assert_eq!(late.len(), 10, "after a stall each book once, not the whole backlog");
+        assert_eq!(Rebroadcast::new(0, start).due(start + std::time::Duration::from_secs(3)).count(), 0);
     }
 }

@@ -27,10 +27,6 @@ pub struct FeedConfig {
     pub poll_every: Duration,
     /// Minimum interval between REST resync rounds.
     pub resync_every: Duration,
-    /// Websocket events applied per `step` at most: one keeps the hot path short (each
-    /// frame's books reach their markets before the next frame is decoded), more trades
-    /// latency for fewer wake-ups.
-    pub events_per_step: usize,
 }
 
 impl Default for FeedConfig {
@@ -41,7 +37,6 @@ impl Default for FeedConfig {
             fallback_after: Duration::from_secs(5),
             poll_every: Duration::from_secs(1),
             resync_every: Duration::from_millis(250),
-            events_per_step: 1,
         }
     }
 }
@@ -125,8 +120,9 @@ impl LiveFeed {
         self.data.all_up() || self.in_fallback
     }
 
-    /// Waits up to `wait` for feed activity, applies up to `events_per_step` events, and
-    /// does the REST upkeep; returns the tokens whose books changed.
+    /// Waits up to `wait` for feed activity, applies one websocket event (so each frame's
+    /// books reach their markets before the next frame is decoded), and does the REST
+    /// upkeep; returns the tokens whose books changed.
     pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {
         let mut touched = Vec::new();
         self.frame_times.clear();
@@ -136,10 +132,6 @@ impl LiveFeed {
         };
         if let Some(event) = ready {
             self.apply(&event, &mut touched);
-            for _ in 1..self.config.events_per_step {
-                let Ok(event) = self.events.try_recv() else { break };
-                self.apply(&event, &mut touched);
-            }
         }
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
