@@ -1,5 +1,6 @@
 //! Signing benchmarks: one order signed end to end (amounts, EIP-712 digest, ECDSA, body,
-//! L2 headers) against a bare secp256k1 signature of a digest, the floor it cannot beat.
+//! L2 headers), with an RFC 6979 nonce and with a presignature made ahead, against a bare
+//! secp256k1 signature of a digest and the making of one presignature.
 //!
 //! `cargo bench --bench signing`; `benches/compare_python.sh` adds the official Python
 //! client's time for the same order and prints the ratio (numbers in BENCHMARKS.md).
@@ -8,11 +9,11 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use polymm::domain::{Price, Side, Size, TickSize};
 use polymm::polymarket::body::order_body;
 use polymm::polymarket::{
-    ApiCreds, Chain, KeySigner, L2Headers, OrderSigner, OrderSpec, OrderStamp, SignatureType,
+    ApiCreds, Chain, KeySigner, L2Headers, OrderSigner, OrderSpec, OrderStamp, Presignature, SignatureType,
 };
 use polymm::secret::Secret;
 use rust_decimal_macros::dec;
@@ -53,6 +54,23 @@ fn signing(c: &mut Criterion) {
             black_box((body, headers))
         })
     });
+    c.bench_function("sign_order_body_l2_presigned", |b| {
+        b.iter_batched(
+            Presignature::generate,
+            |presignature| {
+                salt += 1;
+                let stamp = OrderStamp { salt, timestamp_ms: 1_790_000_000_000 };
+                let order = signer.sign_presigned(black_box(&spec), stamp, presignature).unwrap();
+                let body = order_body(&order, &creds.api_key);
+                let headers =
+                    L2Headers::sign(&creds, signer.eoa(), 1_790_000_000, "POST", "/order", Some(&body))
+                        .unwrap();
+                black_box((body, headers))
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("presignature_generate", |b| b.iter(|| black_box(Presignature::generate())));
     let key = signer.key().clone();
     let mut digest = [7u8; 32];
     c.bench_function("bare_secp256k1_sign", |b| {

@@ -98,6 +98,7 @@ fn main() -> anyhow::Result<()> {
         actix_rt::time::sleep(Duration::from_secs(seconds)).await;
         let status = daemon.status().await;
         let latency = daemon.execution.send(GetLatency::default()).await?;
+        let whole = latency.frame_to_signed;
         let (total_rss, cpu) = (rss_mb(), cpu_secs() - cpu_before);
         if let Some(report) = daemon.switch().await {
             println!("kill switch {:?}, {} errors counted", report.state, report.errors);
@@ -112,8 +113,16 @@ fn main() -> anyhow::Result<()> {
         println!("not quoting, by reason: {idle:?}");
         println!(
             "frame-in → signed-order-out over {} orders: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
-            latency.count, latency.p50_us, latency.p99_us, latency.max_us
+            whole.count, whole.p50_us, whole.p99_us, whole.max_us
         );
+        for (hop, summary) in [
+            ("read → sent to market", latency.read_to_dispatch),
+            ("sent → market handler", latency.dispatch_to_market),
+            ("handler → approved by risk", latency.market_to_approved),
+            ("approved → signed", latency.approved_to_signed),
+        ] {
+            println!("  {hop}: p50 {:.1} µs, p99 {:.1} µs", summary.p50_us, summary.p99_us);
+        }
         println!(
             "resident memory: {total_rss:.0} MB in all, {venue_rss:.0} MB of it the embedded venue before the \
              daemon started; CPU {cpu:.1} s in the {seconds} s window (venue and daemon together)"

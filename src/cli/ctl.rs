@@ -100,10 +100,17 @@ fn print_status(status: &StatusView) -> anyhow::Result<()> {
         status.markets.len(),
         status.orders
     ))?;
-    let latency = status.frame_to_signed;
+    let (whole, hops) = (status.latency.frame_to_signed, status.latency);
     print_line(format!(
         "frame-in → signed-order-out: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs over {} orders",
-        latency.p50_us, latency.p99_us, latency.max_us, latency.count
+        whole.p50_us, whole.p99_us, whole.max_us, whole.count
+    ))?;
+    print_line(format!(
+        "  p50 by hop: feed {:.0} µs, to market {:.0} µs, market and risk {:.0} µs, signing {:.0} µs",
+        hops.read_to_dispatch.p50_us,
+        hops.dispatch_to_market.p50_us,
+        hops.market_to_approved.p50_us,
+        hops.approved_to_signed.p50_us
     ))?;
     print_markets(&status.markets)
 }

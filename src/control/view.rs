@@ -8,7 +8,7 @@ use crate::director::DirectedMarket;
 use crate::killswitch::actor::SwitchReport;
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::Signals;
-use crate::telemetry::latency::LatencySummary;
+use crate::telemetry::hops::HopReport;
 
 /// One market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,20 +74,15 @@ pub struct StatusView {
     pub quoting: usize,
     /// Resting orders.
     pub orders: usize,
-    /// Frame-in → signed-order-out latency.
-    pub frame_to_signed: LatencySummary,
+    /// Frame-in → signed-order-out latency, whole and by hop.
+    pub latency: HopReport,
     /// Every market.
     pub markets: Vec<MarketView>,
 }
 
 impl StatusView {
     /// The status from its parts.
-    pub fn new(
-        mode: Mode,
-        switch: SwitchReport,
-        frame_to_signed: LatencySummary,
-        markets: Vec<MarketView>,
-    ) -> Self {
+    pub fn new(mode: Mode, switch: SwitchReport, latency: HopReport, markets: Vec<MarketView>) -> Self {
         use crate::killswitch::SwitchState;
         let (state, reason) = match &switch.state {
             SwitchState::Armed => ("armed", None),
@@ -104,7 +99,7 @@ impl StatusView {
             balance: switch.balance,
             quoting: markets.iter().filter(|m| m.quoting).count(),
             orders: markets.iter().map(|m| m.orders).sum(),
-            frame_to_signed,
+            latency,
             markets,
         }
     }

@@ -5,7 +5,6 @@
 //! task there, so the actor's mailbox never waits on the network. It keeps the frame-in →
 //! signed-order-out latency histogram.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use rust_decimal::Decimal;
 
 use super::paper_link::PaperLink;
 use super::paper_venue::PaperVenue;
+use super::presignatures::{DEFAULT_STOCK, PresignatureSupply};
 use crate::clock::Clock;
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
 use crate::error::{HasSeverity, Severity};
@@ -23,7 +23,7 @@ use crate::polymarket::client::ClientError;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
 use crate::risk::{Approved, OrderRequest};
-use crate::telemetry::latency::{LatencyHistogram, LatencySummary};
+use crate::telemetry::hops::{HopLatency, HopReport, HopStamps};
 
 /// The answer to a placement.
 #[derive(Debug, Clone, Message)]
@@ -51,15 +51,15 @@ pub struct Submit {
     pub neg_risk: bool,
     /// Who to tell.
     pub reply: Recipient<Placed>,
-    /// When the event behind it was read off the wire: the time to a signed order goes
-    /// into the hop-latency histogram.
-    pub origin: Option<std::time::Instant>,
+    /// When the event behind it passed each stage: the time to a signed order goes into the
+    /// hop-latency histograms.
+    pub origin: Option<HopStamps>,
 }
 
-/// The frame-in → signed-order-out latency so far; `restart` starts a new window after
-/// reading (a benchmark's warm-up).
+/// The frame-in → signed-order-out latency so far, whole and by hop; `restart` starts a new
+/// window after reading (a benchmark's warm-up).
 #[derive(Debug, Clone, Copy, Default, Message)]
-#[rtype(result = "LatencySummary")]
+#[rtype(result = "HopReport")]
 pub struct GetLatency {
     /// Clear the histogram after reading it.
     pub restart: bool,
@@ -147,7 +147,8 @@ pub struct ExecutionActor {
     signer: OrderSigner,
     clock: Arc<dyn Clock>,
     errors: Option<Recipient<ErrorSeen>>,
-    frame_to_signed: Rc<RefCell<LatencyHistogram>>,
+    hops: HopLatency,
+    presignatures: Option<PresignatureSupply>,
 }
 
 impl ExecutionActor {
@@ -168,7 +169,8 @@ impl ExecutionActor {
             signer,
             clock,
             errors: None,
-            frame_to_signed: Rc::new(RefCell::new(LatencyHistogram::default())),
+            hops: HopLatency::default(),
+            presignatures: PresignatureSupply::start(DEFAULT_STOCK),
         }
     }
 
@@ -202,15 +204,21 @@ impl Handler<Submit> for ExecutionActor {
             OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);
         spec.post_only = true;
         spec.exchange = if msg.neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
-        let signed = match self.signer.sign(&spec, OrderStamp::random(self.clock.now().0)) {
+        let stamp = OrderStamp::random(self.clock.now().0);
+        let presignature = self.presignatures.as_ref().and_then(PresignatureSupply::take);
+        let signed = match presignature {
+            Some(presignature) => self.signer.sign_presigned(&spec, stamp, presignature),
+            None => self.signer.sign(&spec, stamp),
+        };
+        let signed = match signed {
             Ok(signed) => signed,
             Err(error) => {
                 msg.reply.do_send(Placed { key: msg.key, id: None, error: Some(error.to_string()) });
                 return;
             }
         };
-        if let Some(origin) = msg.origin {
-            self.frame_to_signed.borrow_mut().record(origin.elapsed());
+        if let Some(origin) = &msg.origin {
+            self.hops.record(origin, std::time::Instant::now());
         }
         let client = match &self.backend {
             Backend::Venue(client) => client.clone(),
@@ -294,11 +302,11 @@ impl Handler<GetLatency> for ExecutionActor {
     type Result = MessageResult<GetLatency>;
 
     fn handle(&mut self, msg: GetLatency, _: &mut Context<Self>) -> Self::Result {
-        let summary = self.frame_to_signed.borrow().summary();
+        let report = self.hops.report();
         if msg.restart {
-            *self.frame_to_signed.borrow_mut() = LatencyHistogram::default();
+            self.hops = HopLatency::default();
         }
-        MessageResult(summary)
+        MessageResult(report)
     }
 }
 

@@ -24,6 +24,7 @@ use crate::killswitch::actor::FeedHealth;
 use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User, UserGap};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
+use crate::telemetry::hops::HopStamps;
 
 /// Where the feeds connect.
 #[derive(Debug, Clone)]
@@ -140,7 +141,7 @@ fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens:
         if let Some(market) = routes.by_yes_token.get(admitted.token.as_str()) {
             market.do_send(BookUpdate {
                 book: feed.data().book(&admitted.token).cloned(),
-                frame_at: admitted.frame_at,
+                origin: admitted.frame_at.map(|read| HopStamps::read_at(read).dispatched_at(Instant::now())),
                 in_mailbox: Some(admitted.in_mailbox),
             });
         }

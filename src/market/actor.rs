@@ -26,6 +26,7 @@ use crate::risk::actor::{Exposure, MarketMid, RiskActor, RiskRequest};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::rewards::RewardProgram;
 use crate::strategy::{ModelParams, Signals};
+use crate::telemetry::hops::HopStamps;
 
 /// How often the timed safety rules run.
 const TICK: Duration = Duration::from_millis(250);
@@ -66,8 +67,9 @@ pub struct MarketSetup {
 pub struct BookUpdate {
     /// The book.
     pub book: Option<Book>,
-    /// When the frame that changed it was read off the websocket (hop latency).
-    pub frame_at: Option<Instant>,
+    /// When the frame that changed it was read off the websocket and sent on by the feed
+    /// (hop latency).
+    pub origin: Option<HopStamps>,
     /// The feed's "an update is in this market's mailbox" flag, cleared on receipt.
     pub in_mailbox: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
@@ -255,10 +257,11 @@ impl MarketActor {
     /// The same, for an event that started at `origin` (its placements carry the stamp).
     fn guarded_from(
         &mut self,
-        origin: Option<Instant>,
+        origin: Option<HopStamps>,
         ctx: &mut Context<Self>,
         f: impl FnOnce(&mut MarketCore) -> Vec<Intent>,
     ) {
+        let origin = origin.map(|stamps| stamps.handled_at(Instant::now()));
         let now = self.clock.now().0;
         match catch_unwind(AssertUnwindSafe(|| {
             self.core.set_now(now);
@@ -272,7 +275,7 @@ impl MarketActor {
         }
     }
 
-    fn carry_out(&mut self, intents: Vec<Intent>, origin: Option<Instant>, ctx: &mut Context<Self>) {
+    fn carry_out(&mut self, intents: Vec<Intent>, origin: Option<HopStamps>, ctx: &mut Context<Self>) {
         let mut cancels = Vec::new();
         for intent in intents {
             match intent {
@@ -407,7 +410,7 @@ impl Handler<BookUpdate> for MarketActor {
         if let Some(flag) = &msg.in_mailbox {
             flag.store(false, std::sync::atomic::Ordering::Release);
         }
-        self.guarded_from(msg.frame_at, ctx, |core| core.on_book(msg.book));
+        self.guarded_from(msg.origin, ctx, |core| core.on_book(msg.book));
     }
 }
 

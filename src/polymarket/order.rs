@@ -12,6 +12,7 @@ use super::contracts::{Chain, ExchangeTarget, ExchangeVersion, SignatureType};
 use super::eip712::{OrderStruct, exchange_domain_separator, typed_digest};
 use super::error::PolymarketError;
 use super::poly1271;
+use super::presign::Presignature;
 use super::signer::KeySigner;
 use crate::domain::{Address, Bytes32, OrderId, OrderType, Price, Side, Size, TickSize, TokenId};
 
@@ -244,8 +245,29 @@ impl OrderSigner {
         &self.key
     }
 
-    /// Signs `spec` with `stamp`.
+    /// Signs `spec` with `stamp` (RFC 6979 nonce).
     pub fn sign(&self, spec: &OrderSpec, stamp: OrderStamp) -> Result<SignedOrder, PolymarketError> {
+        self.sign_with(spec, stamp, None)
+    }
+
+    /// Signs `spec` with `stamp` using a nonce computed ahead: the same order, a different
+    /// but equally valid signature, about ten times faster. Poly1271 wallets sign their
+    /// wrapped digest the usual way (the presignature is dropped unused).
+    pub fn sign_presigned(
+        &self,
+        spec: &OrderSpec,
+        stamp: OrderStamp,
+        presignature: Presignature,
+    ) -> Result<SignedOrder, PolymarketError> {
+        self.sign_with(spec, stamp, Some(presignature))
+    }
+
+    fn sign_with(
+        &self,
+        spec: &OrderSpec,
+        stamp: OrderStamp,
+        presignature: Option<Presignature>,
+    ) -> Result<SignedOrder, PolymarketError> {
         spec.validate()?;
         let amounts = spec.amounts()?;
         let domain = self.domain_separator(spec.exchange)?;
@@ -269,7 +291,10 @@ impl OrderSigner {
                 let wrapped = poly1271::wrap(&self.key, self.chain, &domain, &struct_hash, &self.maker)?;
                 OrderSignature::Wrapped(wrapped.into_boxed_slice())
             }
-            _ => OrderSignature::Ecdsa(self.key.sign_digest(&digest)?),
+            _ => OrderSignature::Ecdsa(match presignature {
+                Some(presignature) => self.key.sign_digest_presigned(&digest, presignature)?,
+                None => self.key.sign_digest(&digest)?,
+            }),
         };
         Ok(SignedOrder {
             fields,

@@ -1,6 +1,7 @@
 //! The private key and ECDSA: the only module that touches `ethers-signers`.
 //!
-//! [`KeySigner`] signs 32-byte digests (RFC 6979, low s, `v` in {27, 28}) and nothing else;
+//! [`KeySigner`] signs 32-byte digests (RFC 6979, or a nonce drawn ahead in a
+//! [`Presignature`]; low s, `v` in {27, 28}) and nothing else;
 //! [`recover_signer`] does the inverse for the embedded venue. Swapping the signing library
 //! means rewriting this file only. The key never appears in `Debug` output or errors.
 
@@ -13,6 +14,7 @@ use thiserror::Error;
 
 use crate::domain::Address;
 use crate::error::{HasSeverity, Severity};
+use crate::polymarket::presign::Presignature;
 use crate::secret::Secret;
 
 /// Failure to load a key, sign, or recover a signature.
@@ -70,6 +72,19 @@ impl KeySigner {
     /// The signer's address.
     pub fn address(&self) -> Address {
         self.address
+    }
+
+    /// Signs a prehashed digest with a nonce computed ahead ([`Presignature`]): the same
+    /// kind of signature as [`Self::sign_digest`] in a tenth of the time.
+    pub fn sign_digest_presigned(
+        &self,
+        digest: &[u8; 32],
+        presignature: Presignature,
+    ) -> Result<[u8; 65], SignerError> {
+        match presignature.sign(self.wallet.signer().as_nonzero_scalar(), digest) {
+            Some(signature) => Ok(signature),
+            None => self.sign_digest(digest),
+        }
     }
 
     /// Signs a prehashed digest: 65 bytes `r ‖ s ‖ v`, `v` in {27, 28}.

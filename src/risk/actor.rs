@@ -9,6 +9,7 @@ use super::correlation::CoMovement;
 use super::gate::{OrderRequest, RiskLimits, RiskState, Verdict, check};
 use crate::domain::{ConditionId, TickSize};
 use crate::execution::actor::{ExecutionActor, Placed, Submit};
+use crate::telemetry::hops::HopStamps;
 
 /// A market asks to place an order.
 #[derive(Message)]
@@ -24,8 +25,8 @@ pub struct RiskRequest {
     pub neg_risk: bool,
     /// Who to answer.
     pub reply: Recipient<Placed>,
-    /// When the event behind it was read off the wire (hop latency).
-    pub origin: Option<std::time::Instant>,
+    /// When the event behind it passed each stage so far (hop latency).
+    pub origin: Option<HopStamps>,
 }
 
 /// A market's position and the pUSD it has at risk.
@@ -116,7 +117,7 @@ impl Handler<RiskRequest> for RiskActor {
                     tick: msg.tick,
                     neg_risk: msg.neg_risk,
                     reply: msg.reply,
-                    origin: msg.origin,
+                    origin: msg.origin.map(|stamps| stamps.approved_at(std::time::Instant::now())),
                 });
             }
             Verdict::Refused(breach) => {

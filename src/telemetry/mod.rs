@@ -1,6 +1,8 @@
 //! What the daemon keeps and reports: the durable store and the ledger over it (fills,
-//! trade log, day's P&L, kill-switch state), and the hop-latency histogram. Metrics come later.
+//! trade log, day's P&L, kill-switch state), the latency histogram and the hot path's
+//! hop stamps. Metrics come later.
 
+pub mod hops;
 pub mod latency;
 pub mod ledger;
 pub mod store;
