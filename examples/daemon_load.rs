@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
         let endpoints = VenueEndpoints {
             clob: venue.base_url.clone(),
             gamma: venue.gamma_url.clone(),
+            data_api: venue.data_api_url.clone(),
             ws_market: format!("{}/market", venue.ws_url),
             ws_user: format!("{}/user", venue.ws_url),
         };

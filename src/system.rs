@@ -52,6 +52,8 @@ pub struct VenueEndpoints {
     pub clob: String,
     /// Gamma REST.
     pub gamma: String,
+    /// Data API REST (positions).
+    pub data_api: String,
     /// Market channel.
     pub ws_market: String,
     /// User channel.
@@ -223,7 +225,8 @@ pub async fn start_as(
     account: Account,
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
-    let mut client = ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default());
+    let mut client = ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
+        .with_data_api(&venue.data_api);
     if let Account::Venue { signer, creds } = &account {
         client = client.with_signer(signer.clone()).with_creds(creds.clone());
         let orphans = client.cancel_all().await?;

@@ -45,6 +45,7 @@ async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> 
     let endpoints = VenueEndpoints {
         clob: venue.base_url.clone(),
         gamma: venue.gamma_url.clone(),
+        data_api: venue.data_api_url.clone(),
         ws_market: format!("{}/market", venue.ws_url),
         ws_user: format!("{}/user", venue.ws_url),
     };

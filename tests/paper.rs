@@ -48,6 +48,7 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
     let endpoints = VenueEndpoints {
         clob: venue.base_url.clone(),
         gamma: venue.gamma_url.clone(),
+        data_api: venue.data_api_url.clone(),
         ws_market: format!("{}/market", venue.ws_url),
         ws_user: format!("{}/user", venue.ws_url),
     };

@@ -1,7 +1,8 @@
 //! The venue client against the embedded venue over real HTTP: every endpoint round-trips,
 //! the local rate limiter keeps a burst under the venue's limits, transient failures are
-//! retried, an engine restart switches the client to post-only, and heartbeats keep orders
-//! alive until they stop.
+//! retried, an engine restart switches the client to post-only, heartbeats keep orders
+//! alive until they stop, and the account-wide reads of a bulk reconciliation (open orders,
+//! Data API positions, recent trades) agree with each market's own reads.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sim::{Trader, market, options, start};
-use polymm::clock::SystemClock;
+use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Side};
 use polymm::error::{HasSeverity, Severity};
 use polymm::polymarket::client::{ClientError, ClobClient, RetryPolicy};
@@ -212,5 +213,47 @@ async fn discovery_reads_the_gamma_listing() {
     let first = markets.iter().find(|m| m.condition_id.to_string() == condition).unwrap();
     assert_eq!((&first.yes, &first.no, first.version), (&yes, &no, 2));
     assert!(markets.iter().any(|m| m.neg_risk), "the second still market is neg-risk");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn the_account_wide_reads_split_by_market_agree_with_each_markets_own_reads() {
+    use polymm::execution::reconcile::{Target, read_account, split};
+    let venue = common::sim::steady(4, 11);
+    let trader = Trader::test_account(&venue);
+    let ids: Vec<(String, polymm::domain::TokenId, polymm::domain::TokenId)> =
+        (0..4).map(|i| market(&venue, i)).collect();
+    let split_body = format!(r#"{{"amount": "12", "market": "{}"}}"#, ids[1].0);
+    let (status, body) = trader.signed("POST", "/sim/split", Some(&split_body)).await;
+    assert!(status.is_success(), "{body}");
+    let resting = trader.order(&ids[2].1, Side::Buy, "0.01", "5", false);
+    assert!(trader.post(&resting).await.0.is_success());
+    let (status, body) = trader.post(&trader.order(&ids[3].1, Side::Buy, "0.99", "5", false)).await;
+    assert!(status.is_success() && body["status"] == "matched", "{body}");
+
+    let api = client(&venue).with_data_api(&venue.data_api_url);
+    let maker = venue.test_accounts[0].key.address();
+    let since = SystemClock.now().as_secs() - 600;
+    let reads = read_account(&api, &maker, since).await.unwrap();
+    let conditions: Vec<polymm::domain::ConditionId> =
+        ids.iter().map(|(c, _, _)| c.parse().unwrap()).collect();
+    let targets: Vec<Target<'_>> =
+        ids.iter().zip(&conditions).map(|((_, yes, no), market)| Target { market, yes, no }).collect();
+    let states = split(&targets, &reads);
+
+    for (i, state) in states.iter().enumerate().take(3) {
+        let state = state.as_ref().expect("no trade of ours in markets 0 to 2");
+        let shares =
+            |units: u128| rust_decimal::Decimal::from(units) / rust_decimal::Decimal::from(1_000_000);
+        assert_eq!(state.yes, shares(trader.shares(&ids[i].1).await), "market {i} YES");
+        assert_eq!(state.no, shares(trader.shares(&ids[i].2).await), "market {i} NO");
+    }
+    let split_market = states[1].as_ref().unwrap();
+    assert!(split_market.yes >= dec!(12) && split_market.no >= dec!(12), "{split_market:?}");
+    let with_order = states[2].as_ref().unwrap();
+    assert_eq!(with_order.open.len(), 1);
+    assert_eq!(with_order.open[0].id, resting.id);
+    assert_eq!(with_order.open[0].remaining.value(), dec!(5));
+    assert!(states[3].is_none(), "the market we just traded in is read from the CLOB's balances");
     venue.stop().await;
 }

@@ -86,6 +86,7 @@ pub fn sim_endpoints(venue: &SimHandle) -> VenueEndpoints {
     VenueEndpoints {
         clob: venue.base_url.clone(),
         gamma: venue.gamma_url.clone(),
+        data_api: venue.data_api_url.clone(),
         ws_market: format!("{}/market", venue.ws_url),
         ws_user: format!("{}/user", venue.ws_url),
     }
@@ -96,6 +97,7 @@ fn venue_endpoints(venue: &crate::config::VenueConfig) -> VenueEndpoints {
     VenueEndpoints {
         clob: venue.clob_url.clone(),
         gamma: venue.gamma_url.clone(),
+        data_api: venue.data_api_url.clone(),
         ws_market: venue.ws_market_url.clone(),
         ws_user: venue.ws_user_url.clone(),
     }

@@ -74,6 +74,7 @@ fn announce(handle: &server::SimHandle, options: &SimOptions) -> anyhow::Result<
     print_line(format!("  market ws    {}/market", handle.ws_url))?;
     print_line(format!("  user ws      {}/user", handle.ws_url))?;
     print_line(format!("  gamma        {}", handle.gamma_url))?;
+    print_line(format!("  data api     {}", handle.data_api_url))?;
     print_line(format!("  chain id     {}", options.chain.id()))?;
     for (index, account) in handle.test_accounts.iter().enumerate() {
         print_line(format!("test account {index} (throwaway, this sim only):"))?;

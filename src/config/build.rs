@@ -163,6 +163,7 @@ fn venue(v: &mut Validator<'_>) -> VenueConfig {
     VenueConfig {
         clob_url: url(v, "venue.clob_url", &["http://", "https://"]),
         gamma_url: url(v, "venue.gamma_url", &["http://", "https://"]),
+        data_api_url: url(v, "venue.data_api_url", &["http://", "https://"]),
         ws_market_url: url(v, "venue.ws_market_url", &["ws://", "wss://"]),
         ws_user_url: url(v, "venue.ws_user_url", &["ws://", "wss://"]),
         chain,

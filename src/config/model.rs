@@ -133,6 +133,8 @@ pub struct VenueConfig {
     pub clob_url: String,
     /// Gamma REST base URL.
     pub gamma_url: String,
+    /// Data API base URL (positions).
+    pub data_api_url: String,
     /// Market websocket URL.
     pub ws_market_url: String,
     /// User websocket URL.

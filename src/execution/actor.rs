@@ -14,8 +14,9 @@ use rust_decimal::Decimal;
 use super::paper_link::PaperLink;
 use super::paper_venue::PaperVenue;
 use super::presignatures::{DEFAULT_STOCK, PresignatureSupply};
+use super::reconcile;
 use crate::clock::Clock;
-use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TickSize, TokenId};
+use crate::domain::{Address, ConditionId, OrderId, TickSize, TokenId};
 use crate::error::{HasSeverity, Severity};
 use crate::killswitch::actor::ErrorSeen;
 use crate::market::quote::RestingOrder;
@@ -109,6 +110,10 @@ pub struct Reconciled {
     pub recent_trades: Vec<String>,
 }
 
+/// Reconciliations asked for within this window are read together (markets starting
+/// together are read in bulk).
+const RECONCILE_BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// How far back a reconciliation lists our trades, seconds.
 const RECENT_TRADES_SECS: u64 = 600;
 
@@ -149,6 +154,7 @@ pub struct ExecutionActor {
     errors: Option<Recipient<ErrorSeen>>,
     hops: HopLatency,
     presignatures: Option<PresignatureSupply>,
+    pending_reconciles: Vec<Reconcile>,
 }
 
 impl ExecutionActor {
@@ -171,6 +177,7 @@ impl ExecutionActor {
             errors: None,
             hops: HopLatency::default(),
             presignatures: PresignatureSupply::start(DEFAULT_STOCK),
+            pending_reconciles: Vec::new(),
         }
     }
 
@@ -336,66 +343,113 @@ impl Handler<GetBalance> for ExecutionActor {
 impl Handler<Reconcile> for ExecutionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: Reconcile, _: &mut Context<Self>) {
-        let client = match &self.backend {
-            Backend::Venue(client) => client.clone(),
-            Backend::Paper(paper) => {
-                let since_ms = self.clock.now().0.saturating_sub(RECENT_TRADES_SECS * 1_000);
-                let reconciled = paper.with(|venue| Reconciled {
-                    open: venue.open_orders(&msg.market),
-                    yes: venue.shares(&msg.yes),
-                    no: venue.shares(&msg.no),
-                    recent_trades: if msg.recent_trades {
-                        venue.recent_trades(&msg.market, since_ms)
-                    } else {
-                        Vec::new()
-                    },
-                });
-                msg.reply.do_send(reconciled);
-                return;
+    fn handle(&mut self, msg: Reconcile, ctx: &mut Context<Self>) {
+        let Backend::Paper(paper) = &self.backend else {
+            if self.pending_reconciles.is_empty() {
+                ctx.run_later(RECONCILE_BATCH_WINDOW, |actor, _| actor.reconcile_pending());
             }
+            self.pending_reconciles.push(msg);
+            return;
         };
-        let since = self.clock.now().as_secs().saturating_sub(RECENT_TRADES_SECS);
-        actix_rt::spawn(async move {
-            let recent_trades = if msg.recent_trades {
-                match client.trades(Some(&msg.market), Some(since)).await {
-                    Ok(trades) => trades.into_iter().map(|t| t.id).collect(),
-                    Err(error) => {
-                        tracing::warn!(%error, market = %msg.market, "recent trades unread; the market retries");
-                        return;
-                    }
-                }
+        let since_ms = self.clock.now().0.saturating_sub(RECENT_TRADES_SECS * 1_000);
+        let reconciled = paper.with(|venue| Reconciled {
+            open: venue.open_orders(&msg.market),
+            yes: venue.shares(&msg.yes),
+            no: venue.shares(&msg.no),
+            recent_trades: if msg.recent_trades {
+                venue.recent_trades(&msg.market, since_ms)
             } else {
                 Vec::new()
+            },
+        });
+        msg.reply.do_send(reconciled);
+    }
+}
+
+impl ExecutionActor {
+    /// Reads the reconciliations asked for in the last window: each on its own when they
+    /// are few, in bulk (three account-wide reads) when many markets start together.
+    fn reconcile_pending(&mut self) {
+        let Backend::Venue(client) = &self.backend else { return };
+        let batch = std::mem::take(&mut self.pending_reconciles);
+        let since = self.clock.now().as_secs().saturating_sub(RECENT_TRADES_SECS);
+        let (client, maker) = (client.clone(), self.signer.maker());
+        actix_rt::spawn(async move {
+            let batch = if batch.len() >= reconcile::BULK_FROM {
+                reconcile_in_bulk(&client, &maker, batch, since).await
+            } else {
+                batch
             };
-            let open = client.open_orders(Some(&msg.market)).await;
-            let yes = client.balance(Some(&msg.yes)).await;
-            let no = client.balance(Some(&msg.no)).await;
-            match (open, yes, no) {
-                (Ok(open), Ok(yes), Ok(no)) => {
-                    let shares = |units: Decimal| units / Decimal::from(1_000_000);
-                    let open = open.iter().filter_map(|o| resting(o, &msg.yes)).collect();
-                    let (yes, no) = (shares(yes.balance), shares(no.balance));
-                    msg.reply.do_send(Reconciled { open, yes, no, recent_trades });
-                }
-                (open, yes, no) => {
-                    let error =
-                        open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
-                    tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
-                }
-            }
+            futures_util::future::join_all(batch.into_iter().map(|msg| reconcile_alone(&client, msg, since)))
+                .await;
         });
     }
 }
 
-/// A venue open-order row as one of our resting orders.
-fn resting(order: &crate::polymarket::client::types::OpenOrder, yes: &TokenId) -> Option<RestingOrder> {
-    let outcome = if order.asset_id == yes.as_str() { Outcome::Yes } else { Outcome::No };
-    Some(RestingOrder {
-        id: order.id.parse().ok()?,
-        outcome,
-        side: order.side.parse::<Side>().ok()?,
-        price: Price::new(order.price).ok()?,
-        remaining: Size::new(order.original_size - order.size_matched).ok()?,
-    })
+/// Answers what it can of `batch` from account-wide reads; returns the requests still to be
+/// read on their own (all of them if a read failed or no Data API is configured).
+async fn reconcile_in_bulk(
+    client: &ClobClient,
+    maker: &Address,
+    batch: Vec<Reconcile>,
+    since: u64,
+) -> Vec<Reconcile> {
+    let reads = match reconcile::read_account(client, maker, since).await {
+        Ok(reads) => reads,
+        Err(error) => {
+            if let Some(error) = error {
+                tracing::warn!(%error, markets = batch.len(), "bulk reconciliation failed; each market is read alone");
+            }
+            return batch;
+        }
+    };
+    let targets: Vec<reconcile::Target<'_>> =
+        batch.iter().map(|m| reconcile::Target { market: &m.market, yes: &m.yes, no: &m.no }).collect();
+    let states = reconcile::split(&targets, &reads);
+    let mut alone = Vec::new();
+    let mut answered = 0;
+    for (msg, state) in batch.into_iter().zip(states) {
+        match state {
+            Some(state) => {
+                answered += 1;
+                let reconciled =
+                    Reconciled { open: state.open, yes: state.yes, no: state.no, recent_trades: Vec::new() };
+                msg.reply.do_send(reconciled);
+            }
+            None => alone.push(msg),
+        }
+    }
+    tracing::info!(answered, alone = alone.len(), "markets reconciled in bulk");
+    alone
+}
+
+/// Reads one market's open orders and shares (and recent trades when asked) and answers it;
+/// on failure the market asks again.
+async fn reconcile_alone(client: &ClobClient, msg: Reconcile, since: u64) {
+    let recent_trades = if msg.recent_trades {
+        match client.trades(Some(&msg.market), Some(since)).await {
+            Ok(trades) => trades.into_iter().map(|t| t.id).collect(),
+            Err(error) => {
+                tracing::warn!(%error, market = %msg.market, "recent trades unread; the market retries");
+                return;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let open = client.open_orders(Some(&msg.market)).await;
+    let yes = client.balance(Some(&msg.yes)).await;
+    let no = client.balance(Some(&msg.no)).await;
+    match (open, yes, no) {
+        (Ok(open), Ok(yes), Ok(no)) => {
+            let shares = |units: Decimal| units / Decimal::from(1_000_000);
+            let open = open.iter().filter_map(|o| reconcile::resting(o, &msg.yes)).collect();
+            let (yes, no) = (shares(yes.balance), shares(no.balance));
+            msg.reply.do_send(Reconciled { open, yes, no, recent_trades });
+        }
+        (open, yes, no) => {
+            let error = open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
+            tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
+        }
+    }
 }

@@ -7,3 +7,4 @@ pub mod paper_exchange;
 pub mod paper_link;
 pub mod paper_venue;
 pub mod presignatures;
+pub mod reconcile;

@@ -350,3 +350,17 @@ mod tests {
         assert_eq!(market.minimum_tick_size, dec!(0.001));
     }
 }
+
+/// One outcome-token position from the Data API's `GET /positions` (shares; the venue's
+/// other fields, values and P&L, are not read).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Position {
+    /// Token id.
+    pub asset: String,
+    /// Condition id.
+    pub condition_id: String,
+    /// Shares held.
+    #[serde(deserialize_with = "flex_decimal")]
+    pub size: Decimal,
+}

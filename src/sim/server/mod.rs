@@ -5,6 +5,7 @@
 //! Must be started inside an actix system (`actix_rt`); it runs on that system's threads.
 
 mod admin;
+mod data_api;
 mod gamma;
 mod public;
 mod reply;
@@ -53,6 +54,8 @@ pub struct SimHandle {
     pub ws_url: String,
     /// `http://127.0.0.1:PORT/gamma`.
     pub gamma_url: String,
+    /// `http://127.0.0.1:PORT/data-api`.
+    pub data_api_url: String,
     /// The bound port.
     pub port: u16,
     /// Generated test accounts.
@@ -99,6 +102,7 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
             .configure(public::routes)
             .configure(trading::routes)
             .configure(gamma::routes)
+            .configure(data_api::routes)
             .configure(admin::routes)
             .configure(ws::routes)
     })
@@ -124,6 +128,7 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
         base_url: format!("http://127.0.0.1:{port}"),
         ws_url: format!("ws://127.0.0.1:{port}/ws"),
         gamma_url: format!("http://127.0.0.1:{port}/gamma"),
+        data_api_url: format!("http://127.0.0.1:{port}/data-api"),
         port,
         test_accounts,
         state,

@@ -1,0 +1,112 @@
+//! Reconciliation read in bulk: many markets' open orders and shares from three
+//! account-wide reads ([`read_account`]: every open order, every position from the Data
+//! API, the last ten minutes of trades) instead of three reads per market, split between
+//! the markets by pure code ([`split`]). A market with a trade of ours in that window is
+//! left to be read alone, from the CLOB's own balances: the Data API is an indexer and may
+//! not have that fill yet.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::domain::{Address, ConditionId, Outcome, Price, Side, Size, TokenId};
+use crate::market::quote::RestingOrder;
+use crate::polymarket::client::types::{OpenOrder, Position, Trade};
+use crate::polymarket::client::{ClientError, ClobClient};
+
+/// Below this many markets waiting, each is read on its own (three reads each costs less
+/// than paging through the whole account).
+pub const BULK_FROM: usize = 8;
+
+/// One market to reconcile.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// Market.
+    pub market: &'a ConditionId,
+    /// YES token.
+    pub yes: &'a TokenId,
+    /// NO token.
+    pub no: &'a TokenId,
+}
+
+/// What the bulk reads say of one market.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketState {
+    /// Our open orders there.
+    pub open: Vec<RestingOrder>,
+    /// YES shares.
+    pub yes: Decimal,
+    /// NO shares.
+    pub no: Decimal,
+}
+
+/// The account-wide reads.
+#[derive(Debug, Clone, Default)]
+pub struct AccountReads {
+    /// Every open order of ours.
+    pub open: Vec<OpenOrder>,
+    /// Every position of the funder.
+    pub positions: Vec<Position>,
+    /// Our trades in the last ten minutes.
+    pub recent_trades: Vec<Trade>,
+}
+
+/// Reads every open order, every position of `maker` and our trades since `since_secs`.
+/// `Err(None)` when the client has no Data API.
+pub async fn read_account(
+    client: &ClobClient,
+    maker: &Address,
+    since_secs: u64,
+) -> Result<AccountReads, Option<ClientError>> {
+    let positions = client.positions(maker, Decimal::ZERO).await.ok_or(None)?.map_err(Some)?;
+    let open = client.open_orders(None).await.map_err(Some)?;
+    let recent_trades = client.trades(None, Some(since_secs)).await.map_err(Some)?;
+    Ok(AccountReads { open, positions, recent_trades })
+}
+
+/// For each target in order: its state, or `None` when it traded recently and must be read
+/// on its own.
+pub fn split(targets: &[Target<'_>], reads: &AccountReads) -> Vec<Option<MarketState>> {
+    let traded: HashSet<ConditionId> =
+        reads.recent_trades.iter().filter_map(|t| t.market.parse().ok()).collect();
+    let mut open: HashMap<ConditionId, Vec<&OpenOrder>> = HashMap::new();
+    for order in &reads.open {
+        if let Ok(market) = order.market.parse() {
+            open.entry(market).or_default().push(order);
+        }
+    }
+    let mut shares: HashMap<&str, Decimal> = HashMap::new();
+    for position in &reads.positions {
+        *shares.entry(position.asset.as_str()).or_default() += position.size;
+    }
+    let held = |token: &TokenId| shares.get(token.as_str()).copied().unwrap_or_default();
+    targets
+        .iter()
+        .map(|target| {
+            if traded.contains(target.market) {
+                return None;
+            }
+            let orders = open.get(target.market).map(Vec::as_slice).unwrap_or_default();
+            Some(MarketState {
+                open: orders.iter().filter_map(|order| resting(order, target.yes)).collect(),
+                yes: held(target.yes),
+                no: held(target.no),
+            })
+        })
+        .collect()
+}
+
+/// An open order as the market tracks it (`None` if the venue sent something unreadable).
+pub fn resting(order: &OpenOrder, yes: &TokenId) -> Option<RestingOrder> {
+    let outcome = if order.asset_id == yes.as_str() { Outcome::Yes } else { Outcome::No };
+    Some(RestingOrder {
+        id: order.id.parse().ok()?,
+        outcome,
+        side: order.side.parse::<Side>().ok()?,
+        price: Price::new(order.price).ok()?,
+        remaining: Size::new(order.original_size - order.size_matched).ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
