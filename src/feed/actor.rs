@@ -1,6 +1,7 @@
 //! `FeedActor`: runs the market and user feeds on its arbiter and routes what they deliver:
-//! each YES book to its market (re-sent every second, so a restarted market gets one at
-//! once, and `None` while the book is untrusted) and each order or trade event to the
+//! each YES book to its market (those whose top moved first, see [`super::priority`];
+//! re-sent every second, so a restarted market gets one at once; `None` while the book is
+//! untrusted) and each order or trade event to the
 //! market it belongs to (from the venue's user channel, or in paper mode from the paper
 //! account, which it also shows every market event). Every second it tells the kill switch
 //! whether market data is flowing. The director re-routes a market it had to start anew.
@@ -15,6 +16,7 @@ use actix::prelude::*;
 
 use super::coalesce::{Coalescer, Rebroadcast};
 use super::live::{FeedConfig, LiveFeed};
+use super::priority::BookChanges;
 use super::user::UserEvent;
 use super::user_live::LiveUser;
 use crate::clock::Clock;
@@ -177,7 +179,17 @@ impl Actor for FeedActor {
                 let mut rebroadcast = Rebroadcast::new(tokens.len(), Instant::now());
                 let mut last_health = Instant::now();
                 loop {
-                    let mut send_now = feed.step(&client, Duration::from_millis(50)).await;
+                    let BookChanges { top, depth: mut send_now } =
+                        feed.step(&client, Duration::from_millis(50)).await;
+                    if !top.is_empty() {
+                        let first: Vec<&String> = top.iter().collect();
+                        dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &first);
+                        // Market, risk, execution: one turn each, so that an order caused by
+                        // a move at the top is signed before the rest of the burst is handed over.
+                        for _ in 0..3 {
+                            tokio::task::yield_now().await;
+                        }
+                    }
                     send_now.append(&mut resend.borrow_mut());
                     if last_health.elapsed() >= Duration::from_secs(1) {
                         last_health = Instant::now();

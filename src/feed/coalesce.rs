@@ -29,12 +29,15 @@ pub struct Coalescer {
 }
 
 impl Coalescer {
-    /// The tokens to send now out of `changed` and those deferred earlier; the others wait.
+    /// The tokens to send now out of `changed` (in the order given) and those deferred
+    /// earlier (after them); the others wait.
     pub fn admit<'a>(
         &mut self,
         changed: impl IntoIterator<Item = (&'a str, Option<Instant>)>,
     ) -> Vec<Admitted> {
+        let mut given: Vec<&str> = Vec::new();
         for (token, frame_at) in changed {
+            given.push(token);
             let stamp = self.deferred.entry(token.to_owned()).or_insert(frame_at);
             *stamp = match (*stamp, frame_at) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -51,6 +54,7 @@ impl Coalescer {
             admitted.push(Admitted { token: token.clone(), frame_at: *frame_at, in_mailbox: flag.clone() });
             false
         });
+        admitted.sort_by_key(|a| given.iter().position(|g| *g == a.token).unwrap_or(usize::MAX));
         admitted
     }
 
@@ -110,6 +114,17 @@ mod tests {
         assert!(coalescer.admit(std::iter::empty()).is_empty(), "nothing left over");
         coalescer.reset("B");
         assert_eq!(coalescer.admit([("B", None)]).len(), 1, "a restarted market takes updates again");
+    }
+
+    #[test]
+    fn books_are_admitted_in_the_order_given_before_older_deferred_ones() {
+        let mut coalescer = Coalescer::default();
+        let first = coalescer.admit([("C", None)]);
+        assert!(coalescer.admit([("C", None)]).is_empty(), "C waits behind its mailbox");
+        first[0].in_mailbox.store(false, Ordering::Release);
+        let order: Vec<String> =
+            coalescer.admit([("B", None), ("A", None), ("D", None)]).into_iter().map(|a| a.token).collect();
+        assert_eq!(order, ["B", "A", "D", "C"]);
     }
 
     #[test]

@@ -8,11 +8,15 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+use super::priority::{BookChanges, TopWatch, top_of};
 use super::sync::MarketData;
 use crate::clock::Clock;
 use crate::domain::TokenId;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
+
+/// The most websocket events applied in one step.
+pub const BURST: usize = 32;
 
 /// Feed timing.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +56,7 @@ pub struct LiveFeed {
     last_poll_ms: u64,
     in_fallback: bool,
     frame_times: Vec<(String, std::time::Instant)>,
+    tops: TopWatch,
 }
 
 impl LiveFeed {
@@ -90,6 +95,7 @@ impl LiveFeed {
             last_poll_ms: 0,
             in_fallback: false,
             frame_times: Vec::new(),
+            tops: TopWatch::default(),
         }
     }
 
@@ -120,10 +126,10 @@ impl LiveFeed {
         self.data.all_up() || self.in_fallback
     }
 
-    /// Waits up to `wait` for feed activity, applies one websocket event (so each frame's
-    /// books reach their markets before the next frame is decoded), and does the REST
-    /// upkeep; returns the tokens whose books changed.
-    pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> Vec<String> {
+    /// Waits up to `wait` for feed activity, applies the websocket events waiting (up to
+    /// [`BURST`]) and does the REST upkeep; returns the tokens whose books changed, those
+    /// whose top moved first (see [`TopWatch`]).
+    pub async fn step(&mut self, client: &ClobClient, wait: Duration) -> BookChanges {
         let mut touched = Vec::new();
         self.frame_times.clear();
         let ready = match self.events.try_recv() {
@@ -132,11 +138,16 @@ impl LiveFeed {
         };
         if let Some(event) = ready {
             self.apply(&event, &mut touched);
+            for _ in 1..BURST {
+                let Ok(event) = self.events.try_recv() else { break };
+                self.apply(&event, &mut touched);
+            }
         }
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
         touched.dedup();
-        touched
+        let data = &self.data;
+        self.tops.split(touched, |token| top_of(data.book(token)))
     }
 
     fn apply(&mut self, event: &crate::polymarket::ws::WsEvent, touched: &mut Vec<String>) {

@@ -7,6 +7,7 @@ pub mod coalesce;
 pub mod connection;
 pub mod decode;
 pub mod live;
+pub mod priority;
 pub mod sync;
 pub mod user;
 pub mod user_live;
