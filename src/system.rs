@@ -218,6 +218,10 @@ pub async fn start(
     start_as(config, venue, Account::Venue { signer, creds }, clock).await
 }
 
+/// A placement that would wait longer than this for the account's order budget is not
+/// sent: its market backs off and plans again on a fresher book.
+const ORDER_QUEUE_LIMIT: Duration = Duration::from_millis(500);
+
 /// Starts the daemon on `venue`'s market data trading as `account`.
 pub async fn start_as(
     config: &Config,
@@ -226,7 +230,8 @@ pub async fn start_as(
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
     let mut client = ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
-        .with_data_api(&venue.data_api);
+        .with_data_api(&venue.data_api)
+        .with_order_queue_limit(ORDER_QUEUE_LIMIT);
     if let Account::Venue { signer, creds } = &account {
         client = client.with_signer(signer.clone()).with_creds(creds.clone());
         let orphans = client.cancel_all().await?;

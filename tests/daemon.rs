@@ -5,7 +5,8 @@
 //! enabled at runtime; requests without the token are refused; a kill and a daily-loss
 //! breach leave no open order and a restart after a trip comes up halted; a feed outage
 //! pulls the quotes until the books are resynced; orphans are cancelled at startup;
-//! shutdown leaves no open order.
+//! shutdown leaves no open order; more quotes than the order budget allows are refused
+//! before signing and their markets take turns, rather than queue unsent.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -380,5 +381,30 @@ async fn orders_left_by_an_earlier_run_are_cancelled_before_quoting() {
     until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
     assert_eq!(venue_open_orders(&venue), 4, "only the daemon's own quotes rest");
     daemon.shutdown().await.unwrap();
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn more_quotes_than_the_order_budget_allows_take_turns_instead_of_waiting_unsent() {
+    let venue = common::sim::steady(40, 21);
+    let dir = tempfile::tempdir().unwrap();
+    let limits = [
+        ("markets.max_markets", "40"),
+        ("risk.max_total_exposure", "1000000"),
+        ("risk.max_correlated_exposure", "1000000"),
+    ];
+    let daemon = daemon(&venue, dir.path(), &limits).await;
+    let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
+    until(&ctl, Duration::from_secs(10), |s| s.markets.iter().any(|m| m.idle.as_deref() == Some("Backoff")))
+        .await
+        .expect("placements beyond the budget are refused at once and their markets back off");
+    let every_market_quoting =
+        |s: &StatusView| s.markets.len() == 40 && s.markets.iter().all(|m| m.quoting && m.orders == 2);
+    let quoting = until(&ctl, Duration::from_secs(30), every_market_quoting)
+        .await
+        .expect("80 quotes against a burst of 54: the markets refused at first quote in turn");
+    assert_eq!(venue_open_orders(&venue), 80, "what the daemon counts rests on the venue");
+    assert_eq!(quoting.errors, 0, "a spent order budget is not an error");
+    assert_eq!(daemon.shutdown().await.unwrap(), 80);
     venue.stop().await;
 }

@@ -1,5 +1,6 @@
 //! The venue client against the embedded venue over real HTTP: every endpoint round-trips,
-//! the local rate limiter keeps a burst under the venue's limits, transient failures are
+//! the local rate limiter keeps a burst under the venue's limits (and, with a queue limit,
+//! refuses placements that would wait too long rather than send them late), transient failures are
 //! retried, an engine restart switches the client to post-only, heartbeats keep orders
 //! alive until they stop, and the account-wide reads of a bulk reconciliation (open orders,
 //! Data API positions, recent trades) agree with each market's own reads.
@@ -255,5 +256,28 @@ async fn the_account_wide_reads_split_by_market_agree_with_each_markets_own_read
     assert_eq!(with_order.open[0].id, resting.id);
     assert_eq!(with_order.open[0].remaining.value(), dec!(5));
     assert!(states[3].is_none(), "the market we just traded in is read from the CLOB's balances");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn with_a_queue_limit_placements_beyond_the_budget_are_refused_not_sent_late() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let api = client(&venue).with_order_queue_limit(Duration::from_millis(200));
+    let trader = Trader::test_account(&venue);
+    let orders: Vec<_> = (0..80)
+        .map(|i| trader.order(&yes, Side::Buy, &format!("0.{:02}", 10 + i % 40), "5", false))
+        .collect();
+    let placed = futures_util::future::join_all(orders.iter().map(|order| api.post_order(order))).await;
+    let (sent, refused): (Vec<_>, Vec<_>) = placed.into_iter().partition(Result::is_ok);
+    assert!(sent.iter().all(|answer| answer.as_ref().unwrap().success));
+    assert!(!refused.is_empty() && sent.len() >= 54, "{} sent, {} refused", sent.len(), refused.len());
+    for error in refused.iter().map(|r| r.as_ref().unwrap_err()) {
+        assert!(
+            matches!(error, ClientError::QueueTooLong(wait) if *wait > Duration::from_millis(200)),
+            "{error}"
+        );
+        assert_eq!(error.severity(), Severity::Reject, "not counted towards an error burst");
+    }
     venue.stop().await;
 }

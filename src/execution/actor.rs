@@ -206,6 +206,13 @@ impl Handler<Submit> for ExecutionActor {
     type Result = ();
 
     fn handle(&mut self, msg: Submit, _: &mut Context<Self>) {
+        if let Backend::Venue(client) = &self.backend
+            && let Some(wait) = client.order_budget_spent()
+        {
+            let error = ClientError::QueueTooLong(wait).to_string();
+            msg.reply.do_send(Placed { key: msg.key, id: None, error: Some(error) });
+            return;
+        }
         let request = msg.order.into_inner();
         let mut spec =
             OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);

@@ -135,6 +135,9 @@ pub enum Admission {
     WaitMs(u64),
     /// Do not send: refused by the caller's choice, or the cost can never fit (split it).
     Refused,
+    /// Do not send: it would have to wait this many milliseconds, longer than the caller
+    /// allows (nothing was taken).
+    TooLong(u64),
 }
 
 /// Whether a request may wait for tokens.
@@ -144,6 +147,8 @@ pub enum Patience {
     Wait,
     /// Refuse instead of waiting.
     Refuse,
+    /// Wait up to this many milliseconds, refuse a longer wait.
+    UpToMs(u64),
 }
 
 /// Counters of what the limiter did.
@@ -184,21 +189,22 @@ impl RateLimiter {
         }
     }
 
+    /// How long a request to `endpoint` costing `cost` would wait now, ms, without taking
+    /// anything (`None`: the cost can never fit).
+    pub fn peek_wait_ms(&self, endpoint: Endpoint, cost: u32, now_ms: u64) -> Option<u64> {
+        let draws = draws(endpoint, cost);
+        draws.iter().try_fold(0, |wait, (key, draw)| {
+            let rate = self.rate(*key);
+            let mut bucket =
+                self.buckets.get(key).copied().unwrap_or(Bucket { rate, tokens: rate.burst, at_ms: now_ms });
+            bucket.refill(now_ms);
+            Some(wait.max(bucket.wait_for(*draw)?))
+        })
+    }
+
     /// Asks to send `endpoint` costing `cost` (orders or ids in a batch, else 1).
     pub fn admit(&mut self, endpoint: Endpoint, cost: u32, patience: Patience, now_ms: u64) -> Admission {
-        let cost = f64::from(cost.max(1));
-        let signer = match endpoint {
-            Endpoint::Order | Endpoint::OrderBatch => Some(BucketKey::SignerOrders),
-            Endpoint::Cancel | Endpoint::CancelBatch | Endpoint::CancelAll | Endpoint::CancelMarket => {
-                Some(BucketKey::SignerCancels)
-            }
-            _ => None,
-        };
-        let family_cost =
-            if matches!(endpoint, Endpoint::OrderBatch | Endpoint::CancelBatch) { 1.0 } else { cost };
-        let draws: Vec<(BucketKey, f64)> = std::iter::once((BucketKey::Family(endpoint), family_cost))
-            .chain(signer.map(|key| (key, cost)))
-            .collect();
+        let draws = draws(endpoint, cost);
         let mut wait = 0;
         for (key, draw) in &draws {
             let rate = self.rate(*key);
@@ -213,9 +219,14 @@ impl RateLimiter {
                 }
             }
         }
-        if wait > 0 && patience == Patience::Refuse {
+        let refusal = match patience {
+            Patience::Refuse if wait > 0 => Some(Admission::Refused),
+            Patience::UpToMs(most) if wait > most => Some(Admission::TooLong(wait)),
+            _ => None,
+        };
+        if let Some(refusal) = refusal {
             self.stats.refused += 1;
-            return Admission::Refused;
+            return refusal;
         }
         for (key, draw) in draws {
             if let Some(bucket) = self.buckets.get_mut(&key) {
@@ -232,9 +243,47 @@ impl RateLimiter {
     }
 }
 
+/// The buckets a request draws from and how much from each.
+fn draws(endpoint: Endpoint, cost: u32) -> Vec<(BucketKey, f64)> {
+    let cost = f64::from(cost.max(1));
+    let signer = match endpoint {
+        Endpoint::Order | Endpoint::OrderBatch => Some(BucketKey::SignerOrders),
+        Endpoint::Cancel | Endpoint::CancelBatch | Endpoint::CancelAll | Endpoint::CancelMarket => {
+            Some(BucketKey::SignerCancels)
+        }
+        _ => None,
+    };
+    let family_cost =
+        if matches!(endpoint, Endpoint::OrderBatch | Endpoint::CancelBatch) { 1.0 } else { cost };
+    std::iter::once((BucketKey::Family(endpoint), family_cost)).chain(signer.map(|key| (key, cost))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bounded_wait_is_taken_up_to_its_limit_and_refused_beyond_it() {
+        let mut limiter = RateLimiter::new(SignerTier::STANDARD);
+        let mut last = Admission::Go;
+        let mut sent = 0;
+        while !matches!(last, Admission::TooLong(_)) && sent < 1_000 {
+            last = limiter.admit(Endpoint::Order, 1, Patience::UpToMs(500), 0);
+            sent += 1;
+        }
+        let Admission::TooLong(wait) = last else { panic!("never refused: {last:?}") };
+        assert!(wait > 500 && wait <= 550, "the first refusal would have waited just over the limit: {wait}");
+        assert_eq!(sent - 1, 60 + 20, "the burst of 60 and half a second at 40 orders/s");
+        assert_eq!(
+            limiter.admit(Endpoint::Cancel, 1, Patience::UpToMs(500), 0),
+            Admission::Go,
+            "cancels draw apart"
+        );
+        let peeked = limiter.peek_wait_ms(Endpoint::Order, 1, 0).unwrap();
+        assert!(peeked > 500, "peeking sees the same wait: {peeked}");
+        assert_eq!(limiter.peek_wait_ms(Endpoint::Order, 1, 0), Some(peeked), "and takes nothing");
+        assert!(matches!(limiter.admit(Endpoint::Order, 1, Patience::Wait, 0), Admission::WaitMs(_)));
+    }
 
     #[test]
     fn a_burst_then_waits_at_the_signer_rate() {

@@ -52,6 +52,10 @@ pub enum ClientError {
     /// The local rate limiter refused the request (a batch beyond the burst: split it).
     #[error("refused by the local rate limiter: the request's cost exceeds the bucket")]
     OverBudget,
+    /// A placement would have waited this long for the local rate limiter, longer than the
+    /// client allows: not sent (its price would be old by then).
+    #[error("not sent: the order budget is spent for the next {0:?}")]
+    QueueTooLong(Duration),
 }
 
 impl ClientError {
@@ -67,7 +71,7 @@ impl HasSeverity for ClientError {
             Self::RateLimited(_) | Self::EngineRestarting | Self::Server { .. } | Self::Transport(_) => {
                 Severity::Retry
             }
-            Self::Refused { .. } | Self::OverBudget => Severity::Reject,
+            Self::Refused { .. } | Self::OverBudget | Self::QueueTooLong(_) => Severity::Reject,
             Self::Decode { .. } => Severity::RestartMarket,
             Self::Unauthorized(_) | Self::NotConfigured(_) | Self::Signing(_) => Severity::Halt,
         }

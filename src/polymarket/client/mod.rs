@@ -95,6 +95,7 @@ pub struct ClobClient {
     clob: String,
     gamma: String,
     data_api: Option<String>,
+    order_queue_limit: Option<Duration>,
     signer: Option<OrderSigner>,
     creds: Option<ApiCreds>,
     clock: Arc<dyn Clock>,
@@ -120,6 +121,7 @@ impl ClobClient {
             clob: clob_url.trim_end_matches('/').to_owned(),
             gamma: gamma_url.trim_end_matches('/').to_owned(),
             data_api: None,
+            order_queue_limit: None,
             signer: None,
             creds: None,
             clock,
@@ -139,6 +141,22 @@ impl ClobClient {
     pub fn with_data_api(mut self, data_api_url: &str) -> Self {
         self.data_api = Some(data_api_url.trim_end_matches('/').to_owned());
         self
+    }
+
+    /// Refuses a placement (`OverBudget`) that would wait longer than `limit` for the
+    /// local rate limiter, instead of sending a quote priced on an old book late.
+    pub fn with_order_queue_limit(mut self, limit: Duration) -> Self {
+        self.order_queue_limit = Some(limit);
+        self
+    }
+
+    /// How long a placement would wait for the order budget now, when that is longer than
+    /// the order queue limit (it would be refused: do not sign it).
+    pub fn order_budget_spent(&self) -> Option<Duration> {
+        let limit = self.order_queue_limit?;
+        let wait = self.limiter.borrow().peek_wait_ms(Endpoint::Order, 1, self.clock.now().0)?;
+        let wait = Duration::from_millis(wait);
+        (wait > limit).then_some(wait)
     }
 
     /// Adds API credentials (L2).
@@ -195,10 +213,16 @@ impl ClobClient {
         }
     }
 
-    /// Waits for the local rate limiter.
+    /// Waits for the local rate limiter (placements no longer than the order queue limit).
     async fn admit(&self, call: &Call<'_>) -> Result<(), ClientError> {
+        let patience = match (call.endpoint, self.order_queue_limit) {
+            (Endpoint::Order | Endpoint::OrderBatch, Some(limit)) => {
+                Patience::UpToMs(u64::try_from(limit.as_millis()).unwrap_or(u64::MAX))
+            }
+            _ => Patience::Wait,
+        };
         let admission =
-            self.limiter.borrow_mut().admit(call.endpoint, call.cost, Patience::Wait, self.clock.now().0);
+            self.limiter.borrow_mut().admit(call.endpoint, call.cost, patience, self.clock.now().0);
         match admission {
             Admission::Go => Ok(()),
             Admission::WaitMs(ms) => {
@@ -206,6 +230,7 @@ impl ClobClient {
                 Ok(())
             }
             Admission::Refused => Err(ClientError::OverBudget),
+            Admission::TooLong(ms) => Err(ClientError::QueueTooLong(Duration::from_millis(ms))),
         }
     }
 
