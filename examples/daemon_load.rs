@@ -133,6 +133,16 @@ fn main() -> anyhow::Result<()> {
             world.venue.account_at(&key).map_or(0, |account| world.venue.open_orders(account, None, None).len())
         });
         println!("the venue holds {on_venue} open orders of ours");
+        let ours: Vec<polymm::domain::OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
+        let states = venue.state.with_world(|world, _| {
+            let mut by = std::collections::BTreeMap::<String, usize>::new();
+            for id in &ours {
+                let key = world.venue.order(id).map_or_else(|| "unknown".to_owned(), |r| format!("{:?}", r.status));
+                *by.entry(key).or_default() += 1;
+            }
+            by
+        });
+        println!("the orders the daemon counts as resting, by their status on the venue: {states:?}");
         let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
         println!("shutdown cancelled {cancelled} orders");
         venue.stop().await;

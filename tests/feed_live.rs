@@ -281,6 +281,11 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     let updated = events.iter().any(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.size_matched == rust_decimal::Decimal::TEN));
     assert!(updated, "the open order's new matched size arrives by REST too: {events:?}");
     assert!(user.stats().polls > 0);
+    assert_eq!(user.remembered().0, 1, "the open bid's matched size is remembered");
+    let cancel = polymm::polymarket::body::cancel_body(&bid.id);
+    assert!(alice.signed("DELETE", "/order", Some(&cancel)).await.0.is_success());
+    collect(&mut user, &api, &mut events, 1).await;
+    assert_eq!(user.remembered().0, 0, "a cancelled order is forgotten, so memory stays bounded");
     user.stop();
     venue.stop().await;
 }

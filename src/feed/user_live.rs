@@ -19,6 +19,9 @@ use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 
+/// How many trade statuses are remembered to drop the venue's repeats.
+pub const SEEN_TRADES: usize = 100_000;
+
 /// Counters of the user feed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UserStats {
@@ -48,6 +51,7 @@ pub struct LiveUser {
     last_poll_ms: u64,
     polling: bool,
     seen: HashSet<(String, super::user::TradeState)>,
+    seen_order: std::collections::VecDeque<(String, super::user::TradeState)>,
     matched: std::collections::HashMap<String, rust_decimal::Decimal>,
     stats: UserStats,
     gap: bool,
@@ -87,6 +91,7 @@ impl LiveUser {
             last_poll_ms: 0,
             polling: false,
             seen: HashSet::new(),
+            seen_order: std::collections::VecDeque::new(),
             matched: std::collections::HashMap::new(),
             stats: UserStats::default(),
             gap: false,
@@ -163,7 +168,7 @@ impl LiveUser {
                     Ok(events) => {
                         for event in events {
                             if let UserEvent::Order(order) = &event {
-                                self.matched.insert(order.id.to_string(), order.size_matched);
+                                self.track_matched(order);
                             }
                             if self.first_time(&event) {
                                 out.push(event);
@@ -176,12 +181,39 @@ impl LiveUser {
         }
     }
 
-    /// Whether an event is new (a trade status is delivered once).
+    /// Whether an event is new (a trade status is delivered once). The memory of statuses
+    /// seen keeps the last [`SEEN_TRADES`]: a daemon that runs for weeks must not keep them all.
     fn first_time(&mut self, event: &UserEvent) -> bool {
-        match event {
-            UserEvent::Trade(trade) => self.seen.insert((trade.id.clone(), trade.state)),
-            UserEvent::Order(_) => true,
+        let UserEvent::Trade(trade) = event else { return true };
+        let key = (trade.id.clone(), trade.state);
+        if !self.seen.insert(key.clone()) {
+            return false;
         }
+        self.seen_order.push_back(key);
+        while self.seen_order.len() > SEEN_TRADES {
+            if let Some(oldest) = self.seen_order.pop_front() {
+                self.seen.remove(&oldest);
+            }
+        }
+        true
+    }
+
+    /// Remembers an open order's matched size (for the REST fallback to notice a change);
+    /// a filled or cancelled order is forgotten.
+    fn track_matched(&mut self, order: &super::user::OrderUpdate) {
+        let done = order.change == super::user::OrderChange::Cancellation
+            || order.status.eq_ignore_ascii_case("MATCHED")
+            || order.status.eq_ignore_ascii_case("CANCELED");
+        if done {
+            self.matched.remove(&order.id.to_string());
+        } else {
+            self.matched.insert(order.id.to_string(), order.size_matched);
+        }
+    }
+
+    /// Orders remembered and trade statuses seen (bounded memory, for tests and status).
+    pub fn remembered(&self) -> (usize, usize) {
+        (self.matched.len(), self.seen.len())
     }
 
     async fn poll(&mut self, client: &ClobClient, out: &mut Vec<UserEvent>) {
@@ -201,6 +233,8 @@ impl LiveUser {
         }
         match client.open_orders(None).await {
             Ok(orders) => {
+                let open: HashSet<&str> = orders.iter().map(|o| o.id.as_str()).collect();
+                self.matched.retain(|id, _| open.contains(id.as_str()));
                 for order in orders {
                     let previous = self.matched.insert(order.id.clone(), order.size_matched);
                     if previous.is_some_and(|p| p != order.size_matched)

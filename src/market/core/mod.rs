@@ -13,7 +13,7 @@
 //! untrusted for longer than the disconnect threshold cancels our orders; an order older
 //! than the maximum age is cancelled and requoted).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -29,6 +29,9 @@ use crate::strategy::{ModelParams, QuoteModel, Signals};
 const FIRST_RETRY_MS: u64 = 250;
 /// The longest wait after refused placements, ms.
 const MAX_RETRY_MS: u64 = 30_000;
+
+/// Order events kept for placements not yet acknowledged (a handful per placement at most).
+pub const MAX_EARLY_EVENTS: usize = 64;
 
 /// What the market asks its shell to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +129,7 @@ pub struct MarketCore {
     inventory: Inventory,
     resting: BTreeMap<OrderId, Resting>,
     pending: BTreeMap<u64, DesiredOrder>,
+    early_events: HashMap<OrderId, Vec<OrderUpdate>>,
     counted_trades: HashSet<String>,
     next_key: u64,
     enabled: bool,
@@ -154,6 +158,7 @@ impl MarketCore {
             inventory: Inventory::default(),
             resting: BTreeMap::new(),
             pending: BTreeMap::new(),
+            early_events: HashMap::new(),
             counted_trades: HashSet::new(),
             next_key: 1,
             enabled: true,
@@ -434,6 +439,9 @@ impl MarketCore {
     pub fn on_placed(&mut self, key: u64, id: Option<OrderId>) {
         let Some(order) = self.pending.remove(&key) else { return };
         let Some(id) = id else {
+            if self.pending.is_empty() {
+                self.early_events.clear();
+            }
             let wait = (FIRST_RETRY_MS << self.refusals_in_a_row.min(7)).min(MAX_RETRY_MS);
             self.refusals_in_a_row = self.refusals_in_a_row.saturating_add(1);
             self.retry_after_ms = self.now_ms + wait;
@@ -450,14 +458,33 @@ impl MarketCore {
             remaining: order.size,
         };
         self.resting.insert(id, Resting { order, state, since_ms: self.now_ms });
+        for update in self.early_events.remove(&id).unwrap_or_default() {
+            self.on_order(&update);
+        }
+        if self.pending.is_empty() {
+            self.early_events.clear();
+        }
     }
 
-    /// An order event from the user channel (or the paper exchange).
+    /// An order event from the user channel (or the paper exchange). The channel can beat
+    /// the venue's answer to the placement: an event for an unknown order while placements
+    /// await their answer is kept (up to [`MAX_EARLY_EVENTS`]) and applied when the answer
+    /// names it, so an order filled before it was acknowledged is not taken for resting.
     pub fn on_order(&mut self, update: &OrderUpdate) {
-        let Some(resting) = self.resting.get_mut(&update.id) else { return };
+        let Some(resting) = self.resting.get_mut(&update.id) else {
+            let kept: usize = self.early_events.values().map(Vec::len).sum();
+            if !self.pending.is_empty() && kept < MAX_EARLY_EVENTS {
+                self.early_events.entry(update.id).or_default().push(update.clone());
+            }
+            return;
+        };
+        // An order adopted by a reconciliation is tracked from what remained then; the venue
+        // counts its fills from the original size.
+        let matched_before = (update.original_size - resting.state.size().value()).max(Decimal::ZERO);
         let event = match update.change {
             OrderChange::Placement => OrderEvent::Accepted,
-            OrderChange::Update => match Size::new(update.size_matched) {
+            OrderChange::Update => match Size::new((update.size_matched - matched_before).max(Decimal::ZERO))
+            {
                 Ok(cumulative) => OrderEvent::Filled { cumulative },
                 Err(_) => return,
             },
@@ -568,6 +595,7 @@ impl MarketCore {
         self.book = None;
         self.book_lost_since_ms = None;
         self.pending.clear();
+        self.early_events.clear();
         self.reconciled = false;
         for resting in self.resting.values_mut() {
             let _ = resting.state.apply(OrderEvent::ContactLost);

@@ -380,3 +380,67 @@ fn missed_user_events_stop_quoting_until_the_venue_is_read_back() {
     assert_eq!(core.resting().len(), 1, "the order cancelled behind our back is forgotten");
     assert_eq!(places(&intents).len(), 1, "and its side quoted again");
 }
+
+#[test]
+fn an_order_filled_before_its_placement_was_answered_is_not_taken_for_resting() {
+    let mut core = core();
+    core.on_book(book(4_500, 5_500));
+    let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
+    let event = |id: OrderId, matched, change, status: &str| OrderUpdate {
+        id,
+        market: ConditionId::from_bytes([0; 32]),
+        asset: token(1),
+        side: Side::Buy,
+        price: dec!(0.48),
+        original_size: dec!(10),
+        size_matched: matched,
+        change,
+        status: status.into(),
+    };
+    core.on_order(&event(ids[0], dec!(0), OrderChange::Placement, "LIVE"));
+    core.on_order(&event(ids[0], dec!(10), OrderChange::Update, "MATCHED"));
+    core.on_order(&event(ids[1], dec!(4), OrderChange::Update, "LIVE"));
+    core.on_placed(placed[0].0, Some(ids[0]));
+    core.on_placed(placed[1].0, Some(ids[1]));
+    let resting = core.resting();
+    assert_eq!(resting.len(), 1, "the bid filled before its answer came is gone: {resting:?}");
+    assert_eq!((resting[0].id, resting[0].remaining.value()), (ids[1], dec!(6)), "the other is part-filled");
+    core.on_order(&event(OrderId::from_bytes([99; 32]), dec!(1), OrderChange::Update, "LIVE"));
+    assert_eq!(core.resting().len(), 1, "with nothing awaiting an answer, an unknown order stays unknown");
+}
+
+#[test]
+fn an_order_adopted_part_filled_is_filled_by_the_venues_cumulative_count() {
+    let mut core = core();
+    core.on_book(book(4_500, 5_500));
+    let id = OrderId::from_bytes([7; 32]);
+    let adopted = RestingOrder {
+        id,
+        outcome: Outcome::Yes,
+        side: Side::Buy,
+        price: Price::new(dec!(0.48)).unwrap(),
+        remaining: Size::new(dec!(6)).unwrap(),
+    };
+    core.reconcile(vec![adopted], dec!(4), dec!(0));
+    let update = |matched| OrderUpdate {
+        id,
+        market: ConditionId::from_bytes([0; 32]),
+        asset: token(1),
+        side: Side::Buy,
+        price: dec!(0.48),
+        original_size: dec!(10),
+        size_matched: matched,
+        change: OrderChange::Update,
+        status: "LIVE".into(),
+    };
+    core.on_order(&update(dec!(7)));
+    let resting = core.resting();
+    assert_eq!(
+        resting.iter().find(|o| o.id == id).map(|o| o.remaining.value()),
+        Some(dec!(3)),
+        "7 of 10: 3 left"
+    );
+    core.on_order(&update(dec!(10)));
+    assert!(core.resting().iter().all(|o| o.id != id), "filled to the original size: gone");
+}
