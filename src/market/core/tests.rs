@@ -203,19 +203,24 @@ fn an_ask_that_sells_held_yes_is_stable_once_placed() {
     assert!(core.requote().is_empty(), "the placed YES ask is kept, not flipped back to a NO bid");
 }
 
+/// An order event for one of our YES bids of 10 at 0.48.
+fn own_bid_update(id: OrderId, size_matched: Decimal, change: OrderChange, status: &str) -> OrderUpdate {
+    OrderUpdate {
+        id,
+        market: ConditionId::from_bytes([0; 32]),
+        asset: token(1),
+        side: Side::Buy,
+        price: dec!(0.48),
+        original_size: dec!(10),
+        size_matched,
+        change,
+        status: status.into(),
+    }
+}
+
 fn cancelled(core: &mut MarketCore, ids: &[OrderId]) {
     for id in ids {
-        core.on_order(&OrderUpdate {
-            id: *id,
-            market: ConditionId::from_bytes([0; 32]),
-            asset: token(1),
-            side: Side::Buy,
-            price: dec!(0.48),
-            original_size: dec!(10),
-            size_matched: dec!(0),
-            change: OrderChange::Cancellation,
-            status: "CANCELED".into(),
-        });
+        core.on_order(&own_bid_update(*id, dec!(0), OrderChange::Cancellation, "CANCELED"));
     }
 }
 
@@ -387,17 +392,7 @@ fn an_order_filled_before_its_placement_was_answered_is_not_taken_for_resting() 
     core.on_book(book(4_500, 5_500));
     let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
     let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
-    let event = |id: OrderId, matched, change, status: &str| OrderUpdate {
-        id,
-        market: ConditionId::from_bytes([0; 32]),
-        asset: token(1),
-        side: Side::Buy,
-        price: dec!(0.48),
-        original_size: dec!(10),
-        size_matched: matched,
-        change,
-        status: status.into(),
-    };
+    let event = own_bid_update;
     core.on_order(&event(ids[0], dec!(0), OrderChange::Placement, "LIVE"));
     core.on_order(&event(ids[0], dec!(10), OrderChange::Update, "MATCHED"));
     core.on_order(&event(ids[1], dec!(4), OrderChange::Update, "LIVE"));
@@ -423,17 +418,7 @@ fn an_order_adopted_part_filled_is_filled_by_the_venues_cumulative_count() {
         remaining: Size::new(dec!(6)).unwrap(),
     };
     core.reconcile(vec![adopted], dec!(4), dec!(0));
-    let update = |matched| OrderUpdate {
-        id,
-        market: ConditionId::from_bytes([0; 32]),
-        asset: token(1),
-        side: Side::Buy,
-        price: dec!(0.48),
-        original_size: dec!(10),
-        size_matched: matched,
-        change: OrderChange::Update,
-        status: "LIVE".into(),
-    };
+    let update = |matched| own_bid_update(id, matched, OrderChange::Update, "LIVE");
     core.on_order(&update(dec!(7)));
     let resting = core.resting();
     assert_eq!(

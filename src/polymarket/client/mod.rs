@@ -555,16 +555,7 @@ impl ClobClient {
         for offset in (0..=LAST_OFFSET).step_by(PAGE) {
             let path_and_query =
                 format!("/positions?user={user}&sizeThreshold={min_size}&limit={PAGE}&offset={offset}");
-            let call = Call {
-                method: Method::GET,
-                path_and_query,
-                body: None,
-                auth: Auth::None,
-                endpoint: Endpoint::Markets,
-                cost: 1,
-                base,
-            };
-            let page: Vec<Position> = match self.json(call).await {
+            let page: Vec<Position> = match self.json(public_get(base, path_and_query)).await {
                 Ok(page) => page,
                 Err(error) => return Some(Err(error)),
             };
@@ -578,14 +569,19 @@ impl ClobClient {
     }
 
     fn gamma_call(&self, path_and_query: String) -> Call<'_> {
-        Call {
-            method: Method::GET,
-            path_and_query,
-            body: None,
-            auth: Auth::None,
-            endpoint: Endpoint::Markets,
-            cost: 1,
-            base: &self.gamma,
-        }
+        public_get(&self.gamma, path_and_query)
+    }
+}
+
+/// An unauthenticated GET to a listing host (Gamma, the Data API).
+fn public_get(base: &str, path_and_query: String) -> Call<'_> {
+    Call {
+        method: Method::GET,
+        path_and_query,
+        body: None,
+        auth: Auth::None,
+        endpoint: Endpoint::Markets,
+        cost: 1,
+        base,
     }
 }
