@@ -2,8 +2,10 @@
 //! scenario; once every market quotes (or after 300 s), a measurement window of S seconds,
 //! then the frame-in → signed-order-out latency (p50, p99, max: from
 //! the moment a websocket frame is read to the moment its order is signed, across the feed,
-//! market, risk and execution actors) and the resident memory of the process, venue
-//! included, with the venue's own share measured before the daemon starts.
+//! market, risk and execution actors, whole and per hop) and the resident memory of the
+//! process, venue included, with the venue's own share measured before the daemon starts.
+//! Last, a consistency check against the venue: the orders the daemon counts as resting by
+//! their status there, and the markets whose position differs from the venue's.
 //!
 //! The total exposure and daily loss limits are raised to 1,000,000 pUSD so every market
 //! may quote for the whole run (the defaults, 500 and 50, would hold most of 500 markets
@@ -16,12 +18,14 @@ use std::time::Duration;
 
 use polymm::clock::{Clock, SystemClock};
 use polymm::config::{EnvSnapshot, LoadOptions, load};
+use polymm::domain::{OrderId, Outcome};
 use polymm::execution::actor::GetLatency;
 use polymm::polymarket::{OrderSigner, SignatureType};
 use polymm::sim::agents::ScenarioCatalog;
 use polymm::sim::server;
 use polymm::sim::world::{SimOptions, SimWorld};
 use polymm::system::{self, VenueEndpoints};
+use rust_decimal::Decimal;
 
 /// Resident memory of this process, MB (Linux).
 fn rss_mb() -> f64 {
@@ -133,7 +137,7 @@ fn main() -> anyhow::Result<()> {
             world.venue.account_at(&key).map_or(0, |account| world.venue.open_orders(account, None, None).len())
         });
         println!("the venue holds {on_venue} open orders of ours");
-        let ours: Vec<polymm::domain::OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
+        let ours: Vec<OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
         let states = venue.state.with_world(|world, _| {
             let mut by = std::collections::BTreeMap::<String, usize>::new();
             for id in &ours {
@@ -143,6 +147,17 @@ fn main() -> anyhow::Result<()> {
             by
         });
         println!("the orders the daemon counts as resting, by their status on the venue: {states:?}");
+        let positions_off = venue.state.with_world(|world, _| {
+            let Some(account) = world.venue.account_at(&world.test_accounts[0].key.address()) else { return 0 };
+            let Some(account) = world.venue.account(account) else { return 0 };
+            let shares = |index, outcome| Decimal::from(account.position(index, outcome).held) / Decimal::from(1_000_000);
+            status
+                .iter()
+                .filter_map(|m| world.venue.condition(&m.condition).map(|index| (m, index)))
+                .filter(|(m, index)| shares(*index, Outcome::Yes) - shares(*index, Outcome::No) != m.position)
+                .count()
+        });
+        println!("markets whose position differs from the venue's: {positions_off}");
         let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
         println!("shutdown cancelled {cancelled} orders");
         venue.stop().await;

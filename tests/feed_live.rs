@@ -301,3 +301,43 @@ async fn collect(
         events.extend(user.step(api, Duration::from_millis(20)).await);
     }
 }
+
+#[actix_rt::test]
+async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
+    use polymm::feed::user::{OrderChange, UserEvent};
+    use polymm::feed::user_live::LiveUser;
+
+    let venue = common::sim::start(common::sim::options());
+    let (condition, yes, _) = common::sim::market(&venue, 0);
+    let alice = Trader::test_account(&venue);
+    let api =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
+            .with_signer(alice.signer.clone())
+            .with_creds(alice.creds.clone());
+    let mut markets: Vec<String> = (0..2_000u32).map(|i| format!("0x{:064x}", u64::from(i) + 1)).collect();
+    markets.push(condition);
+    let mut user = LiveUser::start(
+        &format!("{}/user", venue.ws_url),
+        alice.creds.clone(),
+        markets,
+        config().ws,
+        Duration::from_secs(5),
+        Duration::from_millis(500),
+        Arc::new(SystemClock),
+    );
+    let mut events = Vec::new();
+    collect(&mut user, &api, &mut events, 1).await;
+    let bid = alice.order(&yes, Side::Buy, "0.30", "5", false);
+    assert!(alice.post(&bid).await.0.is_success());
+    collect(&mut user, &api, &mut events, 2).await;
+    let placed = events
+        .iter()
+        .any(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.change == OrderChange::Placement));
+    assert!(
+        placed,
+        "a subscription for 2,001 markets (a 140 KB list) still hears our orders: {:?}",
+        user.stats()
+    );
+    user.stop();
+    venue.stop().await;
+}

@@ -19,6 +19,9 @@ use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 
+/// Above this many markets the user channel is subscribed without a market filter.
+pub const MAX_FILTERED_MARKETS: usize = 200;
+
 /// How many trade statuses are remembered to drop the venue's repeats.
 pub const SEEN_TRADES: usize = 100_000;
 
@@ -70,6 +73,10 @@ impl LiveUser {
     ) -> Self {
         let (sender, events) = unbounded_channel();
         let api_key = creds.api_key.clone();
+        // A long list makes a subscribe frame the venue refuses (the sim, like actix-ws,
+        // takes frames of up to 64 KiB: about 900 condition ids); the feed drops the events of
+        // markets it does not trade anyway.
+        let markets = if markets.len() > MAX_FILTERED_MARKETS { Vec::new() } else { markets };
         let task = spawn_connection(
             ws_url.to_owned(),
             0,
