@@ -157,7 +157,8 @@ impl LiveUser {
                     self.gap = true;
                 }
             }
-            WsEvent::Disconnected { .. } => {
+            WsEvent::Disconnected { reason, .. } => {
+                tracing::warn!(%reason, "user websocket disconnected; reconnecting");
                 if self.up {
                     self.down_since_ms = Some(self.clock.now().0);
                 }
