@@ -341,3 +341,29 @@ async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
     user.stop();
     venue.stop().await;
 }
+
+#[actix_rt::test]
+async fn a_user_channel_the_venue_never_takes_is_counted_as_down() {
+    use polymm::feed::user_live::LiveUser;
+
+    let venue = common::sim::start(common::sim::options());
+    let alice = Trader::test_account(&venue);
+    let api =
+        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
+    let mut refused = alice.creds.clone();
+    refused.passphrase = polymm::secret::Secret::new("not the passphrase");
+    let mut user = LiveUser::start(
+        &format!("{}/user", venue.ws_url),
+        refused,
+        Vec::new(),
+        config().ws,
+        Duration::from_millis(800),
+        Duration::from_millis(200),
+        Arc::new(SystemClock),
+    );
+    let mut events = Vec::new();
+    collect(&mut user, &api, &mut events, 1).await;
+    assert!(user.in_fallback(), "never up, so down since the start: {:?}", user.stats());
+    user.stop();
+    venue.stop().await;
+}

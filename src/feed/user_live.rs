@@ -73,6 +73,7 @@ impl LiveUser {
     ) -> Self {
         let (sender, events) = unbounded_channel();
         let api_key = creds.api_key.clone();
+        let started_ms = clock.now().0;
         // A long list makes a subscribe frame the venue refuses (the sim, like actix-ws,
         // takes frames of up to 64 KiB: about 900 condition ids); the feed drops the events of
         // markets it does not trade anyway.
@@ -94,7 +95,9 @@ impl LiveUser {
             poll_every_ms: poll_every.as_millis() as u64,
             up: false,
             ever_up: false,
-            down_since_ms: None,
+            // Down until a first frame proves otherwise: a channel the venue keeps refusing must
+            // fall back to REST like one that dropped.
+            down_since_ms: Some(started_ms),
             last_poll_ms: 0,
             polling: false,
             seen: HashSet::new(),
@@ -165,15 +168,14 @@ impl LiveUser {
                 self.up = false;
             }
             WsEvent::Frame { text, .. } => {
-                self.up = true;
-                self.ever_up = true;
-                self.down_since_ms = None;
                 self.stats.frames += 1;
                 if text.trim().eq_ignore_ascii_case("PONG") {
+                    self.mark_up();
                     return;
                 }
                 match decode_user(&text, &self.api_key) {
                     Ok(events) => {
+                        self.mark_up();
                         for event in events {
                             if let UserEvent::Order(order) = &event {
                                 self.track_matched(order);
@@ -187,6 +189,14 @@ impl LiveUser {
                 }
             }
         }
+    }
+
+    /// A frame the channel only sends when it works (our events, or the answer to a PING):
+    /// an error message before the venue closes the connection does not count.
+    fn mark_up(&mut self) {
+        self.up = true;
+        self.ever_up = true;
+        self.down_since_ms = None;
     }
 
     /// Whether an event is new (a trade status is delivered once). The memory of statuses

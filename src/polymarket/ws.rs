@@ -141,6 +141,10 @@ async fn run(
     if events.send(WsEvent::Connected { shard }).is_err() {
         return "consumer gone".into();
     }
+    // A first PING at once: the venue's PONG shows the subscription was taken.
+    if let Err(err) = framed.send(awc::ws::Message::Text("PING".into())).await {
+        return format!("ping: {err}");
+    }
     let mut liveness = Liveness::new(
         config.ping_every.as_millis() as u64,
         config.dead_after.as_millis() as u64,
