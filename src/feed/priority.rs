@@ -37,13 +37,18 @@ impl TopWatch {
         let mut changes = BookChanges::default();
         for token in changed {
             let now = top(&token);
-            let unchanged = now.is_some() && self.last.get(&token) == Some(&now);
-            if unchanged {
-                changes.depth.push(token);
-            } else {
-                self.last.insert(token.clone(), now);
-                changes.top.push(token);
-            }
+            let moved = match self.last.get_mut(&token) {
+                Some(last) if *last == now && now.is_some() => false,
+                Some(last) => {
+                    *last = now;
+                    true
+                }
+                None => {
+                    self.last.insert(token.clone(), now);
+                    true
+                }
+            };
+            if moved { changes.top.push(token) } else { changes.depth.push(token) }
         }
         changes
     }

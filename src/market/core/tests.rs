@@ -183,17 +183,8 @@ fn an_ask_that_sells_held_yes_is_stable_once_placed() {
     core.on_trade(&trade);
     let intents = core.requote();
     for id in cancels(&intents) {
-        core.on_order(&OrderUpdate {
-            id,
-            market: ConditionId::from_bytes([0; 32]),
-            asset: token(2),
-            side: Side::Buy,
-            price: dec!(0.48),
-            original_size: dec!(10),
-            size_matched: dec!(0),
-            change: OrderChange::Cancellation,
-            status: "CANCELED".into(),
-        });
+        let cancelled = own_bid_update(id, dec!(0), OrderChange::Cancellation, "CANCELED");
+        core.on_order(&OrderUpdate { asset: token(2), ..cancelled });
     }
     let placed = places(&intents);
     assert!(placed.iter().any(|(_, o)| (o.outcome, o.side) == (Outcome::Yes, Side::Sell)), "{intents:?}");
