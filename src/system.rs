@@ -6,6 +6,7 @@
 //! contexts are made first and run once both actors exist. Actors get the addresses they
 //! need at construction: there is no global registry.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -19,8 +20,10 @@ use crate::config::Config;
 use crate::control::{self, ControlHandles, ControlServer};
 use crate::director::{AttachFeed, FreezeAll, ListMarkets, MarketDirector, RestartPolicy};
 use crate::execution::actor::{CancelAll, ExecutionActor};
+use crate::execution::order_path::OrderPath;
 use crate::execution::paper_link::PaperLink;
 use crate::execution::paper_venue::PaperVenue;
+use crate::execution::sender::OrderSender;
 use crate::feed::actor::{FeedActor, FeedEndpoints, Routes, UserSource};
 use crate::feed::live::FeedConfig;
 use crate::killswitch::SwitchLimits;
@@ -35,6 +38,7 @@ use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::polymarket::heartbeat::{HeartbeatEvent, spawn_heartbeats};
 use crate::risk::RiskLimits;
 use crate::risk::actor::RiskActor;
+use crate::risk::desk::RiskDesk;
 use crate::strategy::{ModelParams, allocator, scorer};
 use crate::telemetry::ledger::Ledger;
 
@@ -255,17 +259,18 @@ pub async fn start_as(
     let switch = Addr::new(switch_sender);
     let director_ctx = Context::<MarketDirector>::new();
     let paper = matches!(account, Account::Paper { .. });
-    let (execution, user) = match account {
+    let (sender, user) = match account {
         Account::Venue { signer, creds } => {
-            (ExecutionActor::new(client.clone(), signer, clock.clone()), UserSource::Venue(creds))
+            (OrderSender::venue(client.clone(), signer, clock.clone()), UserSource::Venue(creds))
         }
         Account::Paper { signer, balance } => {
             let markets = chosen.iter().map(|info| (info.condition_id, info.yes.clone()));
             let link = PaperLink::new(PaperVenue::new(balance, markets));
-            (ExecutionActor::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
+            (OrderSender::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
         }
     };
-    let execution = execution.reporting_errors(switch.clone().recipient()).start();
+    let sender = Rc::new(RefCell::new(sender.reporting_errors(switch.clone().recipient())));
+    let execution = ExecutionActor::new(sender.clone(), clock.clone()).start();
     let limits = RiskLimits {
         max_position: config.risk.max_position.value(),
         max_total_exposure: config.risk.max_total_exposure.value(),
@@ -274,7 +279,8 @@ pub async fn start_as(
         enforce: config.risk.enforce || config.mode == crate::config::Mode::Live,
     };
     let groups = chosen.iter().filter_map(|info| Some((info.condition_id, info.group.clone()?))).collect();
-    let risk = RiskActor::new(limits, execution.clone()).with_groups(groups).start();
+    let desk = Rc::new(RefCell::new(RiskDesk::new(limits).with_groups(groups)));
+    let risk = RiskActor::new(desk.clone()).start();
     let targets = SwitchTargets {
         markets: director_ctx.address().recipient(),
         risk: risk.clone(),
@@ -288,6 +294,7 @@ pub async fn start_as(
         clock.clone(),
     );
     let armed = switch_actor.is_armed();
+    desk.borrow_mut().set_armed(armed);
     let store_thread = Arbiter::new();
     if !store_thread.spawn_fn(move || {
         Context::with_receiver(switch_mailbox).run(switch_actor);
@@ -309,7 +316,7 @@ pub async fn start_as(
         config.mode == crate::config::Mode::Sim,
     );
     let links = MarketLinks {
-        risk,
+        orders: OrderPath::new(desk, sender),
         execution: execution.clone(),
         switch: switch.clone(),
         director: director_ctx.address().recipient(),

@@ -1,30 +1,26 @@
-//! `ExecutionActor`: signs approved orders and talks to the venue (place, cancel,
-//! reconcile, balance), replying to the market that asked; in paper mode the same requests
-//! go to the paper account instead, which answers at once. It owns the REST client, which
-//! is not `Send`, so it lives on the arbiter that started it; each request runs as its own
-//! task there, so the actor's mailbox never waits on the network. It keeps the frame-in →
-//! signed-order-out latency histogram.
+//! `ExecutionActor`: the venue's side of the daemon that is not a market's order path
+//! (placements and cancels go out from the markets' handlers through [`super::sender`]):
+//! reconciliations (in bulk when many markets ask together), the balance, cancel-all and
+//! the latency histograms, replying to whoever asked; in paper mode the paper account
+//! answers instead. It shares the REST client, which is not `Send`, so it lives on the
+//! actors' thread; each request runs as its own task there, so the actor's mailbox never
+//! waits on the network.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
-use super::paper_link::PaperLink;
 use super::paper_venue::PaperVenue;
-use super::presignatures::{DEFAULT_STOCK, PresignatureSupply};
 use super::reconcile;
+use super::sender::{Backend, OrderSender};
 use crate::clock::Clock;
-use crate::domain::{Address, ConditionId, OrderId, TickSize, TokenId};
-use crate::error::{HasSeverity, Severity};
-use crate::killswitch::actor::ErrorSeen;
+use crate::domain::{Address, ConditionId, OrderId, TokenId};
 use crate::market::quote::RestingOrder;
-use crate::polymarket::client::ClientError;
 use crate::polymarket::client::ClobClient;
-use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
-use crate::risk::{Approved, OrderRequest};
-use crate::telemetry::hops::{HopLatency, HopReport, HopStamps};
+use crate::telemetry::hops::HopReport;
 
 /// The answer to a placement.
 #[derive(Debug, Clone, Message)]
@@ -38,25 +34,6 @@ pub struct Placed {
     pub error: Option<String>,
 }
 
-/// Sign and place an approved order.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Submit {
-    /// Correlation key.
-    pub key: u64,
-    /// The order.
-    pub order: Approved<OrderRequest>,
-    /// Tick size of its market.
-    pub tick: TickSize,
-    /// Neg-risk market (signs for the neg-risk exchange).
-    pub neg_risk: bool,
-    /// Who to tell.
-    pub reply: Recipient<Placed>,
-    /// When the event behind it passed each stage: the time to a signed order goes into the
-    /// hop-latency histograms.
-    pub origin: Option<HopStamps>,
-}
-
 /// The frame-in → signed-order-out latency so far, whole and by hop; `restart` starts a new
 /// window after reading (a benchmark's warm-up).
 #[derive(Debug, Clone, Copy, Default, Message)]
@@ -64,16 +41,6 @@ pub struct Submit {
 pub struct GetLatency {
     /// Clear the histogram after reading it.
     pub restart: bool,
-}
-
-/// Cancel these orders and tell `reply` what the venue said.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct CancelOrders {
-    /// The orders.
-    pub ids: Vec<OrderId>,
-    /// Who to tell.
-    pub reply: Recipient<CancelAnswered>,
 }
 
 /// The venue's answer to a cancel: which orders it cancelled and which it could not (already
@@ -138,63 +105,21 @@ pub struct Reconcile {
 #[rtype(result = "Result<Decimal, String>")]
 pub struct GetBalance;
 
-/// Where orders go.
-enum Backend {
-    /// The venue, over REST.
-    Venue(Rc<ClobClient>),
-    /// The local paper account.
-    Paper(PaperLink),
-}
-
 /// The execution actor.
 pub struct ExecutionActor {
-    backend: Backend,
-    signer: OrderSigner,
+    sender: Rc<RefCell<OrderSender>>,
     clock: Arc<dyn Clock>,
-    errors: Option<Recipient<ErrorSeen>>,
-    hops: HopLatency,
-    presignatures: Option<PresignatureSupply>,
     pending_reconciles: Vec<Reconcile>,
 }
 
 impl ExecutionActor {
-    /// An actor sending through `client`, signing with `signer`.
-    pub fn new(client: Rc<ClobClient>, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
-        Self::with_backend(Backend::Venue(client), signer, clock)
+    /// The actor of `sender` (shared with the markets' order path).
+    pub fn new(sender: Rc<RefCell<OrderSender>>, clock: Arc<dyn Clock>) -> Self {
+        Self { sender, clock, pending_reconciles: Vec::new() }
     }
 
-    /// An actor trading on the paper account behind `paper`; orders are still signed (by a
-    /// key that never reaches a venue), so ids and the measured path are those of live.
-    pub fn paper(paper: PaperLink, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
-        Self::with_backend(Backend::Paper(paper), signer, clock)
-    }
-
-    fn with_backend(backend: Backend, signer: OrderSigner, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            backend,
-            signer,
-            clock,
-            errors: None,
-            hops: HopLatency::default(),
-            presignatures: PresignatureSupply::start(DEFAULT_STOCK),
-            pending_reconciles: Vec::new(),
-        }
-    }
-
-    /// The same actor reporting failed requests (not the venue's business refusals) to
-    /// `errors`, which counts them towards an error burst.
-    pub fn reporting_errors(mut self, errors: Recipient<ErrorSeen>) -> Self {
-        self.errors = Some(errors);
-        self
-    }
-}
-
-/// Reports a failed request unless it is a refusal of the order itself.
-fn report(errors: Option<&Recipient<ErrorSeen>>, error: &ClientError) {
-    if error.severity() != Severity::Reject
-        && let Some(errors) = errors
-    {
-        errors.do_send(ErrorSeen(error.to_string()));
+    fn backend(&self) -> Backend {
+        self.sender.borrow().backend().clone()
     }
 }
 
@@ -202,104 +127,12 @@ impl Actor for ExecutionActor {
     type Context = Context<Self>;
 }
 
-impl Handler<Submit> for ExecutionActor {
-    type Result = ();
-
-    fn handle(&mut self, msg: Submit, _: &mut Context<Self>) {
-        if let Backend::Venue(client) = &self.backend
-            && let Some(wait) = client.order_budget_spent()
-        {
-            let error = ClientError::QueueTooLong(wait).to_string();
-            msg.reply.do_send(Placed { key: msg.key, id: None, error: Some(error) });
-            return;
-        }
-        let request = msg.order.into_inner();
-        let mut spec =
-            OrderSpec::limit(request.token.clone(), request.side, request.price, request.size, msg.tick);
-        spec.post_only = true;
-        spec.exchange = if msg.neg_risk { ExchangeTarget::V2_NEG_RISK } else { ExchangeTarget::V2 };
-        let stamp = OrderStamp::random(self.clock.now().0);
-        let presignature = self.presignatures.as_ref().and_then(PresignatureSupply::take);
-        let signed = match presignature {
-            Some(presignature) => self.signer.sign_presigned(&spec, stamp, presignature),
-            None => self.signer.sign(&spec, stamp),
-        };
-        let signed = match signed {
-            Ok(signed) => signed,
-            Err(error) => {
-                msg.reply.do_send(Placed { key: msg.key, id: None, error: Some(error.to_string()) });
-                return;
-            }
-        };
-        if let Some(origin) = &msg.origin {
-            self.hops.record(origin, std::time::Instant::now());
-        }
-        let client = match &self.backend {
-            Backend::Venue(client) => client.clone(),
-            Backend::Paper(paper) => {
-                let placed = paper.with(|venue| venue.place(signed.id, &request));
-                let error = placed.err().map(|refusal| refusal.to_string());
-                let id = error.is_none().then_some(signed.id);
-                msg.reply.do_send(Placed { key: msg.key, id, error });
-                return;
-            }
-        };
-        let errors = self.errors.clone();
-        let (key, reply) = (msg.key, msg.reply);
-        actix_rt::spawn(async move {
-            let started = std::time::Instant::now();
-            let result = client.post_order(&signed).await;
-            tracing::debug!(key, elapsed = ?started.elapsed(), ok = result.is_ok(), "order answered");
-            let placed = match result {
-                Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
-                Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
-                Err(error) => {
-                    report(errors.as_ref(), &error);
-                    Placed { key, id: None, error: Some(error.to_string()) }
-                }
-            };
-            reply.do_send(placed);
-        });
-    }
-}
-
-impl Handler<CancelOrders> for ExecutionActor {
-    type Result = ();
-
-    fn handle(&mut self, msg: CancelOrders, _: &mut Context<Self>) {
-        let client = match &self.backend {
-            Backend::Venue(client) => client.clone(),
-            Backend::Paper(paper) => {
-                let (cancelled, refused) = paper.with(|venue| venue.cancel(&msg.ids));
-                msg.reply.do_send(CancelAnswered { cancelled, refused, failed: false });
-                return;
-            }
-        };
-        let errors = self.errors.clone();
-        actix_rt::spawn(async move {
-            let answer = match client.cancel_many(&msg.ids).await {
-                Ok(response) => CancelAnswered {
-                    cancelled: response.canceled.iter().filter_map(|id| id.parse().ok()).collect(),
-                    refused: response.not_canceled.keys().filter_map(|id| id.parse().ok()).collect(),
-                    failed: false,
-                },
-                Err(error) => {
-                    tracing::warn!(%error, orders = msg.ids.len(), "cancel failed");
-                    report(errors.as_ref(), &error);
-                    CancelAnswered { failed: true, ..CancelAnswered::default() }
-                }
-            };
-            msg.reply.do_send(answer);
-        });
-    }
-}
-
 impl Handler<CancelAll> for ExecutionActor {
     type Result = ResponseActFuture<Self, Result<usize, String>>;
 
     fn handle(&mut self, _: CancelAll, _: &mut Context<Self>) -> Self::Result {
-        let client = match &self.backend {
-            Backend::Venue(client) => client.clone(),
+        let client = match self.backend() {
+            Backend::Venue(client) => client,
             Backend::Paper(paper) => {
                 let cancelled = paper.with(PaperVenue::cancel_all);
                 return Box::pin(actix::fut::ready(Ok(cancelled)));
@@ -316,11 +149,7 @@ impl Handler<GetLatency> for ExecutionActor {
     type Result = MessageResult<GetLatency>;
 
     fn handle(&mut self, msg: GetLatency, _: &mut Context<Self>) -> Self::Result {
-        let report = self.hops.report();
-        if msg.restart {
-            self.hops = HopLatency::default();
-        }
-        MessageResult(report)
+        MessageResult(self.sender.borrow_mut().latency(msg.restart))
     }
 }
 
@@ -328,8 +157,8 @@ impl Handler<GetBalance> for ExecutionActor {
     type Result = ResponseActFuture<Self, Result<Decimal, String>>;
 
     fn handle(&mut self, _: GetBalance, _: &mut Context<Self>) -> Self::Result {
-        let client = match &self.backend {
-            Backend::Venue(client) => client.clone(),
+        let client = match self.backend() {
+            Backend::Venue(client) => client,
             Backend::Paper(paper) => {
                 return Box::pin(actix::fut::ready(Ok(paper.with(|venue| venue.cash()))));
             }
@@ -351,7 +180,7 @@ impl Handler<Reconcile> for ExecutionActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reconcile, ctx: &mut Context<Self>) {
-        let Backend::Paper(paper) = &self.backend else {
+        let Backend::Paper(paper) = self.backend() else {
             if self.pending_reconciles.is_empty() {
                 ctx.run_later(RECONCILE_BATCH_WINDOW, |actor, _| actor.reconcile_pending());
             }
@@ -377,10 +206,10 @@ impl ExecutionActor {
     /// Reads the reconciliations asked for in the last window: each on its own when they
     /// are few, in bulk (three account-wide reads) when many markets start together.
     fn reconcile_pending(&mut self) {
-        let Backend::Venue(client) = &self.backend else { return };
+        let Backend::Venue(client) = self.backend() else { return };
         let batch = std::mem::take(&mut self.pending_reconciles);
         let since = self.clock.now().as_secs().saturating_sub(RECENT_TRADES_SECS);
-        let (client, maker) = (client.clone(), self.signer.maker());
+        let maker = self.sender.borrow().signer().maker();
         actix_rt::spawn(async move {
             let batch = if batch.len() >= reconcile::BULK_FROM {
                 reconcile_in_bulk(&client, &maker, batch, since).await

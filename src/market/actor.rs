@@ -1,6 +1,6 @@
 //! `MarketActor`: the thin shell around one market's [`MarketCore`]. It forwards events to
-//! the core and carries out its intents (placements through the risk gate, cancels through
-//! execution), ticks the core's timed safety rules, and reports its marked value and new
+//! the core and carries out its intents along the order path (the risk desk's verdict, the
+//! signature and the request, all within the handler: see `execution::order_path`), ticks the core's timed safety rules, and reports its marked value and new
 //! fills to the kill switch. A panic in a handler is caught at the handler boundary and
 //! stops the actor, so its `Supervisor` restarts it; on restart everything derived is stale,
 //! the director is told, and after a backoff (doubling with recent restarts) quoting waits
@@ -18,11 +18,11 @@ use super::core::{Intent, MarketCore, SafetyParams};
 use crate::clock::Clock;
 use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId, Outcome, Side, TickSize, TokenId};
-use crate::execution::actor::{CancelAnswered, CancelOrders, ExecutionActor, Placed, Reconcile, Reconciled};
+use crate::execution::actor::{CancelAnswered, ExecutionActor, Placed, Reconcile, Reconciled};
+use crate::execution::order_path::{OrderPath, PlaceFrom};
 use crate::feed::user::UserEvent;
 use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
 use crate::risk::OrderRequest;
-use crate::risk::actor::{Exposure, MarketMid, RiskActor, RiskRequest};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::rewards::RewardProgram;
 use crate::strategy::{ModelParams, Signals};
@@ -124,9 +124,9 @@ pub struct Crash {
 /// The actors a market talks to.
 #[derive(Clone)]
 pub struct MarketLinks {
-    /// The risk gate, the only way to an order.
-    pub risk: Addr<RiskActor>,
-    /// Cancels and reconciliation.
+    /// The only way to an order: the risk desk, then the signature; cancels too.
+    pub orders: OrderPath,
+    /// Reconciliation.
     pub execution: Addr<ExecutionActor>,
     /// Marks and fills.
     pub switch: Addr<KillSwitchActor>,
@@ -263,15 +263,14 @@ impl MarketActor {
     ) {
         let origin = origin.map(|stamps| stamps.handled_at(Instant::now()));
         let now = self.clock.now().0;
-        match catch_unwind(AssertUnwindSafe(|| {
+        let handled = catch_unwind(AssertUnwindSafe(|| {
             self.core.set_now(now);
-            f(&mut self.core)
-        })) {
-            Ok(intents) => self.carry_out(intents, origin, ctx),
-            Err(_) => {
-                tracing::error!(market = %self.setup.condition, "market handler panicked; restarting the market");
-                ctx.stop();
-            }
+            let intents = f(&mut self.core);
+            self.carry_out(intents, origin, ctx);
+        }));
+        if handled.is_err() {
+            tracing::error!(market = %self.setup.condition, "market handler panicked; restarting the market");
+            ctx.stop();
         }
     }
 
@@ -293,19 +292,19 @@ impl MarketActor {
                         price: order.price,
                         size: order.size,
                     };
-                    self.links.risk.do_send(RiskRequest {
+                    let from = PlaceFrom {
                         key,
-                        order: request,
                         tick: self.setup.tick,
                         neg_risk: self.setup.neg_risk,
                         reply: ctx.address().recipient(),
                         origin,
-                    });
+                    };
+                    self.links.orders.place(request, from);
                 }
             }
         }
         if !cancels.is_empty() {
-            self.links.execution.do_send(CancelOrders { ids: cancels, reply: ctx.address().recipient() });
+            self.links.orders.cancel(cancels, ctx.address().recipient());
         }
         if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && self.reconcile_sent.is_none() {
             self.reconcile(ctx);
@@ -336,7 +335,7 @@ impl MarketActor {
             return;
         }
         self.reported_exposure = Some((position, at_risk));
-        self.links.risk.do_send(Exposure { market: self.setup.condition, position, at_risk });
+        self.links.orders.report_exposure(self.setup.condition, position, at_risk);
     }
 
     fn reconcile(&mut self, ctx: &mut Context<Self>) {
@@ -378,7 +377,7 @@ impl Actor for MarketActor {
                 .sum();
             let value = actor.core.marked_value();
             if let Some(mid) = actor.core.mid() {
-                actor.links.risk.do_send(MarketMid { market: actor.setup.condition, mid });
+                actor.links.orders.report_mid(actor.setup.condition, mid);
             }
             let mark = actor.links.switch.send(MarketMark { market: actor.setup.condition, value, reserved });
             ctx.spawn(mark.into_actor(actor).map(|day_pnl, actor, _| {

@@ -1,4 +1,5 @@
-//! Risk: the gate every order passes ([`gate`], pure) and the actor that applies it
+//! Risk: the gate every order passes ([`gate`], pure), the desk that holds what it checks
+//! against ([`desk`], shared on the actors' thread) and the actor that is the desk's face
 //! ([`actor`]), with the pure models the market and the gate consult: Kelly sizing
 //! ([`kelly`]), adverse selection from fill markouts ([`adverse`]), cross-market
 //! correlation ([`correlation`]), limits that tighten after losses and in volatility
@@ -7,6 +8,7 @@
 pub mod actor;
 pub mod adverse;
 pub mod correlation;
+pub mod desk;
 pub mod dynamic;
 pub mod gate;
 pub mod kelly;

@@ -52,9 +52,9 @@ pub struct HopReport {
     pub read_to_dispatch: LatencySummary,
     /// Book sent → market handler started (the market's mailbox).
     pub dispatch_to_market: LatencySummary,
-    /// Market handler started → order approved by risk (quoting, the risk mailbox, the gate).
+    /// Market handler started → order approved by the risk desk (quoting, diffing, the gate).
     pub market_to_approved: LatencySummary,
-    /// Approved → signed (the execution mailbox and the signature).
+    /// Approved → signed (the signature, within the same handler).
     pub approved_to_signed: LatencySummary,
 }
 
