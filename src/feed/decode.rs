@@ -180,15 +180,6 @@ struct RawEvent<'a> {
     winning_asset_id: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawFrame<'a> {
-    #[serde(borrow)]
-    One(Box<RawEvent<'a>>),
-    #[serde(borrow)]
-    Many(Vec<RawEvent<'a>>),
-}
-
 /// An event the decoder knows but whose fields are wrong.
 struct Malformed;
 
@@ -230,15 +221,19 @@ pub fn decode_market<'a>(
         report.pong = true;
         return Ok(report);
     }
-    let frame: RawFrame<'a> = serde_json::from_str(trimmed).map_err(|e| FrameError(e.to_string()))?;
+    let malformed = |e: serde_json::Error| FrameError(e.to_string());
     let mut one = |raw: RawEvent<'a>| match decode_event(raw, &mut sink) {
         Ok(Some(count)) => report.events += count,
         Ok(None) => report.unknown += 1,
         Err(Malformed) => report.malformed += 1,
     };
-    match frame {
-        RawFrame::One(raw) => one(*raw),
-        RawFrame::Many(raws) => raws.into_iter().for_each(one),
+    // One object or an array of them, told by the first character: parsing it as an
+    // untagged enum would buffer the whole frame into an owned tree first.
+    if trimmed.starts_with('[') {
+        let raws: Vec<RawEvent<'a>> = serde_json::from_str(trimmed).map_err(malformed)?;
+        raws.into_iter().for_each(one);
+    } else {
+        one(serde_json::from_str(trimmed).map_err(malformed)?);
     }
     Ok(report)
 }

@@ -6,7 +6,10 @@
 //! [`CorrelationBook`] is what the risk gate keeps: refreshed once a second, it holds eᵀ·C·e
 //! and, for every market, Σⱼ ρᵢⱼ·eⱼ, so the exposure after an order is O(1):
 //! (e + δ·uᵢ)ᵀ·C·(e + δ·uᵢ) = eᵀ·C·e + 2δ·Σⱼ ρᵢⱼ·eⱼ + δ². Empirical correlations are computed
-//! among the largest positions only ([`MAX_EMPIRICAL`]); the rest count their group.
+//! among the largest positions only ([`MAX_EMPIRICAL`]); the rest count their group, as does a
+//! market without a position until the refresh after it takes one. The refresh is
+//! O(K² + n) (group sums for every pair outside the K largest), and the gate compares
+//! squared exposures, taking a square root only to report a breach.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -60,6 +63,18 @@ impl CoMovement {
                 series.push_back(mid - last);
             }
         }
+    }
+
+    /// A market's returns, normalized (`None` when fewer than three or flat).
+    pub fn normalized(&self, market: &str) -> Option<Normalized> {
+        let returns = self.returns.get(market)?;
+        if returns.len() < 3 {
+            return None;
+        }
+        let mean = returns.iter().sum::<f64>() / returns.len() as f64;
+        let centred: Vec<f64> = returns.iter().map(|r| r - mean).collect();
+        let norm = centred.iter().map(|x| x * x).sum::<f64>().sqrt();
+        (norm > 1e-9).then(|| Normalized(centred.into_iter().map(|x| x / norm).collect()))
     }
 
     /// The empirical correlation of two markets (over their common recent samples).
@@ -142,7 +157,9 @@ pub struct CorrelationBook {
 
 impl CorrelationBook {
     /// Recomputes eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ for `positions` (YES-equivalent
-    /// shares), each valued at its mid.
+    /// shares), each valued at its mid. Empirical correlations only among the
+    /// [`MAX_EMPIRICAL`] largest positions; any other pair is correlated by its group alone,
+    /// so those terms are sums per group: O(K² + n), not O(n²).
     pub fn refresh(&mut self, positions: &BTreeMap<ConditionId, Decimal>) {
         let mut group_ids: BTreeMap<&str, usize> = BTreeMap::new();
         let mut group_of = |market: &ConditionId| {
@@ -155,35 +172,64 @@ impl CorrelationBook {
             .filter_map(|(market, p)| Some((*market, group_of(market), *p * *self.mids.get(market)?)))
             .collect();
         held.sort_by_key(|held| std::cmp::Reverse(held.2.abs()));
-        let keys: Vec<String> = held.iter().take(MAX_EMPIRICAL).map(|(m, _, _)| m.to_string()).collect();
-        let rho = |i: usize, j: usize, gi: Option<usize>, gj: Option<usize>| {
-            if i == j {
-                return Decimal::ONE;
+        let unheld: Vec<(ConditionId, Option<usize>)> = self
+            .mids
+            .keys()
+            .filter(|m| positions.get(*m).is_none_or(|p| p.is_zero()))
+            .map(|m| (*m, group_of(m)))
+            .collect();
+        let empirical = held.len().min(MAX_EMPIRICAL);
+        let floor = pair_rho(0.0, true, GROUP_CORRELATION);
+        let mut in_group: BTreeMap<usize, Decimal> = BTreeMap::new();
+        let mut in_group_beyond: BTreeMap<usize, Decimal> = BTreeMap::new();
+        for (i, (_, group, value)) in held.iter().enumerate() {
+            if let Some(group) = group {
+                *in_group.entry(*group).or_default() += value;
+                if i >= empirical {
+                    *in_group_beyond.entry(*group).or_default() += value;
+                }
             }
-            let empirical =
-                if i < keys.len() && j < keys.len() { self.co.correlation(&keys[i], &keys[j]) } else { 0.0 };
-            pair_rho(empirical, gi.is_some() && gi == gj, GROUP_CORRELATION)
+        }
+        let group_sum = |sums: &BTreeMap<usize, Decimal>, group: &Option<usize>| {
+            group.and_then(|g| sums.get(&g).copied()).unwrap_or_default()
+        };
+        let keys: Vec<String> = held[..empirical].iter().map(|(m, _, _)| m.to_string()).collect();
+        let series: Vec<Option<Normalized>> = keys.iter().map(|key| self.co.normalized(key)).collect();
+        let co = &self.co;
+        let empirical_rho = |i: usize, j: usize| match (&series[i], &series[j]) {
+            (Some(a), Some(b)) if a.0.len() == b.0.len() => a.dot(b),
+            _ => co.correlation(&keys[i], &keys[j]),
         };
         let mut lean = BTreeMap::new();
         let mut total = Decimal::ZERO;
         for (i, (market, group, value)) in held.iter().enumerate() {
-            let s: Decimal =
-                held.iter().enumerate().map(|(j, (_, gj, vj))| rho(i, j, *group, *gj) * vj).sum();
+            let s = if i < empirical {
+                let within: Decimal = held[..empirical]
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (_, gj, vj))| {
+                        let rho = if i == j {
+                            Decimal::ONE
+                        } else {
+                            let same = group.is_some() && group == gj;
+                            pair_rho(empirical_rho(i, j), same, GROUP_CORRELATION)
+                        };
+                        rho * vj
+                    })
+                    .sum();
+                within + floor * group_sum(&in_group_beyond, group)
+            } else if group.is_some() {
+                value + floor * (group_sum(&in_group, group) - value)
+            } else {
+                *value
+            };
             total += value * s;
             lean.insert(*market, s);
         }
-        let unheld: Vec<ConditionId> = self.mids.keys().filter(|m| !lean.contains_key(*m)).copied().collect();
-        for market in &unheld {
-            let group = group_of(market);
-            let floor = pair_rho(0.0, true, GROUP_CORRELATION);
-            let s: Decimal = held
-                .iter()
-                .filter(|(_, gj, _)| group.is_some() && *gj == group)
-                .map(|(_, _, vj)| floor * vj)
-                .sum();
-            lean.insert(*market, s);
+        for (market, group) in unheld {
+            lean.insert(market, floor * group_sum(&in_group, &group));
         }
-        self.total = total.max(Decimal::ZERO);
+        self.total = total;
         self.lean = lean;
     }
 
@@ -194,10 +240,32 @@ impl CorrelationBook {
 
     /// The exposure if `market`'s position changed by `shares`.
     pub fn exposure_after(&self, market: ConditionId, shares: Decimal) -> Decimal {
-        let Some(mid) = self.mids.get(&market) else { return self.exposure() };
+        root(self.squared_after(market, shares))
+    }
+
+    /// eᵀ·C·e at the last refresh: the exposure squared, compared without a square root.
+    pub fn squared(&self) -> Decimal {
+        self.total.max(Decimal::ZERO)
+    }
+
+    /// eᵀ·C·e if `market`'s position changed by `shares`.
+    pub fn squared_after(&self, market: ConditionId, shares: Decimal) -> Decimal {
+        let Some(mid) = self.mids.get(&market) else { return self.squared() };
         let delta = shares * *mid;
         let lean = self.lean.get(&market).copied().unwrap_or_default();
-        root(self.total + Decimal::TWO * delta * lean + delta * delta)
+        (self.total + Decimal::TWO * delta * lean + delta * delta).max(Decimal::ZERO)
+    }
+}
+
+/// A series of returns centred on its mean and scaled to unit length, so that the Pearson
+/// correlation of two equally long ones is their dot product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized(Vec<f64>);
+
+impl Normalized {
+    /// The Pearson correlation with an equally long series.
+    fn dot(&self, other: &Self) -> f64 {
+        self.0.iter().zip(&other.0).map(|(x, y)| x * y).sum::<f64>().clamp(-1.0, 1.0)
     }
 }
 
@@ -309,5 +377,76 @@ mod tests {
             book.exposure(),
             "no mid: unchanged"
         );
+    }
+
+    /// The definition the book's refresh must agree with, pair by pair: ρ empirical among the
+    /// largest [`MAX_EMPIRICAL`] positions, at least the group floor within a group, and the
+    /// group alone for any other pair.
+    fn squared_by_definition(book: &CorrelationBook, positions: &BTreeMap<ConditionId, Decimal>) -> Decimal {
+        let mut held: Vec<(ConditionId, Decimal)> = positions
+            .iter()
+            .filter(|(_, p)| !p.is_zero())
+            .filter_map(|(m, p)| Some((*m, *p * *book.mids.get(m)?)))
+            .collect();
+        held.sort_by_key(|h| std::cmp::Reverse(h.1.abs()));
+        let mut total = Decimal::ZERO;
+        for (i, (a, va)) in held.iter().enumerate() {
+            for (j, (b, vb)) in held.iter().enumerate() {
+                let same = book.groups.contains_key(a) && book.groups.get(a) == book.groups.get(b);
+                let rho = if i == j {
+                    Decimal::ONE
+                } else if i < MAX_EMPIRICAL && j < MAX_EMPIRICAL {
+                    pair_rho(book.co.correlation(&a.to_string(), &b.to_string()), same, GROUP_CORRELATION)
+                } else {
+                    pair_rho(0.0, same, GROUP_CORRELATION)
+                };
+                total += va * vb * rho;
+            }
+        }
+        total.max(Decimal::ZERO)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn the_refresh_agrees_with_the_pairwise_definition(
+            sizes in proptest::collection::vec(-50i64..50, 1..90),
+            groups in proptest::collection::vec(0u8..4, 90),
+            wiggles in proptest::collection::vec(-5i64..5, 90 * 6),
+            shares in -20i64..20,
+        ) {
+            let market = |i: usize| ConditionId::from_bytes([i as u8 + 1; 32]);
+            let mut book = CorrelationBook { co: CoMovement::new(20), ..CorrelationBook::default() };
+            for (i, group) in groups.iter().enumerate().take(sizes.len()).filter(|(_, g)| **g > 0) {
+                book.groups.insert(market(i), format!("g{group}"));
+            }
+            for round in 0..6 {
+                let mids: BTreeMap<String, Decimal> = (0..sizes.len())
+                    .map(|i| (market(i).to_string(), dec!(0.5) + Decimal::new(wiggles[round * 90 + i] * (i as i64 % 3 + 1), 3)))
+                    .collect();
+                book.co.sample(&mids);
+            }
+            for i in 0..sizes.len() {
+                book.mids.insert(market(i), dec!(0.5) + Decimal::new(i as i64, 3));
+            }
+            book.mids.insert(market(95), dec!(0.3));
+            let positions: BTreeMap<ConditionId, Decimal> =
+                sizes.iter().enumerate().map(|(i, s)| (market(i), Decimal::from(*s))).collect();
+            book.refresh(&positions);
+            let close = |a: Decimal, b: Decimal| (a - b).abs() <= dec!(0.0001) * (Decimal::ONE + b.abs());
+            proptest::prop_assert!(close(book.squared(), squared_by_definition(&book, &positions)));
+            let probes = if sizes.len() < MAX_EMPIRICAL { vec![0, sizes.len() / 2, sizes.len() - 1, 95] } else { Vec::new() };
+            // A market without a position is answered by its group alone until the next
+            // refresh (its empirical correlations count once it holds one).
+            for probe in probes.into_iter().filter(|p| *p == 95 || sizes[*p] != 0) {
+                let mut moved = positions.clone();
+                *moved.entry(market(probe)).or_default() += Decimal::from(shares);
+                let expected = squared_by_definition(&book, &moved);
+                proptest::prop_assert!(
+                    close(book.squared_after(market(probe), Decimal::from(shares)), expected),
+                    "market {probe}: {} against {expected}", book.squared_after(market(probe), Decimal::from(shares))
+                );
+            }
+        }
     }
 }

@@ -173,13 +173,12 @@ pub fn check(request: OrderRequest, limits: &RiskLimits, state: &RiskState) -> V
         breaches.push(Breach::Position { after, limit: limits.max_position });
     }
     if !limits.max_correlated_exposure.is_zero() && !reduces {
-        let before = state.correlation.exposure();
-        let correlated = state.correlation.exposure_after(request.market, request.position_delta());
-        if correlated > limits.max_correlated_exposure && correlated > before {
-            breaches.push(Breach::Correlated {
-                after: correlated.round_dp(2),
-                limit: limits.max_correlated_exposure,
-            });
+        let before = state.correlation.squared();
+        let after = state.correlation.squared_after(request.market, request.position_delta());
+        let limit = limits.max_correlated_exposure;
+        if after > limit * limit && after > before {
+            let after = state.correlation.exposure_after(request.market, request.position_delta());
+            breaches.push(Breach::Correlated { after: after.round_dp(2), limit });
         }
     }
     let exposure = state.exposure + request.worst_loss();
