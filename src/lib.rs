@@ -7,18 +7,19 @@
 //! | [`domain`] | validated money and identifier types, the order state machine |
 //! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, websocket connections, rate limits, heartbeats, Gamma discovery |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
-//! | [`execution`] | the execution actor (signs, sends, cancels, reconciles); the paper exchange and its queue-aware fill model |
+//! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |
 //! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
 //! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |
 //! | [`system`] | wiring: builds the actors and connects them |
-//! | [`risk`] | the risk gate: `Approved<OrderRequest>` is made only there |
+//! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
 //! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch) |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |
+//! | [`busy_poll`] | the optional spinning of the actors' thread (latency for one core) |
 //! | [`secret`] | the wrapper that keeps keys and API secrets out of logs |
 //! | [`error`] | the severity every area's error carries |
 //!
@@ -26,6 +27,7 @@
 //! tokio; actors are thin shells around it.
 
 pub mod alpha;
+pub mod busy_poll;
 pub mod cli;
 pub mod clock;
 pub mod compare;

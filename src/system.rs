@@ -75,6 +75,7 @@ pub struct Daemon {
     /// The control API.
     pub control: ControlServer,
     heartbeat: Option<actix_rt::task::JoinHandle<()>>,
+    spinner: Option<actix_rt::task::JoinHandle<()>>,
     store_thread: Arbiter,
 }
 
@@ -350,7 +351,8 @@ pub async fn start_as(
         mode: config.mode,
     };
     let control = control::serve(&config.control, &config.telemetry.state_dir, handles)?;
-    Ok(Daemon { director, switch, execution, control, heartbeat, store_thread })
+    let spinner = config.actors.busy_poll.then(crate::busy_poll::spawn);
+    Ok(Daemon { director, switch, execution, control, heartbeat, spinner, store_thread })
 }
 
 /// Feed timing from the `[feed]` section.
@@ -414,8 +416,8 @@ impl Daemon {
         let mut cancelled = self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
         actix_rt::time::sleep(Duration::from_millis(SHUTDOWN_SETTLE_MS)).await;
         cancelled += self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
-        if let Some(heartbeat) = self.heartbeat {
-            heartbeat.abort();
+        for task in [self.heartbeat, self.spinner].into_iter().flatten() {
+            task.abort();
         }
         self.control.stop().await;
         let _ = self.switch.send(Flush).await;

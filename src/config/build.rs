@@ -49,6 +49,7 @@ pub fn build(v: &mut Validator<'_>) -> Config {
             restart_backoff_ms: v.whole("actors.restart_backoff_ms", 0, 600_000),
             market_max_restarts: v.whole("actors.market_max_restarts", 1, 10_000),
             restart_backoff_max_ms: v.whole("actors.restart_backoff_max_ms", 0, 3_600_000),
+            busy_poll: v.flag("actors.busy_poll"),
         },
         feed: FeedTiming {
             ping_every_secs: v.whole("feed.ping_every_secs", 1, 600),

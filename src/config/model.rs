@@ -303,6 +303,9 @@ pub struct ActorsConfig {
     pub market_max_restarts: u64,
     /// Largest restart backoff, ms.
     pub restart_backoff_max_ms: u64,
+    /// Spin the actors' thread instead of letting it sleep between events (lower latency,
+    /// one core busy).
+    pub busy_poll: bool,
 }
 
 /// Market and user feed timing (the `[feed]` section).
