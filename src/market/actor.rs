@@ -32,6 +32,8 @@ use crate::telemetry::hops::HopStamps;
 const TICK: Duration = Duration::from_millis(250);
 /// How often the marked value goes to the kill switch.
 const MARK_EVERY: Duration = Duration::from_secs(1);
+/// How often an unanswered reconciliation is looked at.
+const RECONCILE_CHECK: Duration = Duration::from_secs(2);
 /// A reconciliation unanswered this long is sent again (a failed one is not answered); one
 /// in flight is never duplicated, so a rate-limited start does not pile requests up.
 const RECONCILE_RETRY: Duration = Duration::from_secs(10);
@@ -357,35 +359,63 @@ impl Actor for MarketActor {
         let wait = if self.recent_restarts.is_empty() { Duration::ZERO } else { self.backoff() };
         self.reconcile_sent = Some(Instant::now());
         ctx.run_later(wait, |actor, ctx| actor.reconcile(ctx));
-        ctx.run_interval(Duration::from_secs(2), |actor, ctx| {
-            let unanswered = actor.reconcile_sent.is_none_or(|sent| sent.elapsed() >= RECONCILE_RETRY);
-            if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) && unanswered {
-                actor.reconcile(ctx);
-            }
-        });
-        ctx.run_interval(TICK, |actor, ctx| {
-            let now = actor.clock.now().0;
-            actor.guarded(ctx, |core| core.tick(now));
-        });
-        ctx.run_interval(MARK_EVERY, |actor, ctx| {
-            let reserved = actor
-                .core
-                .resting()
-                .iter()
-                .filter(|o| o.side == Side::Buy)
-                .map(|o| o.price.value() * o.remaining.value())
-                .sum();
-            let value = actor.core.marked_value();
-            if let Some(mid) = actor.core.mid() {
-                actor.links.orders.report_mid(actor.setup.condition, mid);
-            }
-            let mark = actor.links.switch.send(MarketMark { market: actor.setup.condition, value, reserved });
-            ctx.spawn(mark.into_actor(actor).map(|day_pnl, actor, _| {
-                if let Ok(day_pnl) = day_pnl {
-                    actor.core.set_day_pnl(day_pnl);
+        let phase = self.phase();
+        ctx.run_later(phase(RECONCILE_CHECK), |_, ctx| {
+            ctx.run_interval(RECONCILE_CHECK, |actor, ctx| {
+                let unanswered = actor.reconcile_sent.is_none_or(|sent| sent.elapsed() >= RECONCILE_RETRY);
+                if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) && unanswered {
+                    actor.reconcile(ctx);
                 }
-            }));
+            });
         });
+        ctx.run_later(phase(TICK), |actor, ctx| {
+            actor.tick(ctx);
+            ctx.run_interval(TICK, |actor, ctx| actor.tick(ctx));
+        });
+        ctx.run_later(phase(MARK_EVERY), |actor, ctx| {
+            actor.mark(ctx);
+            ctx.run_interval(MARK_EVERY, |actor, ctx| actor.mark(ctx));
+        });
+    }
+}
+
+impl MarketActor {
+    /// Where in each period this market's timers fire, fixed by its condition id: markets
+    /// started together would otherwise all tick in the same millisecond (500 handlers in a
+    /// row, and every frame behind them waiting).
+    fn phase(&self) -> impl Fn(Duration) -> Duration + use<> {
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&self.setup.condition.as_bytes()[..8]);
+        let seed = u64::from_be_bytes(seed);
+        move |period| Duration::from_micros(seed % period.as_micros().max(1) as u64)
+    }
+
+    /// Runs the core's timed safety rules.
+    fn tick(&mut self, ctx: &mut Context<Self>) {
+        let now = self.clock.now().0;
+        self.guarded(ctx, |core| core.tick(now));
+    }
+
+    /// Reports the marked value to the kill switch (which answers the day's P&L) and the
+    /// mid to the risk desk.
+    fn mark(&mut self, ctx: &mut Context<Self>) {
+        let reserved = self
+            .core
+            .resting()
+            .iter()
+            .filter(|o| o.side == Side::Buy)
+            .map(|o| o.price.value() * o.remaining.value())
+            .sum();
+        let value = self.core.marked_value();
+        if let Some(mid) = self.core.mid() {
+            self.links.orders.report_mid(self.setup.condition, mid);
+        }
+        let mark = self.links.switch.send(MarketMark { market: self.setup.condition, value, reserved });
+        ctx.spawn(mark.into_actor(self).map(|day_pnl, actor, _| {
+            if let Ok(day_pnl) = day_pnl {
+                actor.core.set_day_pnl(day_pnl);
+            }
+        }));
     }
 }
 
