@@ -35,16 +35,21 @@ impl Coalescer {
         &mut self,
         changed: impl IntoIterator<Item = (&'a str, Option<Instant>)>,
     ) -> Vec<Admitted> {
-        let mut given: Vec<&str> = Vec::new();
-        for (token, frame_at) in changed {
-            given.push(token);
-            let stamp = self.deferred.entry(token.to_owned()).or_insert(frame_at);
-            *stamp = match (*stamp, frame_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
         let mut admitted = Vec::new();
+        for (token, frame_at) in changed {
+            let stamp = match self.deferred.remove(token) {
+                Some(Some(a)) => Some(frame_at.map_or(a, |b| a.min(b))),
+                Some(None) | None => frame_at,
+            };
+            match self.take_mailbox(token) {
+                Some(in_mailbox) => {
+                    admitted.push(Admitted { token: token.to_owned(), frame_at: stamp, in_mailbox })
+                }
+                None => {
+                    self.deferred.insert(token.to_owned(), stamp);
+                }
+            }
+        }
         let in_mailbox = &mut self.in_mailbox;
         self.deferred.retain(|token, frame_at| {
             let flag = in_mailbox.entry(token.clone()).or_default();
@@ -54,8 +59,17 @@ impl Coalescer {
             admitted.push(Admitted { token: token.clone(), frame_at: *frame_at, in_mailbox: flag.clone() });
             false
         });
-        admitted.sort_by_key(|a| given.iter().position(|g| *g == a.token).unwrap_or(usize::MAX));
         admitted
+    }
+
+    /// Marks `token`'s mailbox as holding an update, unless it already does; the flag to
+    /// hand over when it did not.
+    fn take_mailbox(&mut self, token: &str) -> Option<Arc<AtomicBool>> {
+        let flag = match self.in_mailbox.get(token) {
+            Some(flag) => flag,
+            None => self.in_mailbox.entry(token.to_owned()).or_default(),
+        };
+        (!flag.swap(true, Ordering::AcqRel)).then(|| flag.clone())
     }
 
     /// The market behind `token` was started anew: nothing of ours is in its mailbox.

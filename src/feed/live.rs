@@ -118,7 +118,8 @@ impl LiveFeed {
     /// When the first frame that changed `token`'s book in the last `step` was read off
     /// its connection: the start of the hot path for that book.
     pub fn frame_at(&self, token: &str) -> Option<std::time::Instant> {
-        self.frame_times.iter().find(|(t, _)| t == token).map(|(_, at)| *at)
+        let found = self.frame_times.binary_search_by(|(t, _)| t.as_str().cmp(token));
+        found.ok().map(|i| self.frame_times[i].1)
     }
 
     /// Whether market data is flowing, by websocket or through the REST fallback.
@@ -143,6 +144,9 @@ impl LiveFeed {
                 self.apply(&event, &mut touched);
             }
         }
+        // By token, the earliest read first for each (the stable sort keeps arrival order).
+        self.frame_times.sort_by(|a, b| a.0.cmp(&b.0));
+        self.frame_times.dedup_by(|later, first| later.0 == first.0);
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
         touched.dedup();
@@ -153,11 +157,7 @@ impl LiveFeed {
     fn apply(&mut self, event: &crate::polymarket::ws::WsEvent, touched: &mut Vec<String>) {
         let changed = self.data.on_ws(event, self.clock.now().0);
         if let crate::polymarket::ws::WsEvent::Frame { received, .. } = event {
-            for token in &changed {
-                if !self.frame_times.iter().any(|(t, _)| t == token) {
-                    self.frame_times.push((token.clone(), *received));
-                }
-            }
+            self.frame_times.extend(changed.iter().map(|token| (token.clone(), *received)));
         }
         touched.extend(changed);
     }
