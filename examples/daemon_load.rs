@@ -17,6 +17,7 @@
 //! `cargo run --release --example daemon_load -- [MARKETS] [SECONDS] [--no-busy-poll]`
 //! (default 500 60)
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use polymm::clock::{Clock, SystemClock};
 use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::domain::{OrderId, Outcome};
 use polymm::execution::actor::GetLatency;
+use polymm::market::actor::MarketStatus;
 use polymm::polymarket::{OrderSigner, SignatureType};
 use polymm::sim::agents::ScenarioCatalog;
 use polymm::sim::server;
@@ -149,30 +151,45 @@ fn main() -> anyhow::Result<()> {
             world.venue.account_at(&key).map_or(0, |account| world.venue.open_orders(account, None, None).len())
         });
         println!("the venue holds {on_venue} open orders of ours");
-        let ours: Vec<OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
-        let states = venue.state.with_world(|world, _| {
-            let mut by = std::collections::BTreeMap::<String, usize>::new();
-            for id in &ours {
-                let key = world.venue.order(id).map_or_else(|| "unknown".to_owned(), |r| format!("{:?}", r.status));
-                *by.entry(key).or_default() += 1;
-            }
-            by
-        });
+        let (states, positions_off) = consistency(&venue, &status);
         println!("the orders the daemon counts as resting, by their status on the venue: {states:?}");
-        let positions_off = venue.state.with_world(|world, _| {
-            let Some(account) = world.venue.account_at(&world.test_accounts[0].key.address()) else { return 0 };
-            let Some(account) = world.venue.account(account) else { return 0 };
-            let shares = |index, outcome| Decimal::from(account.position(index, outcome).held) / Decimal::from(1_000_000);
-            status
-                .iter()
-                .filter_map(|m| world.venue.condition(&m.condition).map(|index| (m, index)))
-                .filter(|(m, index)| shares(*index, Outcome::Yes) - shares(*index, Outcome::No) != m.position)
-                .count()
-        });
         println!("markets whose position differs from the venue's: {positions_off}");
+        if positions_off > 0 || states.keys().any(|state| state != "Live") {
+            // The venue kept trading between the daemon's status and the venue's books: look
+            // again, to tell a fill in flight from one the daemon missed.
+            actix_rt::time::sleep(Duration::from_secs(2)).await;
+            let (states, positions_off) = consistency(&venue, &daemon.status().await);
+            println!("2 s later: resting orders by venue status {states:?}, positions differing {positions_off}");
+        }
         let cancelled = daemon.shutdown().await.map_err(anyhow::Error::msg)?;
         println!("shutdown cancelled {cancelled} orders");
         venue.stop().await;
         Ok(())
+    })
+}
+
+/// The daemon's resting orders by their status on the venue, and how many markets' positions
+/// differ from the venue's.
+fn consistency(venue: &server::SimHandle, status: &[MarketStatus]) -> (BTreeMap<String, usize>, usize) {
+    let ours: Vec<OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
+    venue.state.with_world(|world, _| {
+        let mut by = BTreeMap::<String, usize>::new();
+        for id in &ours {
+            let key =
+                world.venue.order(id).map_or_else(|| "unknown".to_owned(), |r| format!("{:?}", r.status));
+            *by.entry(key).or_default() += 1;
+        }
+        let Some(account) = world.venue.account_at(&world.test_accounts[0].key.address()) else {
+            return (by, 0);
+        };
+        let Some(account) = world.venue.account(account) else { return (by, 0) };
+        let shares =
+            |index, outcome| Decimal::from(account.position(index, outcome).held) / Decimal::from(1_000_000);
+        let off = status
+            .iter()
+            .filter_map(|m| world.venue.condition(&m.condition).map(|index| (m, index)))
+            .filter(|(m, index)| shares(*index, Outcome::Yes) - shares(*index, Outcome::No) != m.position)
+            .count();
+        (by, off)
     })
 }

@@ -17,7 +17,7 @@ use rust_decimal::{Decimal, MathematicalOps};
 
 use crate::domain::ConditionId;
 
-use crate::strategy::stats::{to_decimal, to_f64};
+use crate::strategy::stats::{to_decimal_fast, to_f64};
 
 /// Pearson correlation of two equally long series (0 when either is flat or too short).
 pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
@@ -127,7 +127,7 @@ pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor:
 /// ρ between two distinct markets as a decimal: the empirical correlation (a statistic,
 /// estimated in `f64`), at least `floor` within one group. Exposures stay in `Decimal`.
 fn pair_rho(empirical: f64, same_group: bool, floor: f64) -> Decimal {
-    to_decimal(if same_group { empirical.max(floor) } else { empirical }, Decimal::ZERO)
+    to_decimal_fast(if same_group { empirical.max(floor) } else { empirical }, Decimal::ZERO)
 }
 
 /// √ of a sum of squares, 0 for anything not positive.
@@ -198,7 +198,8 @@ impl CorrelationBook {
         let co = &self.co;
         let empirical_rho = |i: usize, j: usize| match (&series[i], &series[j]) {
             (Some(a), Some(b)) if a.0.len() == b.0.len() => a.dot(b),
-            _ => co.correlation(&keys[i], &keys[j]),
+            (Some(_), Some(_)) => co.correlation(&keys[i], &keys[j]),
+            _ => 0.0,
         };
         let mut lean = BTreeMap::new();
         let mut total = Decimal::ZERO;
