@@ -50,7 +50,7 @@ pub enum UserSource {
 #[derive(Clone, Default)]
 pub struct Routes {
     /// YES token id → market.
-    pub by_yes_token: HashMap<String, Addr<MarketActor>>,
+    pub by_yes_token: super::TokenMap<String, Addr<MarketActor>>,
     /// Condition id → market.
     pub by_market: HashMap<ConditionId, Addr<MarketActor>>,
 }

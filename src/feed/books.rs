@@ -3,8 +3,6 @@
 //! disagrees with the venue's `best_bid`/`best_ask`, a crossed book) so the feed can resync
 //! that book from a REST snapshot before trusting deltas again.
 
-use std::collections::HashMap;
-
 use super::decode::MarketEvent;
 use crate::domain::book::{Book, Pips};
 use crate::domain::{Side, TickSize};
@@ -49,7 +47,7 @@ struct Tracked {
 /// Books by token id.
 #[derive(Debug, Default)]
 pub struct BookSet {
-    books: HashMap<Box<str>, Tracked>,
+    books: super::TokenMap<Box<str>, Tracked>,
 }
 
 impl BookSet {

@@ -5,7 +5,6 @@
 //! book in memory, not a queue of them. [`Rebroadcast`] re-sends every book once a second,
 //! spread over the second.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -24,8 +23,8 @@ pub struct Admitted {
 /// Per-token mailbox flags and deferred updates.
 #[derive(Debug, Default)]
 pub struct Coalescer {
-    in_mailbox: HashMap<String, Arc<AtomicBool>>,
-    deferred: HashMap<String, Option<Instant>>,
+    in_mailbox: super::TokenMap<String, Arc<AtomicBool>>,
+    deferred: super::TokenMap<String, Option<Instant>>,
 }
 
 impl Coalescer {

@@ -4,8 +4,6 @@
 //! the top is what makes a market requote: its order is then signed before the feed turns
 //! to the rest of the burst.
 
-use std::collections::HashMap;
-
 use crate::domain::book::{Book, Level};
 
 /// A book's best bid and ask, `None` while it is untrusted.
@@ -28,7 +26,7 @@ pub struct BookChanges {
 /// The top of each book as last handed over.
 #[derive(Debug, Default)]
 pub struct TopWatch {
-    last: HashMap<String, Top>,
+    last: super::TokenMap<String, Top>,
 }
 
 impl TopWatch {
