@@ -204,6 +204,7 @@ pub struct MarketActor {
     reconcile_sent: Option<Instant>,
     ever_reconciled: bool,
     reported_exposure: Option<(Decimal, Decimal)>,
+    valued_since_reconcile: bool,
 }
 
 impl MarketActor {
@@ -241,6 +242,7 @@ impl MarketActor {
             reconcile_sent: None,
             ever_reconciled: false,
             reported_exposure: None,
+            valued_since_reconcile: false,
         }
     }
 
@@ -320,6 +322,11 @@ impl MarketActor {
             });
         }
         self.report_exposure();
+        if !self.valued_since_reconcile && self.core.is_reconciled() && self.core.marked_value().is_some() {
+            // The kill switch measures this market's P&L from its first value: send it before
+            // the first quote can fill.
+            self.mark(ctx);
+        }
     }
 
     fn report_exposure(&mut self) {
@@ -406,7 +413,9 @@ impl MarketActor {
             .filter(|o| o.side == Side::Buy)
             .map(|o| o.price.value() * o.remaining.value())
             .sum();
-        let value = self.core.marked_value();
+        // Not before the shares are read back: the value would jump by theirs when they are.
+        let value = if self.core.is_reconciled() { self.core.marked_value() } else { None };
+        self.valued_since_reconcile |= value.is_some();
         if let Some(mid) = self.core.mid() {
             self.links.orders.report_mid(self.setup.condition, mid);
         }
@@ -428,6 +437,7 @@ impl Supervised for MarketActor {
             self.recent_restarts.pop_front();
         }
         self.core.invalidate();
+        self.valued_since_reconcile = false;
         self.links.director.do_send(MarketRestarted(self.setup.condition));
     }
 }

@@ -236,6 +236,12 @@ impl MarketCore {
         Some(Decimal::from(others.mid_x2()?) / Decimal::from(20_000))
     }
 
+    /// Whether the orders and shares have been read back from the venue since the core
+    /// started or was invalidated.
+    pub fn is_reconciled(&self) -> bool {
+        self.reconciled
+    }
+
     /// Cash plus both tokens marked at the book's mid (`None` without a book).
     pub fn marked_value(&self) -> Option<Decimal> {
         let mid = self.mid()?;
