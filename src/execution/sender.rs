@@ -98,11 +98,6 @@ impl OrderSender {
         &self.signer
     }
 
-    /// Where failed requests are reported.
-    pub fn errors(&self) -> Option<&Recipient<ErrorSeen>> {
-        self.errors.as_ref()
-    }
-
     /// The hop-latency histograms; `restart` clears them after reading.
     pub fn latency(&mut self, restart: bool) -> crate::telemetry::hops::HopReport {
         let report = self.hops.report();
