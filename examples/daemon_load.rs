@@ -86,13 +86,7 @@ fn main() -> anyhow::Result<()> {
         let venue_rss = rss_mb();
         let account = &venue.test_accounts[0];
         let signer = OrderSigner::new(account.key.clone(), config.venue.chain, SignatureType::Eoa, None)?;
-        let endpoints = VenueEndpoints {
-            clob: venue.base_url.clone(),
-            gamma: venue.gamma_url.clone(),
-            data_api: venue.data_api_url.clone(),
-            ws_market: format!("{}/market", venue.ws_url),
-            ws_user: format!("{}/user", venue.ws_url),
-        };
+        let endpoints = VenueEndpoints::of_sim(&venue)?;
         let started = std::time::Instant::now();
         let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
         let mut all_quoting = None;

@@ -32,6 +32,7 @@ use crate::market::actor::{MarketLinks, MarketSetup, MarketStatus, MarketTuning}
 use crate::market::core::SafetyParams;
 use crate::market::quote::QuoteParams;
 use crate::polymarket::OrderSigner;
+use crate::polymarket::Transport;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::{ClobClient, RetryPolicy};
 use crate::polymarket::gamma::{MarketInfo, discover};
@@ -62,6 +63,22 @@ pub struct VenueEndpoints {
     pub ws_market: String,
     /// User channel.
     pub ws_user: String,
+    /// TLS trust for every connection to it.
+    pub transport: Transport,
+}
+
+impl VenueEndpoints {
+    /// The endpoints of an embedded venue, trusting its CA when it serves TLS.
+    pub fn of_sim(venue: &crate::sim::server::SimHandle) -> Result<Self, crate::polymarket::TransportError> {
+        Ok(Self {
+            clob: venue.base_url.clone(),
+            gamma: venue.gamma_url.clone(),
+            data_api: venue.data_api_url.clone(),
+            ws_market: format!("{}/market", venue.ws_url),
+            ws_user: format!("{}/user", venue.ws_url),
+            transport: venue.client_transport()?,
+        })
+    }
 }
 
 /// A running daemon.
@@ -234,9 +251,10 @@ pub async fn start_as(
     account: Account,
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
-    let mut client = ClobClient::new(&venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
-        .with_data_api(&venue.data_api)
-        .with_order_queue_limit(ORDER_QUEUE_LIMIT);
+    let mut client =
+        ClobClient::new(&venue.transport, &venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
+            .with_data_api(&venue.data_api)
+            .with_order_queue_limit(ORDER_QUEUE_LIMIT);
     if let Account::Venue { signer, creds } = &account {
         client = client.with_signer(signer.clone()).with_creds(creds.clone());
         let orphans = client.cancel_all().await?;
@@ -331,7 +349,11 @@ pub async fn start_as(
     }
     let director = director_ctx.run(director_actor);
     tracing::info!(markets = chosen.len(), listed = total, armed, "quoting");
-    let endpoints = FeedEndpoints { ws_market: venue.ws_market.clone(), ws_user: venue.ws_user.clone() };
+    let endpoints = FeedEndpoints {
+        ws_market: venue.ws_market.clone(),
+        ws_user: venue.ws_user.clone(),
+        transport: venue.transport.clone(),
+    };
     let feed = FeedActor::new(
         endpoints,
         user,

@@ -43,13 +43,7 @@ async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> 
     let config = load(&options).unwrap().config;
     let account = &venue.test_accounts[0];
     let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
-    let endpoints = VenueEndpoints {
-        clob: venue.base_url.clone(),
-        gamma: venue.gamma_url.clone(),
-        data_api: venue.data_api_url.clone(),
-        ws_market: format!("{}/market", venue.ws_url),
-        ws_user: format!("{}/user", venue.ws_url),
-    };
+    let endpoints = VenueEndpoints::of_sim(venue).unwrap();
     system::start(&config, &endpoints, signer, account.creds.clone(), Arc::new(SystemClock)).await.unwrap()
 }
 

@@ -109,10 +109,20 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
     let venue = busy_venue();
     let tokens = tokens(&venue);
     let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
-    let api =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
-    let mut feed =
-        LiveFeed::start(&format!("{}/market", venue.ws_url), &ids, config(), Arc::new(SystemClock));
+    let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    );
+    let mut feed = LiveFeed::start(
+        &format!("{}/market", venue.ws_url),
+        &venue.client_transport().unwrap(),
+        &ids,
+        config(),
+        Arc::new(SystemClock),
+    );
     let admin = Trader::test_account(&venue);
     let synced = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await;
     assert!(synced.is_some(), "initial sync");
@@ -220,10 +230,15 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     let (condition, yes, no) = common::sim::market(&venue, 0);
     let alice = Trader::test_account(&venue);
     let bob = Trader::fresh(&venue).await;
-    let api =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
-            .with_signer(alice.signer.clone())
-            .with_creds(alice.creds.clone());
+    let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    )
+    .with_signer(alice.signer.clone())
+    .with_creds(alice.creds.clone());
     let ws = WsConfig {
         ping_every: Duration::from_millis(200),
         dead_after: Duration::from_millis(800),
@@ -231,6 +246,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     };
     let mut user = LiveUser::start(
         &format!("{}/user", venue.ws_url),
+        &venue.client_transport().unwrap(),
         alice.creds.clone(),
         vec![condition],
         ws,
@@ -310,14 +326,20 @@ async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
     let venue = common::sim::start(common::sim::options());
     let (condition, yes, _) = common::sim::market(&venue, 0);
     let alice = Trader::test_account(&venue);
-    let api =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
-            .with_signer(alice.signer.clone())
-            .with_creds(alice.creds.clone());
+    let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    )
+    .with_signer(alice.signer.clone())
+    .with_creds(alice.creds.clone());
     let mut markets: Vec<String> = (0..2_000u32).map(|i| format!("0x{:064x}", u64::from(i) + 1)).collect();
     markets.push(condition);
     let mut user = LiveUser::start(
         &format!("{}/user", venue.ws_url),
+        &venue.client_transport().unwrap(),
         alice.creds.clone(),
         markets,
         config().ws,
@@ -348,12 +370,18 @@ async fn a_user_channel_the_venue_never_takes_is_counted_as_down() {
 
     let venue = common::sim::start(common::sim::options());
     let alice = Trader::test_account(&venue);
-    let api =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default());
+    let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    );
     let mut refused = alice.creds.clone();
     refused.passphrase = polymm::secret::Secret::new("not the passphrase");
     let mut user = LiveUser::start(
         &format!("{}/user", venue.ws_url),
+        &venue.client_transport().unwrap(),
         refused,
         Vec::new(),
         config().ws,

@@ -45,13 +45,7 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
     let key = KeySigner::random();
     let paper_address = key.address();
     let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();
-    let endpoints = VenueEndpoints {
-        clob: venue.base_url.clone(),
-        gamma: venue.gamma_url.clone(),
-        data_api: venue.data_api_url.clone(),
-        ws_market: format!("{}/market", venue.ws_url),
-        ws_user: format!("{}/user", venue.ws_url),
-    };
+    let endpoints = VenueEndpoints::of_sim(&venue).unwrap();
     let account = Account::Paper { signer, balance: dec!(1000) };
     let daemon = system::start_as(&config, &endpoints, account, Arc::new(SystemClock)).await.unwrap();
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();

@@ -26,9 +26,15 @@ use rust_decimal_macros::dec;
 fn client(venue: &SimHandle) -> ClobClient {
     let account = &venue.test_accounts[0];
     let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
-    ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
-        .with_signer(signer)
-        .with_creds(account.creds.clone())
+    ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    )
+    .with_signer(signer)
+    .with_creds(account.creds.clone())
 }
 
 #[actix_rt::test]
@@ -40,17 +46,17 @@ async fn every_endpoint_round_trips() {
     let trader = Trader::test_account(&venue);
 
     assert!(api.server_time().await.unwrap() > 1_700_000_000);
-    let fresh =
-        ClobClient::new(&venue.base_url, &venue.gamma_url, Arc::new(SystemClock), RetryPolicy::default())
-            .with_signer(
-                OrderSigner::new(
-                    venue.test_accounts[0].key.clone(),
-                    Chain::Polygon,
-                    SignatureType::Eoa,
-                    None,
-                )
-                .unwrap(),
-            );
+    let fresh = ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    )
+    .with_signer(
+        OrderSigner::new(venue.test_accounts[0].key.clone(), Chain::Polygon, SignatureType::Eoa, None)
+            .unwrap(),
+    );
     assert_eq!(fresh.create_or_derive_api_key(0).await.unwrap(), venue.test_accounts[0].creds);
 
     let markets = api.markets().await.unwrap();
@@ -130,6 +136,7 @@ async fn transient_failures_are_retried_and_refusals_are_not() {
         start(SimOptions { faults: FaultSpec { http_5xx: 0.5, ..FaultSpec::default() }, ..options() });
     let (_, yes, _) = market(&venue, 0);
     let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
         &venue.base_url,
         &venue.gamma_url,
         Arc::new(SystemClock),
@@ -154,6 +161,7 @@ async fn an_engine_restart_is_waited_out_then_only_post_only_orders_go() {
     let venue = start(options());
     let (_, yes, _) = market(&venue, 0);
     let api = ClobClient::new(
+        &venue.client_transport().unwrap(),
         &venue.base_url,
         &venue.gamma_url,
         Arc::new(SystemClock),

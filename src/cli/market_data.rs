@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::domain::Side;
 use crate::domain::book::{micros_decimal, pips_decimal};
 use crate::feed::live::{FeedConfig, LiveFeed};
+use crate::polymarket::Transport;
 use crate::polymarket::client::{ClobClient, RetryPolicy};
 use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::sim::agents::ScenarioCatalog;
@@ -69,6 +70,7 @@ struct Endpoints {
     clob: String,
     gamma: String,
     ws_market: String,
+    transport: Transport,
     embedded: Option<SimHandle>,
 }
 
@@ -80,6 +82,7 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
             gamma: format!("{clob}/gamma"),
             ws_market: format!("{ws}/ws/market"),
             clob,
+            transport: config.venue.transport()?,
             embedded: None,
         });
     }
@@ -88,6 +91,7 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
             clob: config.venue.clob_url.clone(),
             gamma: config.venue.gamma_url.clone(),
             ws_market: config.venue.ws_market_url.clone(),
+            transport: config.venue.transport()?,
             embedded: None,
         }),
         VenueChoice::Sim => {
@@ -99,6 +103,7 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
                 clob: handle.base_url.clone(),
                 gamma: handle.gamma_url.clone(),
                 ws_market: format!("{}/market", handle.ws_url),
+                transport: handle.client_transport()?,
                 embedded: Some(handle),
             })
         }
@@ -106,7 +111,13 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
 }
 
 fn client(endpoints: &Endpoints) -> ClobClient {
-    ClobClient::new(&endpoints.clob, &endpoints.gamma, Arc::new(SystemClock), RetryPolicy::default())
+    ClobClient::new(
+        &endpoints.transport,
+        &endpoints.clob,
+        &endpoints.gamma,
+        Arc::new(SystemClock),
+        RetryPolicy::default(),
+    )
 }
 
 /// `polymm markets`.
@@ -179,6 +190,7 @@ pub fn book(global: &GlobalArgs, args: &BookArgs) -> anyhow::Result<()> {
         print_line(format!("book of {token} at {}", endpoints.clob))?;
         let mut feed = LiveFeed::start(
             &endpoints.ws_market,
+            &endpoints.transport,
             std::slice::from_ref(&token),
             FeedConfig::default(),
             Arc::new(SystemClock),

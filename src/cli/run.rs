@@ -13,9 +13,10 @@ use crate::config::{Config, LogFormat, Mode};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::{ClobClient, RetryPolicy};
 use crate::polymarket::signer::KeySigner;
+use crate::polymarket::transport::TransportError;
 use crate::polymarket::{OrderSigner, SignatureType};
 use crate::sim::agents::ScenarioCatalog;
-use crate::sim::server::{self, SimHandle};
+use crate::sim::server;
 use crate::sim::world::{SimOptions, SimWorld};
 use crate::system::{self, Account, Daemon, VenueEndpoints};
 
@@ -72,7 +73,7 @@ async fn run_sim(config: Config) -> anyhow::Result<()> {
         options.markets,
         account.key.address()
     ))?;
-    let endpoints = sim_endpoints(&venue);
+    let endpoints = VenueEndpoints::of_sim(&venue)?;
     let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
     announce_control(&daemon)?;
     serve_until_signal(&config, daemon).await?;
@@ -81,26 +82,16 @@ async fn run_sim(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The embedded venue's endpoints.
-pub fn sim_endpoints(venue: &SimHandle) -> VenueEndpoints {
-    VenueEndpoints {
-        clob: venue.base_url.clone(),
-        gamma: venue.gamma_url.clone(),
-        data_api: venue.data_api_url.clone(),
-        ws_market: format!("{}/market", venue.ws_url),
-        ws_user: format!("{}/user", venue.ws_url),
-    }
-}
-
 /// The configured Polymarket endpoints.
-fn venue_endpoints(venue: &crate::config::VenueConfig) -> VenueEndpoints {
-    VenueEndpoints {
+pub fn venue_endpoints(venue: &crate::config::VenueConfig) -> Result<VenueEndpoints, TransportError> {
+    Ok(VenueEndpoints {
         clob: venue.clob_url.clone(),
         gamma: venue.gamma_url.clone(),
         data_api: venue.data_api_url.clone(),
         ws_market: venue.ws_market_url.clone(),
         ws_user: venue.ws_user_url.clone(),
-    }
+        transport: venue.transport()?,
+    })
 }
 
 /// Paper mode: Polymarket's public market data, fills on a local paper account. Orders are
@@ -114,7 +105,7 @@ async fn run_paper(config: Config) -> anyhow::Result<()> {
         config.venue.clob_url
     ))?;
     let account = Account::Paper { signer, balance };
-    let daemon = system::start_as(&config, &venue_endpoints(&config.venue), account, clock).await?;
+    let daemon = system::start_as(&config, &venue_endpoints(&config.venue)?, account, clock).await?;
     announce_control(&daemon)?;
     serve_until_signal(&config, daemon).await
 }
@@ -135,6 +126,7 @@ async fn run_live(config: Config) -> anyhow::Result<()> {
     let signer = OrderSigner::new(key, config.venue.chain, config.venue.signature_type, config.venue.funder)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let venue = &config.venue;
+    let endpoints = venue_endpoints(venue)?;
     let creds =
         match (&config.credentials.api_key, &config.credentials.api_secret, &config.credentials.passphrase) {
             (Some(api_key), Some(secret), Some(passphrase)) => ApiCreds {
@@ -143,14 +135,19 @@ async fn run_live(config: Config) -> anyhow::Result<()> {
                 passphrase: crate::secret::Secret::new(passphrase.expose()),
             },
             _ => {
-                let client =
-                    ClobClient::new(&venue.clob_url, &venue.gamma_url, clock.clone(), RetryPolicy::default())
-                        .with_signer(signer.clone());
+                let client = ClobClient::new(
+                    &endpoints.transport,
+                    &venue.clob_url,
+                    &venue.gamma_url,
+                    clock.clone(),
+                    RetryPolicy::default(),
+                )
+                .with_signer(signer.clone());
                 client.create_or_derive_api_key(0).await?
             }
         };
     print_line(format!("polymm: mode live at {}, trading as {}", venue.clob_url, signer.maker()))?;
-    let daemon = system::start(&config, &venue_endpoints(venue), signer, creds, clock).await?;
+    let daemon = system::start(&config, &endpoints, signer, creds, clock).await?;
     announce_control(&daemon)?;
     serve_until_signal(&config, daemon).await
 }

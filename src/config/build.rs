@@ -15,7 +15,7 @@ use super::validate::Validator;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use crate::domain::{Address, ConditionId, Size, TickSize, Usd};
-use crate::polymarket::{Chain, KeySigner, SignatureType};
+use crate::polymarket::{Chain, KeySigner, SignatureType, Transport, TransportError};
 use crate::sim::agents::ScenarioParams;
 use crate::sim::faults::FaultSpec;
 
@@ -167,12 +167,30 @@ fn venue(v: &mut Validator<'_>) -> VenueConfig {
         data_api_url: url(v, "venue.data_api_url", &["http://", "https://"]),
         ws_market_url: url(v, "venue.ws_market_url", &["ws://", "wss://"]),
         ws_user_url: url(v, "venue.ws_user_url", &["ws://", "wss://"]),
+        ca_file: ca_file(v),
         chain,
         signature_type: v.parse("venue.signature_type", SignatureType::Eoa),
         funder,
         live_confirmed: v.flag("venue.live_confirmed"),
         paper_balance: Usd::new(v.decimal("venue.paper_balance", dec!(0), dec!(1000000000))),
     }
+}
+
+/// `venue.ca_file`: empty for none, else a readable PEM file of certificates.
+fn ca_file(v: &mut Validator<'_>) -> Option<PathBuf> {
+    let text = v.text("venue.ca_file").unwrap_or_default();
+    if text.trim().is_empty() {
+        return None;
+    }
+    let path = PathBuf::from(text.trim());
+    match Transport::with_extra_ca(&path) {
+        Err(TransportError::CaFile { reason, .. }) => {
+            v.issue("venue.ca_file", format!("{}: {reason}", path.display()))
+        }
+        Err(other) => v.issue("venue.ca_file", other.to_string()),
+        Ok(_) => {}
+    }
+    Some(path)
 }
 
 fn markets(v: &mut Validator<'_>) -> MarketsConfig {

@@ -139,6 +139,8 @@ pub struct VenueConfig {
     pub ws_market_url: String,
     /// User websocket URL.
     pub ws_user_url: String,
+    /// An extra CA (PEM) trusted beside the public roots.
+    pub ca_file: Option<std::path::PathBuf>,
     /// Settlement chain.
     pub chain: Chain,
     /// How orders are signed.
@@ -149,6 +151,13 @@ pub struct VenueConfig {
     pub live_confirmed: bool,
     /// pUSD the paper account starts with (paper mode).
     pub paper_balance: Usd,
+}
+
+impl VenueConfig {
+    /// The TLS trust the endpoints are reached with: the public roots and `ca_file`.
+    pub fn transport(&self) -> Result<crate::polymarket::Transport, crate::polymarket::TransportError> {
+        crate::polymarket::Transport::from_ca_file(self.ca_file.as_deref())
+    }
 }
 
 /// The embedded venue.

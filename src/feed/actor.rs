@@ -26,6 +26,7 @@ use crate::killswitch::actor::FeedHealth;
 use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User, UserGap};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
+use crate::polymarket::transport::Transport;
 use crate::telemetry::hops::HopStamps;
 
 /// Where the feeds connect.
@@ -35,6 +36,8 @@ pub struct FeedEndpoints {
     pub ws_market: String,
     /// User channel URL.
     pub ws_user: String,
+    /// TLS trust for both.
+    pub transport: Transport,
 }
 
 /// Where our order and trade events come from.
@@ -168,7 +171,13 @@ impl Actor for FeedActor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let tokens: Vec<String> = self.routes.borrow().by_yes_token.keys().cloned().collect();
-        let mut feed = LiveFeed::start(&self.endpoints.ws_market, &tokens, self.config, self.clock.clone());
+        let mut feed = LiveFeed::start(
+            &self.endpoints.ws_market,
+            &self.endpoints.transport,
+            &tokens,
+            self.config,
+            self.clock.clone(),
+        );
         if let UserSource::Paper(paper) = &self.user {
             feed = feed.with_tap(paper.tap(self.clock.clone()));
         }
@@ -233,6 +242,7 @@ impl FeedActor {
         let markets: Vec<String> = self.routes.borrow().by_market.keys().map(ToString::to_string).collect();
         let mut user = LiveUser::start(
             &self.endpoints.ws_user,
+            &self.endpoints.transport,
             creds,
             markets,
             self.config.ws,

@@ -13,6 +13,7 @@ use super::sync::MarketData;
 use crate::clock::Clock;
 use crate::domain::TokenId;
 use crate::polymarket::client::ClobClient;
+use crate::polymarket::transport::Transport;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 
 /// The most websocket events applied in one step.
@@ -60,8 +61,14 @@ pub struct LiveFeed {
 }
 
 impl LiveFeed {
-    /// Connects to the market channel at `ws_url` for `assets`.
-    pub fn start(ws_url: &str, assets: &[String], config: FeedConfig, clock: Arc<dyn Clock>) -> Self {
+    /// Connects to the market channel at `ws_url` over `transport` for `assets`.
+    pub fn start(
+        ws_url: &str,
+        transport: &Transport,
+        assets: &[String],
+        config: FeedConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let data = MarketData::new(
             assets,
             config.per_connection,
@@ -77,6 +84,7 @@ impl LiveFeed {
                 let subscription = Subscription::Market { assets };
                 spawn_connection(
                     ws_url.to_owned(),
+                    transport.clone(),
                     shard,
                     subscription,
                     config.ws,

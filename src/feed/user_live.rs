@@ -17,6 +17,7 @@ use super::user::{UserEvent, decode_user, order_from_rest, trade_from_rest};
 use crate::clock::Clock;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
+use crate::polymarket::transport::Transport;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 
 /// Above this many markets the user channel is subscribed without a market filter.
@@ -61,9 +62,12 @@ pub struct LiveUser {
 }
 
 impl LiveUser {
-    /// Connects to the user channel at `ws_url` for `markets` (condition ids; empty: all).
+    /// Connects to the user channel at `ws_url` over `transport` for `markets` (condition
+    /// ids; empty: all).
+    #[allow(clippy::too_many_arguments)]
     pub fn start(
         ws_url: &str,
+        transport: &Transport,
         creds: ApiCreds,
         markets: Vec<String>,
         ws: WsConfig,
@@ -80,6 +84,7 @@ impl LiveUser {
         let markets = if markets.len() > MAX_FILTERED_MARKETS { Vec::new() } else { markets };
         let task = spawn_connection(
             ws_url.to_owned(),
+            transport.clone(),
             0,
             Subscription::User { creds, markets },
             ws,

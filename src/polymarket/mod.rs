@@ -17,6 +17,7 @@ pub mod poly1271;
 pub mod presign;
 pub mod ratelimit;
 pub mod signer;
+pub mod transport;
 pub mod ws;
 
 pub use auth::{ApiCreds, L1Headers, L2Headers};
@@ -25,3 +26,4 @@ pub use error::PolymarketError;
 pub use order::{OrderSignature, OrderSigner, OrderSpec, OrderStamp, Quantity, SignedOrder};
 pub use presign::Presignature;
 pub use signer::KeySigner;
+pub use transport::{Transport, TransportError};

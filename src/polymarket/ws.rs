@@ -14,6 +14,7 @@ use rand::Rng;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::auth::ApiCreds;
+use super::transport::{Transport, host_of, ws_certificate_failure};
 use crate::clock::Clock;
 pub use crate::feed::connection::WsEvent;
 use crate::feed::connection::{Backoff, Liveness, Upkeep};
@@ -87,9 +88,11 @@ impl Default for WsConfig {
     }
 }
 
-/// Starts one connection task; it runs until the consumer drops its receiver.
+/// Starts one connection task over `transport`; it runs until the consumer drops its
+/// receiver.
 pub fn spawn_connection(
     url: String,
+    transport: Transport,
     shard: usize,
     subscription: Subscription,
     config: WsConfig,
@@ -100,7 +103,7 @@ pub fn spawn_connection(
         let mut backoff =
             Backoff::new(config.backoff_base.as_millis() as u64, config.backoff_cap.as_millis() as u64);
         while !events.is_closed() {
-            let reason = match connect(&url).await {
+            let reason = match connect(&url, &transport).await {
                 Ok(framed) => {
                     backoff.reset();
                     run(framed, shard, &subscription, &config, clock.as_ref(), &events).await
@@ -118,11 +121,14 @@ pub fn spawn_connection(
 
 type Framed = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
 
-async fn connect(url: &str) -> Result<Framed, String> {
-    let client = awc::Client::builder().timeout(Duration::from_secs(10)).finish();
+async fn connect(url: &str, transport: &Transport) -> Result<Framed, String> {
+    let client = transport.http_client(Duration::from_secs(10));
     match client.ws(url).max_frame_size(16 << 20).connect().await {
         Ok((_, framed)) => Ok(framed),
-        Err(err) => Err(format!("connect: {err}")),
+        Err(err) => Err(match ws_certificate_failure(url, &err) {
+            Some(refused) => refused.to_string(),
+            None => format!("connect to {}: {err}", host_of(url)),
+        }),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod faults;
 pub mod heartbeat;
 pub mod limits;
 pub mod server;
+pub mod tls;
 pub mod venue;
 pub mod verify;
 pub mod wire;

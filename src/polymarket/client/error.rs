@@ -35,6 +35,10 @@ pub enum ClientError {
     /// No answer in time, or no connection.
     #[error("transport: {0}")]
     Transport(String),
+    /// The venue's TLS certificate did not verify (or the trust could not be set up):
+    /// never retried, never bypassed.
+    #[error(transparent)]
+    Tls(#[from] crate::polymarket::transport::TransportError),
     /// An answer that does not parse.
     #[error("unexpected response from {path}: {why}")]
     Decode {
@@ -73,7 +77,9 @@ impl HasSeverity for ClientError {
             }
             Self::Refused { .. } | Self::OverBudget | Self::QueueTooLong(_) => Severity::Reject,
             Self::Decode { .. } => Severity::RestartMarket,
-            Self::Unauthorized(_) | Self::NotConfigured(_) | Self::Signing(_) => Severity::Halt,
+            Self::Unauthorized(_) | Self::NotConfigured(_) | Self::Signing(_) | Self::Tls(_) => {
+                Severity::Halt
+            }
         }
     }
 }

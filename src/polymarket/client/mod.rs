@@ -32,6 +32,7 @@ use super::auth::{ApiCreds, L1Headers, L2Headers};
 use super::body;
 use super::order::{OrderSigner, SignedOrder};
 use super::ratelimit::{Admission, Endpoint, Patience, RateLimiter, SignerTier};
+use super::transport::{Transport, certificate_failure, host_of};
 use crate::clock::Clock;
 use crate::domain::{Address, ConditionId, OrderId, TokenId};
 use crate::secret::Secret;
@@ -89,6 +90,13 @@ struct Call<'a> {
     base: &'a str,
 }
 
+/// A request that got no answer: a refused certificate, or the host and what went wrong.
+fn connection_error(base: &str, error: &awc::error::SendRequestError) -> ClientError {
+    certificate_failure(base, error)
+        .map(ClientError::Tls)
+        .unwrap_or_else(|| ClientError::Transport(format!("{}: {error}", host_of(base))))
+}
+
 /// The REST client.
 pub struct ClobClient {
     http: awc::Client,
@@ -114,10 +122,17 @@ impl std::fmt::Debug for ClobClient {
 }
 
 impl ClobClient {
-    /// A client for the CLOB at `clob_url` and Gamma at `gamma_url`, without credentials.
-    pub fn new(clob_url: &str, gamma_url: &str, clock: Arc<dyn Clock>, policy: RetryPolicy) -> Self {
+    /// A client for the CLOB at `clob_url` and Gamma at `gamma_url` over `transport`,
+    /// without credentials.
+    pub fn new(
+        transport: &Transport,
+        clob_url: &str,
+        gamma_url: &str,
+        clock: Arc<dyn Clock>,
+        policy: RetryPolicy,
+    ) -> Self {
         Self {
-            http: awc::Client::builder().timeout(policy.timeout).finish(),
+            http: transport.http_client(policy.timeout),
             clob: clob_url.trim_end_matches('/').to_owned(),
             gamma: gamma_url.trim_end_matches('/').to_owned(),
             data_api: None,
@@ -247,7 +262,7 @@ impl ClobClient {
             }
             None => request.send().await,
         };
-        let mut response = sent.map_err(|e| ClientError::Transport(e.to_string()))?;
+        let mut response = sent.map_err(|e| connection_error(call.base, &e))?;
         let status = response.status();
         let retry_after = response
             .headers()

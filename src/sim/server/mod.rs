@@ -23,7 +23,9 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use rand::Rng;
 
 use crate::clock::Clock;
+use crate::polymarket::transport::{Transport, TransportError};
 use crate::sim::faults::EnginePhase;
+use crate::sim::tls::SimTls;
 use crate::sim::world::{SimWorld, TestAccount};
 
 pub use state::SimState;
@@ -48,14 +50,16 @@ pub enum ServeError {
 
 /// A running venue.
 pub struct SimHandle {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
     pub base_url: String,
-    /// `ws://127.0.0.1:PORT/ws` (append `/market` or `/user`).
+    /// `ws://127.0.0.1:PORT/ws` (`wss://` with TLS; append `/market` or `/user`).
     pub ws_url: String,
     /// `http://127.0.0.1:PORT/gamma`.
     pub gamma_url: String,
     /// `http://127.0.0.1:PORT/data-api`.
     pub data_api_url: String,
+    /// The certificates it serves TLS with, if it does.
+    pub tls: Option<SimTls>,
     /// The bound port.
     pub port: u16,
     /// Generated test accounts.
@@ -67,6 +71,15 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// A client transport that reaches this venue: the public roots, and its CA when it
+    /// serves TLS.
+    pub fn client_transport(&self) -> Result<Transport, TransportError> {
+        match &self.tls {
+            Some(tls) => tls.client_transport(),
+            None => Transport::public_roots(),
+        }
+    }
+
     /// Stops the server and the stepping thread.
     pub async fn stop(self) {
         self.stepper.stop();
@@ -74,8 +87,28 @@ impl SimHandle {
     }
 }
 
-/// Starts the venue for `world` on `127.0.0.1:port` (0: any free port).
+/// Starts the venue for `world` on `127.0.0.1:port` (0: any free port), plain HTTP.
 pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHandle, ServeError> {
+    serve(world, port, clock, None)
+}
+
+/// Starts the venue for `world` on `127.0.0.1:port` serving `https://` and `wss://` with
+/// `tls`'s certificates.
+pub fn start_tls(
+    world: SimWorld,
+    port: u16,
+    clock: Arc<dyn Clock>,
+    tls: SimTls,
+) -> Result<SimHandle, ServeError> {
+    serve(world, port, clock, Some(tls))
+}
+
+fn serve(
+    world: SimWorld,
+    port: u16,
+    clock: Arc<dyn Clock>,
+    tls: Option<SimTls>,
+) -> Result<SimHandle, ServeError> {
     let test_accounts = world.test_accounts.clone();
     let state = web::Data::new(SimState::new(world, clock));
     let app_state = state.clone();
@@ -108,8 +141,11 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
     })
     .workers(2)
     .disable_signals()
-    .shutdown_timeout(1)
-    .bind(("127.0.0.1", port))
+    .shutdown_timeout(1);
+    let server = match &tls {
+        Some(tls) => server.bind_rustls_0_23(("127.0.0.1", port), tls.server_config()),
+        None => server.bind(("127.0.0.1", port)),
+    }
     .map_err(|source| ServeError::Bind { port, source })?;
     let port = server.addrs().first().map_or(port, std::net::SocketAddr::port);
     let server = server.run();
@@ -124,11 +160,13 @@ pub fn start(world: SimWorld, port: u16, clock: Arc<dyn Clock>) -> Result<SimHan
             stepper_state.with_world(|world, now| world.step(now));
         }
     });
+    let (http, ws) = if tls.is_some() { ("https", "wss") } else { ("http", "ws") };
     Ok(SimHandle {
-        base_url: format!("http://127.0.0.1:{port}"),
-        ws_url: format!("ws://127.0.0.1:{port}/ws"),
-        gamma_url: format!("http://127.0.0.1:{port}/gamma"),
-        data_api_url: format!("http://127.0.0.1:{port}/data-api"),
+        base_url: format!("{http}://127.0.0.1:{port}"),
+        ws_url: format!("{ws}://127.0.0.1:{port}/ws"),
+        gamma_url: format!("{http}://127.0.0.1:{port}/gamma"),
+        data_api_url: format!("{http}://127.0.0.1:{port}/data-api"),
+        tls,
         port,
         test_accounts,
         state,
