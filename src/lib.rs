@@ -11,6 +11,7 @@
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |
 //! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
+//! | [`doctor`] | `polymm doctor`: the checks a first live start depends on, and their verdicts |
 //! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |
 //! | [`system`] | wiring: builds the actors and connects them |
 //! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
@@ -35,6 +36,7 @@ pub mod config;
 pub mod control;
 pub mod crypto;
 pub mod director;
+pub mod doctor;
 pub mod domain;
 pub mod error;
 pub mod execution;

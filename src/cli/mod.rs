@@ -6,6 +6,7 @@
 mod auth;
 mod config_cmd;
 mod ctl;
+mod doctor;
 mod market_data;
 mod run;
 mod sign;
@@ -66,6 +67,9 @@ pub enum Command {
     Book(market_data::BookArgs),
     /// Control a running daemon: status, markets, enable, disable, kill, resume, cancel-all.
     Ctl(ctl::CtlArgs),
+    /// Check what a live start needs (endpoints, TLS, clock, credentials, funds, geoblock)
+    /// and say what to fix; exits non-zero when a live start would fail.
+    Doctor,
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -150,6 +154,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Markets(args) => market_data::markets(&cli.global, &args),
         Command::Book(args) => market_data::book(&cli.global, &args),
         Command::Ctl(args) => ctl::run(&cli.global, &args),
+        Command::Doctor => doctor::run(&cli.global),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),

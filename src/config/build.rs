@@ -167,6 +167,7 @@ fn venue(v: &mut Validator<'_>) -> VenueConfig {
         data_api_url: url(v, "venue.data_api_url", &["http://", "https://"]),
         ws_market_url: url(v, "venue.ws_market_url", &["ws://", "wss://"]),
         ws_user_url: url(v, "venue.ws_user_url", &["ws://", "wss://"]),
+        geoblock_url: url(v, "venue.geoblock_url", &["http://", "https://"]),
         ca_file: ca_file(v),
         chain,
         signature_type: v.parse("venue.signature_type", SignatureType::Eoa),

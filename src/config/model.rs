@@ -139,6 +139,8 @@ pub struct VenueConfig {
     pub ws_market_url: String,
     /// User websocket URL.
     pub ws_user_url: String,
+    /// Polymarket's geoblock check.
+    pub geoblock_url: String,
     /// An extra CA (PEM) trusted beside the public roots.
     pub ca_file: Option<std::path::PathBuf>,
     /// Settlement chain.

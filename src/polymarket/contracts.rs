@@ -170,6 +170,18 @@ impl From<SignatureType> for u8 {
     }
 }
 
+impl std::fmt::Display for SignatureType {
+    /// The name the configuration takes (`EOA`, `POLY_PROXY`, …).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Eoa => "EOA",
+            Self::PolyProxy => "POLY_PROXY",
+            Self::PolyGnosisSafe => "POLY_GNOSIS_SAFE",
+            Self::Poly1271 => "POLY_1271",
+        })
+    }
+}
+
 impl FromStr for SignatureType {
     type Err = PolymarketError;
 

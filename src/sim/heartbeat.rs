@@ -53,6 +53,11 @@ impl Heartbeats {
         Ok(next_id)
     }
 
+    /// Whether `account` keeps a chain now.
+    pub fn is_chained(&self, account: AccountId) -> bool {
+        self.chains.contains_key(&account)
+    }
+
     /// Accounts whose chain lapsed by `now_ms`; their chains are dropped.
     pub fn lapsed(&mut self, now_ms: u64) -> Vec<AccountId> {
         let mut gone: Vec<AccountId> =

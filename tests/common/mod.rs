@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod control;
+pub mod process;
 pub mod sim;
 
 use std::path::PathBuf;

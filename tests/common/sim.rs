@@ -10,12 +10,14 @@ use awc::http::StatusCode;
 use futures_util::{SinkExt as _, StreamExt as _};
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Price, Side, Size, TickSize, TokenId};
+use polymm::polymarket::Transport;
 use polymm::polymarket::auth::{ApiCreds, L1Headers, L2Headers};
 use polymm::polymarket::{
     Chain, ExchangeTarget, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType, SignedOrder,
 };
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::server::{self, SimHandle};
+use polymm::sim::tls::SimTls;
 use polymm::sim::world::{SimOptions, SimWorld};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -37,6 +39,11 @@ pub fn start(options: SimOptions) -> SimHandle {
 /// A venue of `markets` markets where one rival maker keeps a two-sided book and nothing else
 /// happens (no noise, a fundamental that does not move): what the daemon tests trade.
 pub fn steady(markets: u32, seed: u64) -> SimHandle {
+    steady_on(markets, seed, Arc::new(SystemClock), None)
+}
+
+/// The steady venue on `clock`, serving TLS with `tls` when given.
+pub fn steady_on(markets: u32, seed: u64, clock: Arc<dyn Clock>, tls: Option<SimTls>) -> SimHandle {
     let steady = ScenarioParams {
         noise_rate: 0.0,
         fundamental_vol: 0.0,
@@ -45,9 +52,11 @@ pub fn steady(markets: u32, seed: u64) -> SimHandle {
     };
     let catalog = ScenarioCatalog::new(vec![("steady".into(), steady)]);
     let options = SimOptions { scenario: "steady".into(), markets, seed, ..SimOptions::default() };
-    let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
-    server::start(world, 0, clock).unwrap()
+    match tls {
+        Some(tls) => server::start_tls(world, 0, clock, tls).unwrap(),
+        None => server::start(world, 0, clock).unwrap(),
+    }
 }
 
 /// Default test options: two still markets (mixed over still and still-neg).
@@ -80,14 +89,14 @@ impl Trader {
     pub fn test_account(handle: &SimHandle) -> Self {
         let account = &handle.test_accounts[0];
         let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
-        Self { base: handle.base_url.clone(), signer, creds: account.creds.clone(), client: client() }
+        Self { base: handle.base_url.clone(), signer, creds: account.creds.clone(), client: client(handle) }
     }
 
     /// A fresh key that gets its API key through L1 (`/auth/derive-api-key`).
     pub async fn fresh(handle: &SimHandle) -> Self {
         let key = KeySigner::random();
         let headers = L1Headers::sign(&key, 137, now_secs(), 0).unwrap();
-        let mut request = client().get(format!("{}/auth/derive-api-key", handle.base_url));
+        let mut request = client(handle).get(format!("{}/auth/derive-api-key", handle.base_url));
         for (name, value) in headers.pairs() {
             request = request.insert_header((name, value));
         }
@@ -100,7 +109,7 @@ impl Trader {
             passphrase: polymm::secret::Secret::new(body["passphrase"].as_str().unwrap()),
         };
         let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();
-        Self { base: handle.base_url.clone(), signer, creds, client: client() }
+        Self { base: handle.base_url.clone(), signer, creds, client: client(handle) }
     }
 
     /// A public GET.
@@ -235,8 +244,9 @@ fn limit_spec(token: &TokenId, side: Side, price: &str, size: &str) -> OrderSpec
     )
 }
 
-fn client() -> awc::Client {
-    awc::Client::builder().timeout(Duration::from_secs(10)).finish()
+/// An HTTP client that reaches `handle` (trusting its CA when it serves TLS).
+fn client(handle: &SimHandle) -> awc::Client {
+    handle.client_transport().unwrap().http_client(Duration::from_secs(10))
 }
 
 /// A websocket connection.
@@ -247,7 +257,13 @@ pub struct Socket {
 impl Socket {
     /// Connects to `url`.
     pub async fn connect(url: &str) -> Self {
-        let (_, framed) = client().ws(url).connect().await.unwrap();
+        let (_, framed) = Transport::public_roots()
+            .unwrap()
+            .http_client(Duration::from_secs(10))
+            .ws(url)
+            .connect()
+            .await
+            .unwrap();
         Self { framed }
     }
 

@@ -433,6 +433,12 @@ impl ClobClient {
         })
     }
 
+    /// `GET /auth/api-keys` (L2): the account's API keys; a cheap authenticated read that
+    /// proves the credentials.
+    pub async fn api_keys(&self) -> Result<serde_json::Value, ClientError> {
+        self.json(self.clob_call(Method::GET, "/auth/api-keys".into(), Auth::L2, Endpoint::ApiKey)).await
+    }
+
     fn owner(&self) -> Result<&str, ClientError> {
         self.creds
             .as_ref()

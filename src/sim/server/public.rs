@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(ok))
         .route("/ok", web::get().to(ok))
         .route("/time", web::get().to(time))
+        .route("/api/geoblock", web::get().to(geoblock))
         .route("/version", web::get().to(version))
         .route("/book", web::get().to(book))
         .route("/books", web::get().to(books_query))
@@ -53,6 +54,12 @@ async fn ok() -> HttpResponse {
 
 async fn time(state: web::Data<SimState>) -> HttpResponse {
     HttpResponse::Ok().json(state.now_ms() / 1_000)
+}
+
+/// polymarket.com's geoblock answer: the sim serves everyone (country "ZZ", unknown).
+async fn geoblock(req: actix_web::HttpRequest) -> HttpResponse {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    HttpResponse::Ok().json(json!({"blocked": false, "ip": ip, "country": "ZZ", "region": "sim"}))
 }
 
 async fn version() -> HttpResponse {
