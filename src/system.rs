@@ -42,6 +42,7 @@ use crate::risk::actor::RiskActor;
 use crate::risk::desk::RiskDesk;
 use crate::strategy::{ModelParams, allocator, scorer};
 use crate::telemetry::ledger::Ledger;
+use crate::telemetry::lock::StateLock;
 
 /// After the first cancel-all, placements already in flight may still land; a second one
 /// this much later catches them.
@@ -94,6 +95,7 @@ pub struct Daemon {
     heartbeat: Option<actix_rt::task::JoinHandle<()>>,
     spinner: Option<actix_rt::task::JoinHandle<()>>,
     store_thread: Arbiter,
+    _state_lock: StateLock,
 }
 
 /// Why the daemon could not start. The wrapped errors are sources, so the message names only
@@ -111,6 +113,9 @@ pub enum StartError {
         /// Which filters refused how many, as `; N refused by SETTING` parts.
         why: String,
     },
+    /// Another daemon uses the state directory.
+    #[error("state directory")]
+    Locked(#[from] crate::telemetry::lock::LockError),
     /// The state store could not be opened.
     #[error("state store")]
     Store(#[from] crate::telemetry::store::StoreError),
@@ -251,6 +256,7 @@ pub async fn start_as(
     account: Account,
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
+    let state_lock = StateLock::acquire(&config.telemetry.state_dir)?;
     let mut client =
         ClobClient::new(&venue.transport, &venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
             .with_data_api(&venue.data_api)
@@ -374,7 +380,16 @@ pub async fn start_as(
     };
     let control = control::serve(&config.control, &config.telemetry.state_dir, handles)?;
     let spinner = config.actors.busy_poll.then(crate::busy_poll::spawn);
-    Ok(Daemon { director, switch, execution, control, heartbeat, spinner, store_thread })
+    Ok(Daemon {
+        director,
+        switch,
+        execution,
+        control,
+        heartbeat,
+        spinner,
+        store_thread,
+        _state_lock: state_lock,
+    })
 }
 
 /// Feed timing from the `[feed]` section.

@@ -18,6 +18,7 @@ use super::reconcile;
 use super::sender::{Backend, OrderSender};
 use crate::clock::Clock;
 use crate::domain::{Address, ConditionId, OrderId, TokenId};
+use crate::feed::user::TradeUpdate;
 use crate::market::quote::RestingOrder;
 use crate::polymarket::client::ClobClient;
 use crate::telemetry::hops::HopReport;
@@ -72,9 +73,11 @@ pub struct Reconciled {
     pub yes: Decimal,
     /// NO shares.
     pub no: Decimal,
-    /// Our trades in the market in the last ten minutes (when asked for): their fills are in
-    /// the shares above, so their user-channel events must not be counted again.
-    pub recent_trades: Vec<String>,
+    /// Our trades in the market in the last ten minutes, read so that none happened between
+    /// this list and the shares above: their fills are in those shares, so their events
+    /// (a later status of the same trade) must not be counted again, but the ledger must
+    /// hold them once.
+    pub recent_trades: Vec<TradeUpdate>,
 }
 
 /// Reconciliations asked for within this window are read together (markets starting
@@ -94,8 +97,6 @@ pub struct Reconcile {
     pub yes: TokenId,
     /// NO token.
     pub no: TokenId,
-    /// Also list our recent trades (a re-reconciliation, when trade events may be in flight).
-    pub recent_trades: bool,
     /// Who to tell.
     pub reply: Recipient<Reconciled>,
 }
@@ -192,11 +193,7 @@ impl Handler<Reconcile> for ExecutionActor {
             open: venue.open_orders(&msg.market),
             yes: venue.shares(&msg.yes),
             no: venue.shares(&msg.no),
-            recent_trades: if msg.recent_trades {
-                venue.recent_trades(&msg.market, since_ms)
-            } else {
-                Vec::new()
-            },
+            recent_trades: venue.recent_trades(&msg.market, since_ms),
         });
         msg.reply.do_send(reconciled);
     }
@@ -259,33 +256,18 @@ async fn reconcile_in_bulk(
     alone
 }
 
-/// Reads one market's open orders and shares (and recent trades when asked) and answers it;
+/// Reads one market's open orders, shares and recent trades consistently and answers it;
 /// on failure the market asks again.
 async fn reconcile_alone(client: &ClobClient, msg: Reconcile, since: u64) {
-    let recent_trades = if msg.recent_trades {
-        match client.trades(Some(&msg.market), Some(since)).await {
-            Ok(trades) => trades.into_iter().map(|t| t.id).collect(),
-            Err(error) => {
-                tracing::warn!(%error, market = %msg.market, "recent trades unread; the market retries");
-                return;
-            }
-        }
-    } else {
-        Vec::new()
-    };
-    let open = client.open_orders(Some(&msg.market)).await;
-    let yes = client.balance(Some(&msg.yes)).await;
-    let no = client.balance(Some(&msg.no)).await;
-    match (open, yes, no) {
-        (Ok(open), Ok(yes), Ok(no)) => {
-            let shares = |units: Decimal| units / Decimal::from(1_000_000);
-            let open = open.iter().filter_map(|o| reconcile::resting(o, &msg.yes)).collect();
-            let (yes, no) = (shares(yes.balance), shares(no.balance));
-            msg.reply.do_send(Reconciled { open, yes, no, recent_trades });
-        }
-        (open, yes, no) => {
-            let error = open.err().or(yes.err()).or(no.err()).map(|e| e.to_string()).unwrap_or_default();
-            tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries");
-        }
+    let api_key = client.creds().map(|c| c.api_key.clone()).unwrap_or_default();
+    let target = reconcile::Target { market: &msg.market, yes: &msg.yes, no: &msg.no };
+    match reconcile::read_market(client, target, since, &api_key).await {
+        Ok(read) => msg.reply.do_send(Reconciled {
+            open: read.state.open,
+            yes: read.state.yes,
+            no: read.state.no,
+            recent_trades: read.recent_trades,
+        }),
+        Err(error) => tracing::warn!(%error, market = %msg.market, "reconcile failed; the market retries"),
     }
 }

@@ -19,7 +19,7 @@ use crate::domain::book::{decimal_micros, decimal_pips};
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TokenId};
 use crate::feed::books::BookSet;
 use crate::feed::decode::MarketEvent;
-use crate::feed::user::{OrderChange, UserEvent};
+use crate::feed::user::{OrderChange, TradeUpdate, UserEvent};
 use crate::market::quote::RestingOrder;
 use crate::risk::OrderRequest;
 
@@ -69,7 +69,7 @@ pub struct PaperVenue {
     orders: BTreeMap<OrderId, OpenOrder>,
     cash: Decimal,
     shares: HashMap<TokenId, Decimal>,
-    trades: VecDeque<(u64, ConditionId, String)>,
+    trades: VecDeque<(u64, TradeUpdate)>,
     outbox: Vec<UserEvent>,
 }
 
@@ -206,12 +206,12 @@ impl PaperVenue {
             .collect()
     }
 
-    /// Ids of our trades in `market` since `since_ms`.
-    pub fn recent_trades(&self, market: &ConditionId, since_ms: u64) -> Vec<String> {
+    /// Our trades in `market` since `since_ms`.
+    pub fn recent_trades(&self, market: &ConditionId, since_ms: u64) -> Vec<TradeUpdate> {
         self.trades
             .iter()
-            .filter(|(at, m, _)| m == market && *at >= since_ms)
-            .map(|(_, _, id)| id.clone())
+            .filter(|(at, trade)| trade.market == *market && *at >= since_ms)
+            .map(|(_, trade)| trade.clone())
             .collect()
     }
 
@@ -264,11 +264,11 @@ impl PaperVenue {
                             }
                         }
                     }
-                    self.trades.push_back((now_ms, trade.market, trade.id.clone()));
+                    self.trades.push_back((now_ms, trade.clone()));
                     while self
                         .trades
                         .front()
-                        .is_some_and(|(at, _, _)| now_ms.saturating_sub(*at) > TRADE_MEMORY_MS)
+                        .is_some_and(|(at, _)| now_ms.saturating_sub(*at) > TRADE_MEMORY_MS)
                     {
                         self.trades.pop_front();
                     }

@@ -3,13 +3,15 @@
 //! API, the last ten minutes of trades) instead of three reads per market, split between
 //! the markets by pure code ([`split`]). A market with a trade of ours in that window is
 //! left to be read alone, from the CLOB's own balances: the Data API is an indexer and may
-//! not have that fill yet.
+//! not have that fill yet, by [`read_market`], which brackets its reads between two
+//! reads of the market's recent trades so that the shares and the trade list agree.
 
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
 use crate::domain::{Address, ConditionId, Outcome, Price, Side, Size, TokenId};
+use crate::feed::user::{TradeUpdate, trade_from_rest};
 use crate::market::quote::RestingOrder;
 use crate::polymarket::client::types::{OpenOrder, Position, Trade};
 use crate::polymarket::client::{ClientError, ClobClient};
@@ -94,6 +96,68 @@ pub fn split(targets: &[Target<'_>], reads: &AccountReads) -> Vec<Option<MarketS
             })
         })
         .collect()
+}
+
+/// Reads of one market that agree: no trade of ours happened between the trade list and
+/// the shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketRead {
+    /// Open orders and shares.
+    pub state: MarketState,
+    /// Our trades there since the cut-off, every one of them in the shares.
+    pub recent_trades: Vec<TradeUpdate>,
+}
+
+/// Why a market could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// A venue read failed.
+    #[error(transparent)]
+    Venue(#[from] ClientError),
+    /// The market traded during every attempt: the reads never agreed.
+    #[error("the market kept trading during {0} attempts at a consistent read")]
+    KeptTrading(usize),
+}
+
+/// Attempts at a consistent read of one market before giving up (the market asks again).
+const CONSISTENT_READ_ATTEMPTS: usize = 3;
+
+/// Reads one market's recent trades, open orders and shares from the CLOB, then its recent
+/// trades again: when both lists hold the same trades, none happened in between, so the
+/// shares hold exactly the listed fills (a trade after the second read arrives later as an
+/// event and is counted then).
+pub async fn read_market(
+    client: &ClobClient,
+    target: Target<'_>,
+    since_secs: u64,
+    api_key: &str,
+) -> Result<MarketRead, ReadError> {
+    for _ in 0..CONSISTENT_READ_ATTEMPTS {
+        let before = client.trades(Some(target.market), Some(since_secs)).await?;
+        let open = client.open_orders(Some(target.market)).await?;
+        let yes = client.balance(Some(target.yes)).await?;
+        let no = client.balance(Some(target.no)).await?;
+        let after = client.trades(Some(target.market), Some(since_secs)).await?;
+        if same_trades(&before, &after) {
+            let shares = |units: Decimal| units / Decimal::from(1_000_000);
+            let state = MarketState {
+                open: open.iter().filter_map(|o| resting(o, target.yes)).collect(),
+                yes: shares(yes.balance),
+                no: shares(no.balance),
+            };
+            let recent_trades = after.iter().filter_map(|t| trade_from_rest(t, api_key).ok()).collect();
+            return Ok(MarketRead { state, recent_trades });
+        }
+    }
+    Err(ReadError::KeptTrading(CONSISTENT_READ_ATTEMPTS))
+}
+
+/// Whether two reads list the same trades (their statuses may have moved on).
+pub fn same_trades(before: &[Trade], after: &[Trade]) -> bool {
+    fn ids(trades: &[Trade]) -> HashSet<&str> {
+        trades.iter().map(|t| t.id.as_str()).collect()
+    }
+    ids(before) == ids(after)
 }
 
 /// An open order as the market tracks it (`None` if the venue sent something unreadable).

@@ -52,6 +52,9 @@ pub struct MarketFills {
     pub fills: Vec<OwnFill>,
     /// The trade failed to settle: undo.
     pub undone: bool,
+    /// Found by reading the venue back (its fills are already in the shares and the
+    /// balance): recorded in the ledger once, not counted as new cash.
+    pub reconciled: bool,
 }
 
 /// An error worth counting towards a burst.
@@ -311,7 +314,8 @@ impl Handler<MarketFills> for KillSwitchActor {
     fn handle(&mut self, msg: MarketFills, _: &mut Context<Self>) {
         let now = self.clock.now();
         match self.ledger.record_trade(msg.market, &msg.trade_id, &msg.fills, msg.undone, now) {
-            Ok(cash) => self.balance.on_cash(cash),
+            Ok(cash) if !msg.reconciled => self.balance.on_cash(cash),
+            Ok(_) => {}
             Err(error) => tracing::error!(%error, trade = %msg.trade_id, "fill not recorded"),
         }
     }

@@ -202,7 +202,6 @@ pub struct MarketActor {
     restarts: u32,
     recent_restarts: VecDeque<Instant>,
     reconcile_sent: Option<Instant>,
-    ever_reconciled: bool,
     reported_exposure: Option<(Decimal, Decimal)>,
     valued_since_reconcile: bool,
 }
@@ -240,7 +239,6 @@ impl MarketActor {
             restarts: 0,
             recent_restarts: VecDeque::new(),
             reconcile_sent: None,
-            ever_reconciled: false,
             reported_exposure: None,
             valued_since_reconcile: false,
         }
@@ -319,6 +317,7 @@ impl MarketActor {
                 trade_id: record.trade_id,
                 fills: record.fills,
                 undone: record.undone,
+                reconciled: record.reconciled,
             });
         }
         self.report_exposure();
@@ -353,7 +352,6 @@ impl MarketActor {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
             no: self.setup.no.clone(),
-            recent_trades: self.restarts > 0 || self.ever_reconciled,
             reply: ctx.address().recipient(),
         });
     }
@@ -508,7 +506,6 @@ impl Handler<Reconciled> for MarketActor {
 
     fn handle(&mut self, msg: Reconciled, ctx: &mut Context<Self>) {
         self.reconcile_sent = None;
-        self.ever_reconciled = true;
         self.guarded(ctx, |core| {
             core.already_counted(msg.recent_trades);
             core.reconcile(msg.open, msg.yes, msg.no)

@@ -5,4 +5,5 @@
 pub mod hops;
 pub mod latency;
 pub mod ledger;
+pub mod lock;
 pub mod store;

@@ -71,6 +71,12 @@ impl Running {
         panic!("{why}: {}", String::from_utf8_lossy(&output.stderr));
     }
 
+    /// Kills it with SIGKILL (no shutdown of any kind) and waits for it to be gone.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Sends SIGTERM and waits (up to `limit`) for it to exit: its status and stdout.
     pub async fn terminate(mut self, limit: Duration) -> (ExitStatus, Vec<String>) {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();

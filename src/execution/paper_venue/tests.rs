@@ -67,7 +67,8 @@ fn a_yes_bid_waits_its_turn_in_the_queue_then_fills_and_settles_the_account() {
     assert_eq!(venue.cash(), dec!(100) - dec!(1.92));
     assert_eq!(venue.shares(&YES.parse().unwrap()), dec!(4));
     assert_eq!(venue.open_orders(&market())[0].remaining.value(), dec!(6));
-    assert_eq!(venue.recent_trades(&market(), 0), vec![fill.id.clone()]);
+    let recent: Vec<String> = venue.recent_trades(&market(), 0).into_iter().map(|t| t.id).collect();
+    assert_eq!(recent, vec![fill.id.clone()]);
     assert!(venue.recent_trades(&market(), 2_000).is_empty());
 }
 

@@ -115,6 +115,9 @@ pub struct FillRecord {
     pub fills: Vec<crate::feed::user::OwnFill>,
     /// Whether this undoes an earlier record (the trade failed to settle).
     pub undone: bool,
+    /// Whether it was found by reading the venue back: its fills are already in the shares
+    /// adopted then, so it is for the ledger only.
+    pub reconciled: bool,
 }
 
 /// One market's state and decisions.
@@ -523,6 +526,7 @@ impl MarketCore {
             trade_id: trade.id.clone(),
             fills: trade.fills.clone(),
             undone: sign < Decimal::ZERO,
+            reconciled: false,
         });
         for fill in &trade.fills {
             if sign > Decimal::ZERO
@@ -615,9 +619,20 @@ impl MarketCore {
     }
 
     /// Trades already included in the shares a reconciliation is about to adopt: their
-    /// user-channel events, if they arrive later, must not move the inventory again.
-    pub fn already_counted(&mut self, trade_ids: Vec<String>) {
-        self.counted_trades.extend(trade_ids);
+    /// user-channel events, if they arrive later, must not move the inventory again; those
+    /// not seen before go to the ledger (which keeps each trade once) without moving it.
+    pub fn already_counted(&mut self, trades: Vec<TradeUpdate>) {
+        for trade in trades {
+            if trade.state == TradeState::Failed || !self.counted_trades.insert(trade.id.clone()) {
+                continue;
+            }
+            self.new_fills.push(FillRecord {
+                trade_id: trade.id,
+                fills: trade.fills,
+                undone: false,
+                reconciled: true,
+            });
+        }
     }
 
     /// The venue's view after a (re)start: our open orders there and our shares.

@@ -355,14 +355,20 @@ fn a_quiet_market_is_re_evaluated_at_the_adaptive_cadence() {
 }
 
 #[test]
-fn a_trade_already_in_reconciled_shares_is_not_counted_again() {
+fn a_trade_already_in_reconciled_shares_is_not_counted_again_but_reaches_the_ledger_once() {
     let (mut core, ids) = quoting();
-    core.already_counted(vec!["t9".into()]);
+    core.already_counted(vec![bought_ten("t9", ids[0], token(1), TradeState::Matched)]);
     core.reconcile(Vec::new(), dec!(10), dec!(0));
-    core.on_trade(&bought_ten("t9", ids[0], token(1), TradeState::Matched));
+    let recorded = core.take_new_fills();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert!(recorded[0].reconciled && recorded[0].trade_id == "t9", "for the ledger, not the inventory");
+    core.on_trade(&bought_ten("t9", ids[0], token(1), TradeState::Confirmed));
     assert_eq!(core.inventory().yes, dec!(10), "the venue's 10 shares already include t9");
+    core.already_counted(vec![bought_ten("t9", ids[0], token(1), TradeState::Mined)]);
+    assert!(core.take_new_fills().is_empty(), "a trade known already is not recorded again");
     core.on_trade(&bought_ten("t10", ids[0], token(1), TradeState::Matched));
     assert_eq!(core.inventory().yes, dec!(20), "a new trade still counts");
+    assert!(!core.take_new_fills()[0].reconciled);
 }
 
 #[test]
