@@ -257,8 +257,13 @@ impl FeedActor {
                     let events = user.step(&client, Duration::from_millis(100)).await;
                     route_user(&routes.borrow(), events);
                     if user.take_gap() {
-                        tracing::warn!("user channel reconnected: every market reconciles its orders");
+                        tracing::warn!("user channel events may be lost: every market reconciles its orders");
                         routes.borrow().by_market.values().for_each(|market| market.do_send(UserGap));
+                    }
+                    for condition in user.take_gap_markets() {
+                        if let Some(market) = routes.borrow().by_market.get(&condition) {
+                            market.do_send(UserGap);
+                        }
                     }
                 }
             }

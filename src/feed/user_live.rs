@@ -59,6 +59,7 @@ pub struct LiveUser {
     matched: std::collections::HashMap<String, rust_decimal::Decimal>,
     stats: UserStats,
     gap: bool,
+    gap_markets: Vec<crate::domain::ConditionId>,
 }
 
 impl LiveUser {
@@ -110,6 +111,7 @@ impl LiveUser {
             matched: std::collections::HashMap::new(),
             stats: UserStats::default(),
             gap: false,
+            gap_markets: Vec::new(),
         }
     }
 
@@ -117,6 +119,12 @@ impl LiveUser {
     /// are lost (a cancel by the venue, a fill), so the markets must reconcile.
     pub fn take_gap(&mut self) -> bool {
         std::mem::take(&mut self.gap)
+    }
+
+    /// The markets whose events a malformed frame may have held since the last call: each
+    /// must read its orders and trades back.
+    pub fn take_gap_markets(&mut self) -> Vec<crate::domain::ConditionId> {
+        std::mem::take(&mut self.gap_markets)
     }
 
     /// Counters.
@@ -190,7 +198,15 @@ impl LiveUser {
                             }
                         }
                     }
-                    Err(_) => self.stats.malformed += 1,
+                    Err(error) => {
+                        self.stats.malformed += 1;
+                        let markets = markets_named(&text);
+                        tracing::warn!(%error, markets = markets.len(), "malformed user-channel frame skipped; reading the venue back");
+                        if markets.is_empty() {
+                            self.gap = true;
+                        }
+                        self.gap_markets.extend(markets);
+                    }
                 }
             }
         }
@@ -274,5 +290,31 @@ impl LiveUser {
     /// Stops the connection.
     pub fn stop(self) {
         self.task.abort();
+    }
+}
+
+/// The markets a frame names in its `market` fields (one event or a list), whatever else
+/// is wrong with it.
+fn markets_named(text: &str) -> Vec<crate::domain::ConditionId> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+    let events = match &value {
+        serde_json::Value::Array(events) => events.iter().collect(),
+        one => vec![one],
+    };
+    events.into_iter().filter_map(|event| event.get("market")?.as_str()?.parse().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_frame_names_the_markets_it_held_when_it_can() {
+        let market = format!("0x{}", "ab".repeat(32));
+        let one = format!(r#"{{"event_type":"trade","market":"{market}","size":"not a number"}}"#);
+        assert_eq!(markets_named(&one), vec![market.parse().unwrap()]);
+        let list = format!(r#"[{{"market":"{market}"}},{{"market":"nonsense"}},{{"id":1}}]"#);
+        assert_eq!(markets_named(&list).len(), 1);
+        assert!(markets_named("{not json").is_empty(), "then every market reads back");
     }
 }

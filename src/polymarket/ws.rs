@@ -4,6 +4,10 @@
 //! with exponential backoff and jitter, reporting every connect and disconnect. Decoding
 //! and book keeping are the consumer's (see `feed`).
 //!
+//! A message sent in fragments (continuation frames) is reassembled up to
+//! [`MAX_MESSAGE_BYTES`]; one beyond that, or a fragment out of order, ends the connection
+//! so the consumer resyncs on reconnecting rather than silently missing it.
+//!
 //! Tasks run on the current actix arbiter (awc is not `Send`).
 
 use std::sync::Arc;
@@ -61,6 +65,40 @@ impl Subscription {
             })
             .to_string(),
         }
+    }
+}
+
+/// The largest message reassembled from fragments (the venue's frames are far smaller).
+pub const MAX_MESSAGE_BYTES: usize = 16 << 20;
+
+/// A text message being reassembled from continuation frames.
+#[derive(Default)]
+struct Fragments {
+    text: Option<Vec<u8>>,
+}
+
+impl Fragments {
+    /// Takes one continuation item: the whole message when it is complete, or why the
+    /// message cannot be used.
+    fn push(&mut self, item: actix_ws::Item) -> Result<Option<Vec<u8>>, String> {
+        use actix_ws::Item;
+        let (bytes, last) = match item {
+            Item::FirstText(bytes) if self.text.is_none() => {
+                self.text = Some(Vec::new());
+                (bytes, false)
+            }
+            Item::Continue(bytes) if self.text.is_some() => (bytes, false),
+            Item::Last(bytes) if self.text.is_some() => (bytes, true),
+            Item::FirstBinary(_) => return Err("a binary message in fragments".to_owned()),
+            _ => return Err("a continuation frame out of order".to_owned()),
+        };
+        let text = self.text.get_or_insert_with(Vec::new);
+        if text.len() + bytes.len() > MAX_MESSAGE_BYTES {
+            self.text = None;
+            return Err(format!("a fragmented message over {MAX_MESSAGE_BYTES} bytes"));
+        }
+        text.extend_from_slice(&bytes);
+        Ok(if last { self.text.take() } else { None })
     }
 }
 
@@ -157,6 +195,7 @@ async fn run(
         clock.now().0,
     );
     let mut tick = actix_rt::time::interval(Duration::from_millis(250));
+    let mut fragments = Fragments::default();
     loop {
         tokio::select! {
             frame = framed.next() => match frame {
@@ -171,6 +210,19 @@ async fn run(
                     liveness.on_frame(clock.now().0);
                     if framed.send(awc::ws::Message::Pong(bytes)).await.is_err() {
                         return "pong failed".into();
+                    }
+                }
+                Some(Ok(awc::ws::Frame::Continuation(item))) => {
+                    liveness.on_frame(clock.now().0);
+                    match fragments.push(item) {
+                        Ok(None) => {}
+                        Ok(Some(bytes)) => {
+                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            if events.send(WsEvent::Frame { shard, text, received: std::time::Instant::now() }).is_err() {
+                                return "consumer gone".into();
+                            }
+                        }
+                        Err(why) => return format!("refused {why}; reconnecting to resync"),
                     }
                 }
                 Some(Ok(awc::ws::Frame::Close(reason))) => return format!("closed by venue: {reason:?}"),
@@ -188,5 +240,26 @@ async fn run(
                 Upkeep::Dead => return format!("no frames for {:?}", config.dead_after),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::web::Bytes;
+    use actix_ws::Item;
+
+    #[test]
+    fn fragments_are_reassembled_in_order_and_refused_out_of_order_or_too_big() {
+        let mut fragments = Fragments::default();
+        assert_eq!(fragments.push(Item::FirstText(Bytes::from_static(b"[{\"a\""))), Ok(None));
+        assert_eq!(fragments.push(Item::Continue(Bytes::from_static(b":"))), Ok(None));
+        assert_eq!(fragments.push(Item::Last(Bytes::from_static(b"1}]"))), Ok(Some(b"[{\"a\":1}]".to_vec())));
+        assert!(fragments.push(Item::Continue(Bytes::from_static(b"x"))).is_err(), "no message started");
+        assert!(fragments.push(Item::FirstBinary(Bytes::new())).is_err());
+        let big = Bytes::from(vec![b'x'; MAX_MESSAGE_BYTES]);
+        assert_eq!(fragments.push(Item::FirstText(big)), Ok(None));
+        assert!(fragments.push(Item::Last(Bytes::from_static(b"!"))).is_err(), "over the cap");
+        assert_eq!(fragments.push(Item::FirstText(Bytes::from_static(b"ok"))), Ok(None), "starts afresh");
     }
 }
