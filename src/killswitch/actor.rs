@@ -390,5 +390,8 @@ impl Handler<Flush> for KillSwitchActor {
     fn handle(&mut self, _: Flush, _: &mut Context<Self>) {
         self.flush_pnl();
         self.save();
+        if let Err(error) = self.ledger.store().checkpoint() {
+            tracing::error!(%error, "state store not checkpointed; keep polymm.sqlite-wal with it");
+        }
     }
 }

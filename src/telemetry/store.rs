@@ -101,6 +101,13 @@ impl Store {
         Ok(Self { conn })
     }
 
+    /// Moves every row from the write-ahead log into the main file and empties the log, so
+    /// the file alone (copied, backed up) holds everything: done when the daemon stops.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
     /// Records an order or updates its status and matched size.
     #[allow(clippy::too_many_arguments)]
     pub fn upsert_order(
@@ -285,5 +292,24 @@ mod tests {
         assert_eq!(store.daily_pnl("2026-11-25").unwrap(), dec!(0));
         let restored = KillSwitch::restored(store.load_switch().unwrap().unwrap());
         assert_eq!(restored.state(), &SwitchState::Halted { reason: TripReason::Manual, at_ms: 9 });
+    }
+
+    #[test]
+    fn after_a_checkpoint_the_main_file_alone_holds_a_tripped_switch() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let store = Store::open(&path).unwrap();
+        let mut switch = KillSwitch::armed();
+        switch.kill(9);
+        store.save_switch(switch.state()).unwrap();
+        store.checkpoint().unwrap();
+        let copy = dir.path().join("copy.sqlite");
+        std::fs::copy(&path, &copy).unwrap();
+        drop(store);
+        let restored = Store::open(&copy).unwrap().load_switch().unwrap();
+        assert!(
+            matches!(restored, Some(SwitchState::Tripped { .. })),
+            "the copy without its WAL holds the trip: {restored:?}"
+        );
     }
 }
