@@ -5,7 +5,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`domain`] | validated money and identifier types, the order state machine |
-//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, websocket connections, rate limits, heartbeats, Gamma discovery |
+//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, the TLS transport (rustls, `venue.ca_file`), websocket connections, rate limits, heartbeats, Gamma discovery |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
@@ -15,8 +15,8 @@
 //! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |
 //! | [`system`] | wiring: builds the actors and connects them |
 //! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
-//! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch) |
-//! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`) |
+//! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch), the state directory's lock |
+//! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`, `--tls` with a throwaway CA) |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |
