@@ -15,10 +15,8 @@ use std::time::Duration;
 
 use common::control::until;
 use common::process::{Running, output, polymm, venue_sets, wait_for};
-use common::sim::Trader;
 use polymm::clock::{Clock, Millis, SystemClock};
 use polymm::control::client::ControlClient;
-use polymm::domain::{OrderType, Side};
 use polymm::sim::server::SimHandle;
 use polymm::sim::tls::SimTls;
 use rust_decimal_macros::dec;
@@ -119,13 +117,7 @@ async fn live_mode_trades_over_tls_and_sigterm_cancels_everything() {
 
     let ctl = ControlClient::from_state_dir(&dir.path().join("data")).unwrap();
     let (condition, yes, _) = common::sim::market(&venue, 0);
-    let taker = Trader::fresh(&venue).await;
-    let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
-    let (split, answer) = taker.signed("POST", "/sim/split", Some(&body)).await;
-    assert!(split.is_success(), "{answer}");
-    let sweep = taker.order_with(&yes, Side::Sell, "0.20", "5", OrderType::Fak, false);
-    let (swept, answer) = taker.post(&sweep).await;
-    assert!(swept.is_success(), "{answer}");
+    common::sim::sell_into_bids(&venue, &condition, &yes, "5").await;
     let filled = until(&ctl, Duration::from_secs(10), |s| {
         s.markets.iter().any(|m| m.market == condition && m.position > dec!(0))
     })

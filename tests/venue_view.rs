@@ -14,9 +14,8 @@ use std::time::Duration;
 
 use common::control::{status, until};
 use common::process::{Running, output, polymm, venue_sets, wait_for};
-use common::sim::Trader;
 use polymm::control::client::ControlClient;
-use polymm::domain::{OrderType, Outcome, Side};
+use polymm::domain::Outcome;
 use polymm::sim::server::SimHandle;
 use rust_decimal::Decimal;
 
@@ -63,13 +62,7 @@ async fn a_restart_right_after_a_fill_counts_it_once_and_logs_it_once() {
         first.fail("the first daemon did not quote");
     }
     let (condition, yes, _) = common::sim::market(&venue, 0);
-    let taker = Trader::fresh(&venue).await;
-    let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
-    let (split, answer) = taker.signed("POST", "/sim/split", Some(&body)).await;
-    assert!(split.is_success(), "{answer}");
-    let sweep = taker.order_with(&yes, Side::Sell, "0.20", "5", OrderType::Fak, false);
-    let (swept, answer) = taker.post(&sweep).await;
-    assert!(swept.is_success(), "{answer}");
+    common::sim::sell_into_bids(&venue, &condition, &yes, "5").await;
     let filled_at = venue.state.now_ms();
     let held = venue_yes(&venue);
     assert!(held > Decimal::ZERO, "our bid was hit");

@@ -59,6 +59,18 @@ pub fn steady_on(markets: u32, seed: u64, clock: Arc<dyn Clock>, tls: Option<Sim
     }
 }
 
+/// A fresh taker splits 500 pUSD into shares of `condition` and sells `size` YES into the
+/// bids at any price down to 0.20 (fill-and-kill): what hits a daemon's bid.
+pub async fn sell_into_bids(venue: &SimHandle, condition: &str, yes: &TokenId, size: &str) {
+    let taker = Trader::fresh(venue).await;
+    let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
+    let (split, answer) = taker.signed("POST", "/sim/split", Some(&body)).await;
+    assert!(split.is_success(), "{answer}");
+    let sweep = taker.order_with(yes, Side::Sell, "0.20", size, OrderType::Fak, false);
+    let (swept, answer) = taker.post(&sweep).await;
+    assert!(swept.is_success(), "{answer}");
+}
+
 /// Default test options: two still markets (mixed over still and still-neg).
 pub fn options() -> SimOptions {
     SimOptions { scenario: "mixed".into(), markets: 2, ..SimOptions::default() }
