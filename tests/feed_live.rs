@@ -93,6 +93,7 @@ fn config() -> FeedConfig {
     FeedConfig {
         ws: WsConfig {
             ping_every: Duration::from_millis(300),
+            pong_within: Duration::from_millis(1_000),
             dead_after: Duration::from_millis(1_000),
             backoff_base: Duration::from_millis(50),
             backoff_cap: Duration::from_millis(400),

@@ -1,5 +1,6 @@
 //! Fault injection and the venue's limits, over real HTTP and websockets: rate limits,
-//! injected 5xx and 429, websocket drops, stalls and malformed frames.
+//! injected 5xx and 429, websocket drops, stalls, malformed frames, frames with a wrong
+//! field, fragmented messages, and fault specs checked alike from the CLI and the API.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -100,5 +101,55 @@ async fn websockets_can_be_dropped_stalled_and_fed_garbage() {
     alice.post(&alice.order(&yes, Side::Buy, "0.31", "5", false)).await;
     let frame = socket.next_text(Duration::from_secs(2)).await.unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&frame).is_err(), "malformed frame: {frame}");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn fault_specs_posted_as_json_are_checked_and_name_every_bad_field() {
+    let venue = start(options());
+    let alice = Trader::test_account(&venue);
+    let bad = json!({"spec": {"latency": [40, 5], "restart_every": 0, "stall_every": 0, "http_5xx": 2.0}});
+    let (status, body) = alice.signed("POST", "/sim/faults", Some(&bad.to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error = body.to_string();
+    for field in ["latency", "restart_every", "stall_every", "http_5xx"] {
+        assert!(error.contains(field), "{field} named: {error}");
+    }
+    let (status, body) = alice.signed("GET", "/sim/faults", None).await;
+    assert_eq!(
+        (status, body["spec"]["stall_every"].clone()),
+        (StatusCode::OK, json!(null)),
+        "nothing applied"
+    );
+    let partial = json!({"spec": {"stall_every": 10}});
+    let (_, body) = alice.signed("POST", "/sim/faults", Some(&partial.to_string())).await;
+    assert_eq!(body["spec"]["stall_for"], 5, "a missing duration is the default, not 0: {body}");
+    let (status, _) = alice.signed("GET", "/book?token_id=1", None).await;
+    assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "handlers still answer");
+    venue.stop().await;
+}
+
+#[actix_rt::test]
+async fn messages_can_arrive_with_a_wrong_field_or_in_fragments() {
+    let venue = start(options());
+    let (_, yes, _) = market(&venue, 0);
+    let alice = Trader::test_account(&venue);
+    let url = format!("{}/market", venue.ws_url);
+    let subscribe = json!({"assets_ids": [yes.to_string()], "type": "market"}).to_string();
+    for (spec, price) in [(json!({"wrong_field": 1.0}), "0.30"), (json!({"fragmented": 1.0}), "0.31")] {
+        alice.signed("POST", "/sim/faults", Some(&json!({"spec": spec}).to_string())).await;
+        let mut socket = Socket::connect(&url).await;
+        socket.send(&subscribe).await;
+        socket.next_message(Duration::from_secs(2)).await.unwrap();
+        alice.post(&alice.order(&yes, Side::Buy, price, "5", false)).await;
+        let (text, frames) = socket.next_message(Duration::from_secs(2)).await.unwrap();
+        let message: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        if spec["fragmented"] == 1.0 {
+            assert_eq!((frames, message["event_type"].as_str()), (3, Some("price_change")), "{text}");
+        } else {
+            assert_eq!(frames, 1);
+            assert!(text.contains(r#"{"unexpected":true}"#), "a field of the wrong type: {text}");
+        }
+    }
     venue.stop().await;
 }

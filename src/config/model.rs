@@ -324,6 +324,8 @@ pub struct ActorsConfig {
 pub struct FeedTiming {
     /// Text `PING` interval, seconds.
     pub ping_every_secs: u64,
+    /// A `PING` without its `PONG` for this long: stalled, ms.
+    pub pong_within_ms: u64,
     /// A connection with no frame for this long is dead, seconds.
     pub dead_after_secs: u64,
     /// A connection down this long switches its tokens to REST polling, seconds.

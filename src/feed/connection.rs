@@ -61,13 +61,29 @@ impl Backoff {
     }
 }
 
-/// Keepalive and liveness of one connection.
+/// Keepalive and liveness of one connection. Every `PING` must be answered by a `PONG`
+/// within a deadline: a connection that stays open but stops delivering (a stall) is
+/// noticed in seconds, not only when the socket finally goes silent for `dead_after`.
 #[derive(Debug, Clone)]
 pub struct Liveness {
     ping_every_ms: u64,
     dead_after_ms: u64,
+    pong_within_ms: u64,
     last_frame_ms: u64,
     last_ping_ms: u64,
+    /// When the oldest unanswered `PING` was sent.
+    unanswered_since_ms: Option<u64>,
+}
+
+/// How often to ping and how long to wait, in ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivenessTiming {
+    /// Text `PING` interval.
+    pub ping_every_ms: u64,
+    /// A `PING` unanswered this long: stalled.
+    pub pong_within_ms: u64,
+    /// No frame at all for this long: dead.
+    pub dead_after_ms: u64,
 }
 
 /// What a connection should do now.
@@ -79,12 +95,21 @@ pub enum Upkeep {
     Ping,
     /// No frame for too long: drop and reconnect.
     Dead,
+    /// A `PING` went unanswered past its deadline: drop and reconnect (and resync).
+    Stalled,
 }
 
 impl Liveness {
-    /// A connection opened at `now_ms`.
-    pub fn new(ping_every_ms: u64, dead_after_ms: u64, now_ms: u64) -> Self {
-        Self { ping_every_ms, dead_after_ms, last_frame_ms: now_ms, last_ping_ms: now_ms }
+    /// A connection opened at `now_ms`, its first `PING` just sent.
+    pub fn new(timing: LivenessTiming, now_ms: u64) -> Self {
+        Self {
+            ping_every_ms: timing.ping_every_ms,
+            dead_after_ms: timing.dead_after_ms,
+            pong_within_ms: timing.pong_within_ms,
+            last_frame_ms: now_ms,
+            last_ping_ms: now_ms,
+            unanswered_since_ms: Some(now_ms),
+        }
     }
 
     /// A frame (any, `PONG` included) arrived.
@@ -92,13 +117,23 @@ impl Liveness {
         self.last_frame_ms = now_ms;
     }
 
+    /// A `PONG` arrived: every `PING` so far is answered.
+    pub fn on_pong(&mut self, now_ms: u64) {
+        self.last_frame_ms = now_ms;
+        self.unanswered_since_ms = None;
+    }
+
     /// What to do at `now_ms`.
     pub fn check(&mut self, now_ms: u64) -> Upkeep {
         if now_ms.saturating_sub(self.last_frame_ms) >= self.dead_after_ms {
             return Upkeep::Dead;
         }
+        if self.unanswered_since_ms.is_some_and(|sent| now_ms.saturating_sub(sent) >= self.pong_within_ms) {
+            return Upkeep::Stalled;
+        }
         if now_ms.saturating_sub(self.last_ping_ms) >= self.ping_every_ms {
             self.last_ping_ms = now_ms;
+            self.unanswered_since_ms.get_or_insert(now_ms);
             return Upkeep::Ping;
         }
         Upkeep::Idle
@@ -126,15 +161,34 @@ mod tests {
         assert_eq!(backoff.next_delay_ms(0.99), 149);
     }
 
+    const TIMING: LivenessTiming =
+        LivenessTiming { ping_every_ms: 10_000, pong_within_ms: 60_000, dead_after_ms: 30_000 };
+
     #[test]
     fn pings_on_schedule_and_silence_means_dead() {
-        let mut live = Liveness::new(10_000, 30_000, 0);
+        let mut live = Liveness::new(TIMING, 0);
         assert_eq!(live.check(5_000), Upkeep::Idle);
         assert_eq!(live.check(10_000), Upkeep::Ping);
         assert_eq!(live.check(12_000), Upkeep::Idle);
         live.on_frame(25_000);
         assert_eq!(live.check(50_000), Upkeep::Ping);
         assert_eq!(live.check(55_000), Upkeep::Dead);
+    }
+
+    #[test]
+    fn a_ping_unanswered_past_its_deadline_is_a_stall_even_while_frames_arrive() {
+        let timing = LivenessTiming { ping_every_ms: 1_000, pong_within_ms: 1_500, dead_after_ms: 30_000 };
+        let mut live = Liveness::new(timing, 0);
+        live.on_pong(100);
+        assert_eq!(live.check(1_000), Upkeep::Ping);
+        live.on_frame(1_200);
+        assert_eq!(live.check(2_000), Upkeep::Ping, "a second ping does not restart the deadline");
+        live.on_frame(2_400);
+        assert_eq!(live.check(2_499), Upkeep::Idle);
+        assert_eq!(live.check(2_500), Upkeep::Stalled);
+        live.on_pong(2_600);
+        assert_eq!(live.check(3_000), Upkeep::Ping, "answered: pinging resumes");
+        assert_eq!(live.check(3_100), Upkeep::Idle);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Websocket connections to the venue's market and user channels (awc), one task per
 //! connection ("shard"). Each task subscribes, forwards every text frame to its consumer,
-//! sends the text `PING` on schedule, treats a silent connection as dead, and reconnects
+//! sends the text `PING` on schedule, treats a `PING` without its `PONG` within a few
+//! seconds as a stall and a silent connection as dead, and reconnects
 //! with exponential backoff and jitter, reporting every connect and disconnect. Decoding
 //! and book keeping are the consumer's (see `feed`).
 //!
@@ -21,7 +22,7 @@ use super::auth::ApiCreds;
 use super::transport::{Transport, host_of, ws_certificate_failure};
 use crate::clock::Clock;
 pub use crate::feed::connection::WsEvent;
-use crate::feed::connection::{Backoff, Liveness, Upkeep};
+use crate::feed::connection::{Backoff, Liveness, LivenessTiming, Upkeep};
 
 /// What a connection subscribes to.
 #[derive(Clone)]
@@ -107,6 +108,9 @@ impl Fragments {
 pub struct WsConfig {
     /// Text `PING` interval.
     pub ping_every: Duration,
+    /// A `PING` without its `PONG` for this long: the connection is stalled, so it is
+    /// dropped and its consumer resyncs.
+    pub pong_within: Duration,
     /// No frame for this long: dead.
     pub dead_after: Duration,
     /// First reconnect delay.
@@ -118,7 +122,8 @@ pub struct WsConfig {
 impl Default for WsConfig {
     fn default() -> Self {
         Self {
-            ping_every: Duration::from_secs(10),
+            ping_every: Duration::from_secs(1),
+            pong_within: Duration::from_millis(1_500),
             dead_after: Duration::from_secs(30),
             backoff_base: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(30),
@@ -189,18 +194,23 @@ async fn run(
     if let Err(err) = framed.send(awc::ws::Message::Text("PING".into())).await {
         return format!("ping: {err}");
     }
-    let mut liveness = Liveness::new(
-        config.ping_every.as_millis() as u64,
-        config.dead_after.as_millis() as u64,
-        clock.now().0,
-    );
+    let timing = LivenessTiming {
+        ping_every_ms: config.ping_every.as_millis() as u64,
+        pong_within_ms: config.pong_within.as_millis() as u64,
+        dead_after_ms: config.dead_after.as_millis() as u64,
+    };
+    let mut liveness = Liveness::new(timing, clock.now().0);
     let mut tick = actix_rt::time::interval(Duration::from_millis(250));
     let mut fragments = Fragments::default();
     loop {
         tokio::select! {
             frame = framed.next() => match frame {
                 Some(Ok(awc::ws::Frame::Text(bytes))) => {
-                    liveness.on_frame(clock.now().0);
+                    if bytes.trim_ascii().eq_ignore_ascii_case(b"PONG") {
+                        liveness.on_pong(clock.now().0);
+                    } else {
+                        liveness.on_frame(clock.now().0);
+                    }
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     if events.send(WsEvent::Frame { shard, text, received: std::time::Instant::now() }).is_err() {
                         return "consumer gone".into();
@@ -238,6 +248,9 @@ async fn run(
                     }
                 }
                 Upkeep::Dead => return format!("no frames for {:?}", config.dead_after),
+                Upkeep::Stalled => {
+                    return format!("stalled: a PING unanswered for {:?}; reconnecting to resync", config.pong_within);
+                }
             },
         }
     }

@@ -308,6 +308,30 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
     }
 }
 
+/// A message that still parses as JSON but carries one field of the wrong type (what a
+/// venue schema change looks like): the first `size`, `price`, `status` or `side` found
+/// becomes an object. Text that is not JSON is returned as it was.
+pub fn with_a_wrong_field(text: &str) -> String {
+    let Ok(mut value) = serde_json::from_str::<Value>(text) else { return text.to_owned() };
+    spoil_first_field(&mut value);
+    value.to_string()
+}
+
+fn spoil_first_field(value: &mut Value) -> bool {
+    const FIELDS: [&str; 4] = ["size", "price", "status", "side"];
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = FIELDS.into_iter().find(|name| map.contains_key(*name)) {
+                map.insert(name.to_owned(), json!({"unexpected": true}));
+                return true;
+            }
+            map.values_mut().any(spoil_first_field)
+        }
+        Value::Array(items) => items.iter_mut().any(spoil_first_field),
+        _ => false,
+    }
+}
+
 /// A YES-terms best bid and best ask.
 type YesTop = (Option<Ticks>, Option<Ticks>);
 

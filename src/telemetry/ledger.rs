@@ -36,15 +36,39 @@ struct TradeLine<'a> {
     undone: bool,
 }
 
+/// The store's file in the state directory.
+const STORE_FILE: &str = "polymm.sqlite";
+/// The JSON trade log's file in the state directory.
+const TRADE_LOG: &str = "trades.jsonl";
+
 impl Ledger {
     /// The ledger kept in `dir` (`polymm.sqlite` and `trades.jsonl`), created if needed.
+    ///
+    /// A directory used before (it has a trade log) whose store holds no kill-switch state
+    /// is refused: the store was replaced, emptied or copied without its write-ahead log,
+    /// and starting armed could undo a halt. A new directory gets an armed switch saved
+    /// and checkpointed at once, so from then on the state is always there.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| io_error("state dir", &e))?;
-        let store = Store::open(&dir.join("polymm.sqlite"))?;
+        let used_before = dir.join(TRADE_LOG).exists();
+        let store = Store::open(&dir.join(STORE_FILE))?;
+        if store.load_switch()?.is_none() {
+            if used_before {
+                return Err(StoreError::StateLost(format!(
+                    "{} holds no kill-switch state, but {} was used before ({TRADE_LOG} exists): the store was \
+                     replaced, emptied or copied without its write-ahead log. Restore it, or move the directory \
+                     aside to start afresh",
+                    dir.join(STORE_FILE).display(),
+                    dir.display()
+                )));
+            }
+            store.save_switch(crate::killswitch::KillSwitch::armed().state())?;
+            store.checkpoint()?;
+        }
         let trade_log = OpenOptions::new()
             .create(true)
             .append(true)
-            .open(dir.join("trades.jsonl"))
+            .open(dir.join(TRADE_LOG))
             .map_err(|e| io_error("trade log", &e))?;
         Ok(Self { store, trade_log: Some(trade_log) })
     }
@@ -181,5 +205,28 @@ mod tests {
         assert_eq!(lines[0]["at"], "2023-11-14T22:13:20Z");
         assert_eq!(lines[1]["undone"], true);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_used_directory_whose_store_lost_the_switch_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        assert!(
+            matches!(ledger.load_switch().unwrap(), Some(SwitchState::Armed)),
+            "a new directory starts armed, saved"
+        );
+        drop(ledger);
+        assert!(Ledger::open(dir.path()).is_ok(), "reopened with its state");
+        std::fs::write(dir.path().join(STORE_FILE), b"").unwrap();
+        for sidecar in ["polymm.sqlite-wal", "polymm.sqlite-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(sidecar));
+        }
+        let refused = Ledger::open(dir.path()).unwrap_err().to_string();
+        assert!(
+            refused.contains("holds no kill-switch state") && refused.contains("trades.jsonl"),
+            "{refused}"
+        );
+        std::fs::remove_file(dir.path().join(STORE_FILE)).unwrap();
+        assert!(Ledger::open(dir.path()).is_err(), "a missing store in a used directory is refused too");
     }
 }

@@ -1,6 +1,7 @@
-//! The daemon's durable state in SQLite: our orders, our fills (each once), the day's P&L
-//! and the kill switch's state, so a restart knows what happened before it. Decimals are
-//! stored as text; writes are small and synchronous (WAL mode).
+//! The daemon's durable state in SQLite: our fills (each once), the day's P&L and the kill
+//! switch's state, so a restart knows what happened before it. Open orders are not kept:
+//! the venue is their truth, read back at every start. Decimals are stored as text; writes
+//! are small and synchronous (WAL mode).
 
 use std::path::Path;
 
@@ -16,6 +17,10 @@ pub enum StoreError {
     /// SQLite refused.
     #[error("store: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The state directory was used before but its store lost the kill switch's state
+    /// (replaced, emptied, or copied without its write-ahead log).
+    #[error("store: {0}")]
+    StateLost(String),
     /// A stored value does not parse.
     #[error("store: corrupt value in {table}: {why}")]
     Corrupt {
@@ -67,10 +72,6 @@ impl std::fmt::Debug for Store {
 }
 
 const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS orders (
-    id TEXT PRIMARY KEY, market TEXT NOT NULL, asset TEXT NOT NULL, side TEXT NOT NULL,
-    price TEXT NOT NULL, size TEXT NOT NULL, matched TEXT NOT NULL, status TEXT NOT NULL,
-    created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS fills (
     trade_id TEXT NOT NULL, order_id TEXT NOT NULL, market TEXT NOT NULL, asset TEXT NOT NULL,
     side TEXT NOT NULL, price TEXT NOT NULL, size TEXT NOT NULL, fee TEXT NOT NULL, at_ms INTEGER NOT NULL,
@@ -106,41 +107,6 @@ impl Store {
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())
-    }
-
-    /// Records an order or updates its status and matched size.
-    #[allow(clippy::too_many_arguments)]
-    pub fn upsert_order(
-        &self,
-        id: &str,
-        market: &str,
-        asset: &str,
-        side: &str,
-        price: Decimal,
-        size: Decimal,
-        matched: Decimal,
-        status: &str,
-        now_ms: u64,
-    ) -> Result<(), StoreError> {
-        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
-        self.conn.execute(
-            "INSERT INTO orders (id, market, asset, side, price, size, matched, status, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-             ON CONFLICT(id) DO UPDATE SET matched = ?7, status = ?8, updated_ms = ?9",
-            params![id, market, asset, side, price.to_string(), size.to_string(), matched.to_string(), status, now],
-        )?;
-        Ok(())
-    }
-
-    /// The status and matched size of an order.
-    pub fn order_status(&self, id: &str) -> Result<Option<(String, Decimal)>, StoreError> {
-        let row: Option<(String, String)> = self
-            .conn
-            .query_row("SELECT status, matched FROM orders WHERE id = ?1", params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        row.map(|(status, matched)| Ok((status, decimal("orders", &matched)?))).transpose()
     }
 
     /// Records a fill; `false` if this (trade, order) was already recorded.
@@ -263,16 +229,13 @@ mod tests {
     }
 
     #[test]
-    fn fills_are_recorded_once_and_orders_update_in_place() {
+    fn fills_are_recorded_once() {
         let store = Store::in_memory().unwrap();
         assert!(store.record_fill(&fill("t1", 5)).unwrap());
         assert!(!store.record_fill(&fill("t1", 5)).unwrap(), "the same trade again changes nothing");
         assert!(store.record_fill(&fill("t0", 1)).unwrap());
         let fills = store.fills("0x01").unwrap();
         assert_eq!(fills.iter().map(|f| f.trade_id.as_str()).collect::<Vec<_>>(), ["t0", "t1"]);
-        store.upsert_order("0xab", "0x01", "7", "BUY", dec!(0.48), dec!(20), dec!(0), "LIVE", 1).unwrap();
-        store.upsert_order("0xab", "0x01", "7", "BUY", dec!(0.48), dec!(20), dec!(10), "LIVE", 2).unwrap();
-        assert_eq!(store.order_status("0xab").unwrap(), Some(("LIVE".to_owned(), dec!(10))));
     }
 
     #[test]

@@ -297,6 +297,31 @@ impl Socket {
         }
     }
 
+    /// The next message within `timeout` with how many frames carried it: 1 for a text
+    /// frame, more for a message sent in fragments.
+    pub async fn next_message(&mut self, timeout: Duration) -> Option<(String, usize)> {
+        use actix_ws::Item;
+        use awc::ws::Frame;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let (mut text, mut frames) = (Vec::new(), 0);
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.framed.next()).await.ok()??;
+            match frame.ok()? {
+                Frame::Text(bytes) => return Some((String::from_utf8_lossy(&bytes).into_owned(), 1)),
+                Frame::Continuation(Item::FirstText(bytes) | Item::Continue(bytes)) => {
+                    text.extend_from_slice(&bytes);
+                    frames += 1;
+                }
+                Frame::Continuation(Item::Last(bytes)) => {
+                    text.extend_from_slice(&bytes);
+                    return Some((String::from_utf8_lossy(&text).into_owned(), frames + 1));
+                }
+                Frame::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
     /// Reads frames until one (or an element of an array frame) satisfies `pred`.
     pub async fn wait_for(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + timeout;

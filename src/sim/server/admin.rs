@@ -164,6 +164,9 @@ async fn set_faults(state: web::Data<SimState>, body: web::Bytes) -> HttpRespons
             ));
         }
     };
+    if let Some(Err(problems)) = parsed.spec.as_ref().map(FaultSpec::validate) {
+        return bad_request(problems);
+    }
     state.with_world(|world, now| {
         if let Some(spec) = parsed.spec {
             world.faults.set_spec(spec, now);

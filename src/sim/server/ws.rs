@@ -1,7 +1,8 @@
 //! The websocket channels: `/ws/market` (subscribe by token ids; `book`, `price_change`,
 //! `last_trade_price`, `tick_size_change`, `market_resolved`) and `/ws/user` (authenticated
 //! with the API key, secret and passphrase; `order` and `trade` events), with the text
-//! `PING`/`PONG` keepalive. Websocket faults (drops, stalls, malformed frames) apply here.
+//! `PING`/`PONG` keepalive. Websocket faults (drops, stalls, unparseable frames, valid
+//! frames with a wrong field, fragmented messages) apply here.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -62,14 +63,60 @@ struct WsFaults {
     generation: u64,
     stalled: bool,
     malformed: f64,
+    wrong_field: f64,
+    fragmented: f64,
 }
 
 fn ws_faults(state: &SimState) -> WsFaults {
-    state.with_world(|world, now| WsFaults {
-        generation: world.faults.drop_generation(now),
-        stalled: world.faults.stalled(now),
-        malformed: world.faults.spec().malformed,
+    state.with_world(|world, now| {
+        let spec = world.faults.spec();
+        WsFaults {
+            generation: world.faults.drop_generation(now),
+            stalled: world.faults.stalled(now),
+            malformed: spec.malformed,
+            wrong_field: spec.wrong_field,
+            fragmented: spec.fragmented,
+        }
     })
+}
+
+/// How one message goes out.
+enum Delivery {
+    /// As one text frame.
+    Whole(String),
+    /// As a first text frame and continuation frames.
+    Fragments(String),
+}
+
+/// Applies the message faults: unparseable text, a valid message with a field of the
+/// wrong type, or the message in fragments.
+fn deliver(text: &str, faults: &WsFaults, rng: &mut StdRng) -> Delivery {
+    if faults.malformed > 0.0 && rng.gen_bool(faults.malformed.min(1.0)) {
+        let cut = text.char_indices().nth(text.len() / 2).map_or(0, |(at, _)| at);
+        return Delivery::Whole(format!("{{\"event_type\":\"book\",\"asset_id\":{}", &text[..cut]));
+    }
+    if faults.wrong_field > 0.0 && rng.gen_bool(faults.wrong_field.min(1.0)) {
+        return Delivery::Whole(crate::sim::wire::with_a_wrong_field(text));
+    }
+    if faults.fragmented > 0.0 && rng.gen_bool(faults.fragmented.min(1.0)) {
+        return Delivery::Fragments(text.to_owned());
+    }
+    Delivery::Whole(text.to_owned())
+}
+
+/// Sends one message; `false` when the connection is gone.
+async fn send(session: &mut Session, delivery: Delivery) -> bool {
+    use actix_ws::Item;
+    let text = match delivery {
+        Delivery::Whole(text) => return session.text(text).await.is_ok(),
+        Delivery::Fragments(text) => actix_web::web::Bytes::from(text),
+    };
+    let third = (text.len() / 3).max(1).min(text.len());
+    let (first, rest) = text.split_at(third);
+    let (middle, last) = rest.split_at(rest.len() / 2);
+    session.continuation(Item::FirstText(text.slice_ref(first))).await.is_ok()
+        && session.continuation(Item::Continue(text.slice_ref(middle))).await.is_ok()
+        && session.continuation(Item::Last(text.slice_ref(last))).await.is_ok()
 }
 
 async fn market_channel(
@@ -122,12 +169,7 @@ async fn run(state: Arc<SimState>, mut session: Session, mut stream: MessageStre
             }
             outgoing = hub.recv() => match outgoing {
                 Ok(message) if !faults.stalled && audience.wants(&message) => {
-                    let text = if faults.malformed > 0.0 && rng.gen_bool(faults.malformed.min(1.0)) {
-                        format!("{{\"event_type\":\"book\",\"asset_id\":{}", &message.text[..message.text.len() / 2])
-                    } else {
-                        message.text.clone()
-                    };
-                    if session.text(text).await.is_err() {
+                    if !send(&mut session, deliver(&message.text, &faults, &mut rng)).await {
                         break;
                     }
                 }
