@@ -17,6 +17,7 @@
 //! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
 //! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch), the state directory's lock |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`, `--tls` with a throwaway CA) |
+//! | [`soak`] | `polymm soak`: the daemon under every fault the venue has, panics, kill -9 after fills, then an audit against the venue |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |
@@ -47,6 +48,7 @@ pub mod polymarket;
 pub mod risk;
 pub mod secret;
 pub mod sim;
+pub mod soak;
 pub mod strategy;
 pub mod system;
 pub mod telemetry;

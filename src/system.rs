@@ -338,7 +338,7 @@ pub async fn start_as(
         switch.clone().recipient(),
         clock.clone(),
         !armed,
-        config.mode == crate::config::Mode::Sim,
+        config.mode == crate::config::Mode::Sim || config.control.fault_injection,
     );
     let links = MarketLinks {
         orders: OrderPath::new(desk, sender),

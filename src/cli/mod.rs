@@ -12,6 +12,7 @@ mod run;
 mod sign;
 mod sim;
 mod sim_compare;
+mod soak;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,9 @@ pub enum Command {
     /// Check what a live start needs (endpoints, TLS, clock, credentials, funds, geoblock)
     /// and say what to fix; exits non-zero when a live start would fail.
     Doctor,
+    /// Chaos soak: the daemon against the embedded venue under every fault, panics,
+    /// kill -9 after fills and restarts, then an audit of its view against the venue's.
+    Soak(soak::SoakArgs),
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -155,6 +159,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Book(args) => market_data::book(&cli.global, &args),
         Command::Ctl(args) => ctl::run(&cli.global, &args),
         Command::Doctor => doctor::run(&cli.global),
+        Command::Soak(args) => soak::run(&cli.global, &args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),

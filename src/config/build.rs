@@ -60,6 +60,7 @@ pub fn build(v: &mut Validator<'_>) -> Config {
         control: ControlConfig {
             bind: v.parse("control.bind", std::net::IpAddr::from([127, 0, 0, 1])),
             port: u16::try_from(v.whole("control.port", 0, 65_535)).unwrap_or(0),
+            fault_injection: v.flag("control.fault_injection"),
         },
         telemetry: TelemetryConfig {
             log_format: v.parse("telemetry.log_format", LogFormat::Human),
@@ -280,7 +281,17 @@ pub fn cross_checks(config: &Config, v: &mut Validator<'_>) {
     if config.actors.restart_backoff_ms > config.actors.restart_backoff_max_ms {
         v.issue("actors.restart_backoff_ms", "is above actors.restart_backoff_max_ms");
     }
+    if config.control.fault_injection && !on_loopback(&config.venue.clob_url) {
+        v.issue("control.fault_injection", "is only for a venue on loopback (the embedded venue)");
+    }
     check_account(config, v);
+}
+
+/// Whether `url`'s host is the loopback interface.
+fn on_loopback(url: &str) -> bool {
+    let host = crate::polymarket::transport::host_of(url);
+    let host = host.rsplit_once(':').map_or(host.as_str(), |(host, _)| host);
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The signing setup must be usable: key loads, funder fits the signature type, live has a key.

@@ -339,6 +339,9 @@ pub struct ControlConfig {
     pub bind: std::net::IpAddr,
     /// Listen port.
     pub port: u16,
+    /// Let `ctl crash` make a market's actor panic outside sim mode too (chaos soaks against
+    /// the embedded venue); refused unless the venue is on loopback.
+    pub fault_injection: bool,
 }
 
 /// Logs and state.

@@ -8,7 +8,7 @@
 //! | GET | `/v1/status` | kill switch, day's P&L, every market |
 //! | GET | `/v1/markets` | every market |
 //! | POST | `/v1/markets/{id}/enable`, `/disable` | quote a market or not |
-//! | POST | `/v1/markets/{id}/crash` | make a market's actor panic (sim mode only) |
+//! | POST | `/v1/markets/{id}/crash` | make a market's actor panic (sim mode, or `control.fault_injection`) |
 //! | POST | `/v1/kill`, `/v1/resume` | trip or re-arm the kill switch |
 //! | POST | `/v1/cancel-all` | cancel every order of this key |
 

@@ -25,6 +25,12 @@ pub struct MarketView {
     pub orders: usize,
     /// YES minus NO shares.
     pub position: Decimal,
+    /// YES shares held.
+    #[serde(default)]
+    pub yes: Decimal,
+    /// NO shares held.
+    #[serde(default)]
+    pub no: Decimal,
     /// Actor restarts since start.
     pub restarts: u32,
     /// The director's alert, if it disabled the market.
@@ -45,6 +51,8 @@ impl From<&DirectedMarket> for MarketView {
             idle: status.map_or(Some("unreachable".to_owned()), |s| s.idle.clone()),
             orders: status.map_or(0, |s| s.orders.len()),
             position: status.map_or(Decimal::ZERO, |s| s.position),
+            yes: status.map_or(Decimal::ZERO, |s| s.yes),
+            no: status.map_or(Decimal::ZERO, |s| s.no),
             restarts: status.map_or(0, |s| s.restarts),
             alert: market.alert.clone(),
             signals: status.map(|s| s.signals.clone()),
@@ -121,6 +129,8 @@ mod tests {
             idle: None,
             orders: 2,
             position: dec!(-3.5),
+            yes: dec!(1.5),
+            no: dec!(5),
             restarts: 0,
             alert: None,
             signals: Some(Signals {

@@ -70,8 +70,8 @@ pub enum ControlRefusal {
     /// No such market here.
     #[error("unknown market {0}")]
     UnknownMarket(String),
-    /// Only in sim mode.
-    #[error("crash is available in sim mode only")]
+    /// Only in sim mode (or with `control.fault_injection`).
+    #[error("crash is available in sim mode only (or with control.fault_injection against a loopback venue)")]
     NotInSim,
     /// The market did not answer.
     #[error("market {0} did not answer")]

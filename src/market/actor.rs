@@ -162,6 +162,10 @@ pub struct MarketStatus {
     pub orders: Vec<OrderId>,
     /// YES minus NO shares.
     pub position: Decimal,
+    /// YES shares held.
+    pub yes: Decimal,
+    /// NO shares held.
+    pub no: Decimal,
     /// Times the market restarted: by its supervisor, or (counted by the director) anew after
     /// its actor died outside supervision.
     pub restarts: u32,
@@ -565,6 +569,8 @@ impl Handler<GetStatus> for MarketActor {
             idle: self.core.idle_reason().map(|reason| format!("{reason:?}")),
             orders: self.core.resting().iter().map(|o| o.id).collect(),
             position: self.core.inventory().position(),
+            yes: self.core.inventory().yes,
+            no: self.core.inventory().no,
             restarts: self.restarts,
             pending_placements: self.core.pending_placements(),
             pending_cancels: self.core.orders_in(crate::domain::OrderState::PendingCancel).len(),
