@@ -398,6 +398,7 @@ pub fn feed_config(config: &Config) -> FeedConfig {
     let mut feed = FeedConfig::default();
     feed.ws.ping_every = Duration::from_secs(timing.ping_every_secs);
     feed.ws.pong_within = Duration::from_millis(timing.pong_within_ms);
+    feed.spot_checks_per_sec = usize::try_from(timing.spot_checks_per_sec).unwrap_or(usize::MAX);
     feed.ws.dead_after = Duration::from_secs(timing.dead_after_secs);
     feed.fallback_after = Duration::from_secs(timing.fallback_after_secs);
     feed

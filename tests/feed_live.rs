@@ -102,6 +102,7 @@ fn config() -> FeedConfig {
         fallback_after: Duration::from_millis(1_500),
         poll_every: Duration::from_millis(200),
         resync_every: Duration::from_millis(100),
+        spot_checks_per_sec: 2,
     }
 }
 

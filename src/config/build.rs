@@ -54,6 +54,7 @@ pub fn build(v: &mut Validator<'_>) -> Config {
         feed: FeedTiming {
             ping_every_secs: v.whole("feed.ping_every_secs", 1, 600),
             pong_within_ms: v.whole("feed.pong_within_ms", 100, 600_000),
+            spot_checks_per_sec: v.whole("feed.spot_checks_per_sec", 0, 100),
             dead_after_secs: v.whole("feed.dead_after_secs", 1, 3_600),
             fallback_after_secs: v.whole("feed.fallback_after_secs", 1, 3_600),
         },

@@ -326,6 +326,8 @@ pub struct FeedTiming {
     pub ping_every_secs: u64,
     /// A `PING` without its `PONG` for this long: stalled, ms.
     pub pong_within_ms: u64,
+    /// Trusted books compared with a REST snapshot each second.
+    pub spot_checks_per_sec: u64,
     /// A connection with no frame for this long is dead, seconds.
     pub dead_after_secs: u64,
     /// A connection down this long switches its tokens to REST polling, seconds.

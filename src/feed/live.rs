@@ -1,6 +1,7 @@
 //! The market feed's I/O shell: starts one websocket connection per shard, feeds their
-//! events into [`MarketData`], resyncs untrusted books from REST snapshots, and polls REST
-//! for the tokens of a connection that stays down (saying so in the log). The feed actor
+//! events into [`MarketData`], resyncs untrusted books from REST snapshots, compares a few
+//! trusted books a second with REST snapshots in rotation (replacing any that differ), and
+//! polls REST for the tokens of a connection that stays down (saying so in the log). The feed actor
 //! and `polymm book` both drive it.
 
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct FeedConfig {
     pub poll_every: Duration,
     /// Minimum interval between REST resync rounds.
     pub resync_every: Duration,
+    /// Trusted books compared with a REST snapshot each second, in rotation (0: none).
+    pub spot_checks_per_sec: usize,
 }
 
 impl Default for FeedConfig {
@@ -42,6 +45,7 @@ impl Default for FeedConfig {
             fallback_after: Duration::from_secs(5),
             poll_every: Duration::from_secs(1),
             resync_every: Duration::from_millis(250),
+            spot_checks_per_sec: 2,
         }
     }
 }
@@ -55,6 +59,8 @@ pub struct LiveFeed {
     config: FeedConfig,
     last_resync_ms: u64,
     last_poll_ms: u64,
+    last_spot_ms: u64,
+    spot_cursor: usize,
     in_fallback: bool,
     frame_times: Vec<(String, std::time::Instant)>,
     tops: TopWatch,
@@ -101,6 +107,8 @@ impl LiveFeed {
             config,
             last_resync_ms: 0,
             last_poll_ms: 0,
+            last_spot_ms: 0,
+            spot_cursor: 0,
             in_fallback: false,
             frame_times: Vec::new(),
             tops: TopWatch::default(),
@@ -194,7 +202,39 @@ impl LiveFeed {
         } else {
             Vec::new()
         };
+        if due.is_empty() && self.data.all_up() && now.saturating_sub(self.last_spot_ms) >= 1_000 {
+            self.last_spot_ms = now;
+            return self.spot_check(client).await;
+        }
         self.fetch(client, &due).await
+    }
+
+    /// The rolling spot check: a few trusted books against REST snapshots; returns those
+    /// replaced because they differed.
+    async fn spot_check(&mut self, client: &ClobClient) -> Vec<String> {
+        let picked = self.data.spot_candidates(&mut self.spot_cursor, self.config.spot_checks_per_sec);
+        let tokens: Vec<TokenId> = picked.iter().filter_map(|a| a.parse().ok()).collect();
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let books = match client.books(&tokens).await {
+            Ok(books) => books,
+            Err(error) => {
+                tracing::debug!(%error, "spot check: REST book snapshot failed");
+                return Vec::new();
+            }
+        };
+        let mut replaced = Vec::new();
+        for summary in books {
+            if self.data.spot_check(&summary) == super::sync::SpotCheck::Replaced {
+                tracing::info!(
+                    token = %summary.asset_id,
+                    "spot check: the book differed from a newer REST snapshot (an update lost or on its way); replaced"
+                );
+                replaced.push(summary.asset_id);
+            }
+        }
+        replaced
     }
 
     async fn fetch(&mut self, client: &ClobClient, assets: &[String]) -> Vec<String> {

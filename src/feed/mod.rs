@@ -11,6 +11,7 @@ pub mod priority;
 pub mod sync;
 pub mod user;
 pub mod user_live;
+pub mod user_spot;
 
 /// A map keyed by token id on the feed's hot path: the 77-character ids are hashed several
 /// times per frame, so with a fast (randomly seeded) hash rather than SipHash.

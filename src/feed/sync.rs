@@ -29,6 +29,24 @@ pub struct FeedStats {
     pub reconnects: u64,
     /// Books restored from REST.
     pub rest_snapshots: u64,
+    /// Trusted books compared with a REST snapshot (the rolling spot check).
+    pub spot_checks: u64,
+    /// Spot checks that found the book different from a snapshot at least as new, and
+    /// replaced it.
+    pub spot_replaced: u64,
+}
+
+/// What a spot check of one book against a REST snapshot found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpotCheck {
+    /// The same levels.
+    Agrees,
+    /// Different (or untrusted): the snapshot replaced the book.
+    Replaced,
+    /// The snapshot is older than the book: nothing to conclude.
+    Older,
+    /// Not a tracked token, or a snapshot that does not parse.
+    Untracked,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +130,40 @@ impl MarketData {
     /// A token's book, if trusted.
     pub fn book(&self, asset: &str) -> Option<&Book> {
         self.books.book(asset)
+    }
+
+    /// The next `count` tracked tokens after `cursor` in a fixed rotation (for the rolling
+    /// spot check); moves the cursor on.
+    pub fn spot_candidates(&self, cursor: &mut usize, count: usize) -> Vec<String> {
+        let total: usize = self.shards.iter().map(|s| s.assets.len()).sum();
+        if total == 0 {
+            return Vec::new();
+        }
+        let mut all = self.shards.iter().flat_map(|s| s.assets.iter()).cycle().skip(*cursor % total);
+        let picked: Vec<String> = all.by_ref().take(count.min(total)).cloned().collect();
+        *cursor = (*cursor + picked.len()) % total;
+        picked
+    }
+
+    /// Compares a trusted book with a REST snapshot: one that differs from a snapshot at
+    /// least as new as itself is replaced by it (the stream that built it lost something).
+    pub fn spot_check(&mut self, summary: &OrderBookSummary) -> SpotCheck {
+        let Some(rest) = summary.to_book() else { return SpotCheck::Untracked };
+        let verdict = match self.books.book(&summary.asset_id) {
+            None => None,
+            Some(local) if rest.timestamp_ms() < local.timestamp_ms() => Some(SpotCheck::Older),
+            Some(local) if same_levels(local, &rest) => Some(SpotCheck::Agrees),
+            Some(_) => None,
+        };
+        self.stats.spot_checks += 1;
+        if let Some(verdict) = verdict {
+            return verdict;
+        }
+        if !self.apply_rest(summary) {
+            return SpotCheck::Untracked;
+        }
+        self.stats.spot_replaced += 1;
+        SpotCheck::Replaced
     }
 
     /// Tokens whose books are not trusted (to resync from REST).
@@ -262,6 +314,12 @@ impl MarketData {
     }
 }
 
+/// Whether two books hold the same levels on both sides.
+fn same_levels(a: &Book, b: &Book) -> bool {
+    use crate::domain::Side;
+    [Side::Buy, Side::Sell].into_iter().all(|side| a.depth(side).eq(b.depth(side)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +380,34 @@ mod tests {
         assert!(data.stale().is_empty());
         data.on_ws(&frame(0, "garbage"), 5);
         assert_eq!(data.stale(), ["A"], "an unreadable frame may have held changes: resync");
+    }
+
+    fn rest(asset: &str, at_ms: u64, bid_size: &str) -> OrderBookSummary {
+        serde_json::from_value(serde_json::json!({
+            "market": "M", "asset_id": asset, "timestamp": at_ms.to_string(),
+            "bids": [{"price": "0.4", "size": bid_size}], "asks": [{"price": "0.6", "size": "5"}],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_book_that_differs_from_a_newer_snapshot_is_replaced_and_an_older_snapshot_proves_nothing() {
+        let assets = vec!["A".to_owned(), "B".to_owned(), "C".to_owned()];
+        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let book = r#"{"event_type": "book", "asset_id": "A", "timestamp": "100",
+            "bids": [{"price": "0.4", "size": "5"}], "asks": [{"price": "0.6", "size": "5"}]}"#;
+        data.on_ws(&frame(0, book), 1);
+        assert_eq!(data.spot_check(&rest("A", 150, "5")), SpotCheck::Agrees);
+        assert_eq!(data.spot_check(&rest("A", 90, "7")), SpotCheck::Older);
+        assert_eq!(data.spot_check(&rest("A", 200, "7")), SpotCheck::Replaced, "a size the stream missed");
+        assert_eq!(data.book("A").unwrap().best_bid().unwrap().size, 7_000_000);
+        assert_eq!(data.spot_check(&rest("Z", 200, "7")), SpotCheck::Untracked);
+        let stats = data.stats();
+        assert_eq!((stats.spot_checks, stats.spot_replaced), (4, 1));
+
+        let mut cursor = 0;
+        assert_eq!(data.spot_candidates(&mut cursor, 2), ["A", "B"]);
+        assert_eq!(data.spot_candidates(&mut cursor, 2), ["C", "A"], "the rotation wraps");
+        assert_eq!(data.spot_candidates(&mut cursor, 9), ["B", "C", "A"], "never more than every token");
     }
 }

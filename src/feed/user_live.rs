@@ -14,6 +14,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::connection::WsEvent;
 use super::user::{UserEvent, decode_user, order_from_rest, trade_from_rest};
+use super::user_spot::{Heard, markets_out_of_step};
 use crate::clock::Clock;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
@@ -39,7 +40,15 @@ pub struct UserStats {
     pub polls: u64,
     /// Reconnects.
     pub reconnects: u64,
+    /// Spot checks of our open orders and trades against REST while the stream is up.
+    pub spot_checks: u64,
+    /// Markets a spot check found out of step (each then read back).
+    pub spot_gaps: u64,
 }
+
+/// How often the open orders and recent trades the stream told us about are compared with
+/// the venue's over REST while the stream is up.
+pub const SPOT_EVERY_MS: u64 = 5_000;
 
 /// A running user feed.
 pub struct LiveUser {
@@ -56,7 +65,9 @@ pub struct LiveUser {
     polling: bool,
     seen: HashSet<(String, super::user::TradeState)>,
     seen_order: std::collections::VecDeque<(String, super::user::TradeState)>,
-    matched: std::collections::HashMap<String, rust_decimal::Decimal>,
+    matched: std::collections::HashMap<String, Heard>,
+    last_spot_ms: u64,
+    suspects: Vec<crate::domain::ConditionId>,
     stats: UserStats,
     gap: bool,
     gap_markets: Vec<crate::domain::ConditionId>,
@@ -109,6 +120,8 @@ impl LiveUser {
             seen: HashSet::new(),
             seen_order: std::collections::VecDeque::new(),
             matched: std::collections::HashMap::new(),
+            last_spot_ms: started_ms,
+            suspects: Vec::new(),
             stats: UserStats::default(),
             gap: false,
             gap_markets: Vec::new(),
@@ -160,6 +173,9 @@ impl LiveUser {
         if fallback && now.saturating_sub(self.last_poll_ms) >= self.poll_every_ms {
             self.last_poll_ms = now;
             self.poll(client, &mut out).await;
+        } else if !fallback && self.up && now.saturating_sub(self.last_spot_ms) >= SPOT_EVERY_MS {
+            self.last_spot_ms = now;
+            self.spot_check(client, &mut out).await;
         }
         self.stats.events += out.len() as u64;
         out
@@ -237,6 +253,14 @@ impl LiveUser {
         true
     }
 
+    /// Whether the stream delivered any status of trade `id`.
+    fn heard_of(&self, id: &str) -> bool {
+        use super::user::TradeState as S;
+        [S::Matched, S::Mined, S::Confirmed, S::Retrying, S::Failed]
+            .into_iter()
+            .any(|state| self.seen.contains(&(id.to_owned(), state)))
+    }
+
     /// Remembers an open order's matched size (for the REST fallback to notice a change);
     /// a filled or cancelled order is forgotten.
     fn track_matched(&mut self, order: &super::user::OrderUpdate) {
@@ -246,7 +270,9 @@ impl LiveUser {
         if done {
             self.matched.remove(&order.id.to_string());
         } else {
-            self.matched.insert(order.id.to_string(), order.size_matched);
+            let heard =
+                Heard { size_matched: order.size_matched, market: order.market, at_ms: self.clock.now().0 };
+            self.matched.insert(order.id.to_string(), heard);
         }
     }
 
@@ -274,9 +300,12 @@ impl LiveUser {
             Ok(orders) => {
                 let open: HashSet<&str> = orders.iter().map(|o| o.id.as_str()).collect();
                 self.matched.retain(|id, _| open.contains(id.as_str()));
+                let now = self.clock.now().0;
                 for order in orders {
-                    let previous = self.matched.insert(order.id.clone(), order.size_matched);
-                    if previous.is_some_and(|p| p != order.size_matched)
+                    let Ok(market) = order.market.parse() else { continue };
+                    let heard = Heard { size_matched: order.size_matched, market, at_ms: now };
+                    let previous = self.matched.insert(order.id.clone(), heard);
+                    if previous.is_some_and(|p| p.size_matched != order.size_matched)
                         && let Ok(update) = order_from_rest(&order)
                     {
                         out.push(UserEvent::Order(update));
@@ -284,6 +313,51 @@ impl LiveUser {
                 }
             }
             Err(error) => tracing::warn!(%error, "polling open orders failed"),
+        }
+    }
+
+    /// The spot check while the stream is up: a trade of ours the stream did not deliver
+    /// (matched over 3 s ago) is delivered now and its market read back; so is every market
+    /// whose open orders differed from what the stream told us on two checks in a row (see
+    /// [`markets_out_of_step`]; one check can catch a fill whose event is on its way).
+    async fn spot_check(&mut self, client: &ClobClient, out: &mut Vec<UserEvent>) {
+        self.stats.spot_checks += 1;
+        let now_secs = self.clock.now().as_secs();
+        let since_secs = now_secs.saturating_sub(SPOT_EVERY_MS / 1_000 * 4);
+        let mut out_of_step = Vec::new();
+        match client.trades(None, Some(since_secs)).await {
+            Ok(trades) => {
+                for trade in trades.iter().filter(|t| t.match_time + 3 <= now_secs) {
+                    let Ok(update) = trade_from_rest(trade, &self.api_key) else { continue };
+                    let unheard = !self.heard_of(&update.id);
+                    if unheard && !update.fills.is_empty() {
+                        out_of_step.push(update.market);
+                        let event = UserEvent::Trade(update);
+                        if self.first_time(&event) {
+                            out.push(event);
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::debug!(%error, "spot check: reading trades failed"),
+        }
+        match client.open_orders(None).await {
+            Ok(orders) => {
+                let suspects = markets_out_of_step(&self.matched, &orders, self.clock.now().0);
+                out_of_step.extend(suspects.iter().filter(|m| self.suspects.contains(m)));
+                self.suspects = suspects;
+            }
+            Err(error) => tracing::debug!(%error, "spot check: reading open orders failed"),
+        }
+        out_of_step.sort_unstable();
+        out_of_step.dedup();
+        if !out_of_step.is_empty() {
+            self.stats.spot_gaps += out_of_step.len() as u64;
+            tracing::warn!(
+                markets = out_of_step.len(),
+                "spot check: the user stream missed events; reading the venue back"
+            );
+            self.gap_markets.extend(out_of_step);
         }
     }
 

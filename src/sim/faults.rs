@@ -47,6 +47,8 @@ pub struct FaultSpec {
     pub wrong_field: f64,
     /// Fraction of websocket messages sent in fragments (continuation frames).
     pub fragmented: f64,
+    /// Fraction of websocket messages silently never sent (nothing on the wire says so).
+    pub lost: f64,
 }
 
 impl Default for FaultSpec {
@@ -65,12 +67,13 @@ impl Default for FaultSpec {
             malformed: 0.0,
             wrong_field: 0.0,
             fragmented: 0.0,
+            lost: 0.0,
         }
     }
 }
 
 const KNOWN: &str = "ws_drop_every, http_5xx, latency, restart_every, restart_for, post_only_for, \
-    throttle_every, throttle_for, stall_every, stall_for, malformed, wrong_field, fragmented";
+    throttle_every, throttle_for, stall_every, stall_for, malformed, wrong_field, fragmented, lost";
 
 impl FaultSpec {
     /// Whether no fault is configured (durations alone inject nothing).
@@ -84,6 +87,7 @@ impl FaultSpec {
             && self.malformed == 0.0
             && self.wrong_field == 0.0
             && self.fragmented == 0.0
+            && self.lost == 0.0
     }
 
     /// Parses a spec; reports every bad entry at once.
@@ -138,6 +142,7 @@ impl FaultSpec {
             ("malformed", self.malformed),
             ("wrong_field", self.wrong_field),
             ("fragmented", self.fragmented),
+            ("lost", self.lost),
         ];
         for (name, rate) in rates {
             if !(0.0..=1.0).contains(&rate) {
@@ -179,6 +184,7 @@ impl FaultSpec {
             "malformed" => self.malformed = rate()?,
             "wrong_field" => self.wrong_field = rate()?,
             "fragmented" => self.fragmented = rate()?,
+            "lost" => self.lost = rate()?,
             _ => return Err(format!("unknown fault ({KNOWN})")),
         }
         Ok(())

@@ -16,7 +16,7 @@ pub enum Chaos {
     /// A burst of 429s.
     Throttle,
     /// Message faults for a while: unparseable frames, valid frames with a wrong field,
-    /// fragmented messages (rates).
+    /// fragmented messages, messages lost without a trace (rates).
     Messages {
         /// Unparseable frames.
         malformed: f64,
@@ -24,6 +24,8 @@ pub enum Chaos {
         wrong_field: f64,
         /// Messages in fragments.
         fragmented: f64,
+        /// Messages silently never sent.
+        lost: f64,
     },
     /// REST faults for a while: 5xx answers and added latency.
     Rest {
@@ -106,7 +108,7 @@ impl ChaosPlan {
     }
 
     /// The next fault and the pause after it, ms (2 to 8 s).
-    pub fn next(&mut self) -> (Chaos, u64) {
+    pub fn draw(&mut self) -> (Chaos, u64) {
         let total: u32 = WEIGHTS.iter().map(|(w, _)| w).sum();
         let mut draw = self.rng.gen_range(0..total);
         let mut kind = Kind::Calm;
@@ -130,6 +132,7 @@ impl ChaosPlan {
                 malformed: self.rng.gen_range(0.0..0.05),
                 wrong_field: self.rng.gen_range(0.0..0.05),
                 fragmented: self.rng.gen_range(0.0..0.3),
+                lost: self.rng.gen_range(0.0..0.03),
             },
             Kind::Rest => {
                 let low = self.rng.gen_range(0..40);
@@ -152,7 +155,7 @@ mod tests {
     fn a_seed_repeats_its_plan_and_every_kind_comes_up() {
         let draw = |seed| {
             let mut plan = ChaosPlan::new(seed);
-            (0..400).map(|_| plan.next()).collect::<Vec<_>>()
+            (0..400).map(|_| plan.draw()).collect::<Vec<_>>()
         };
         assert_eq!(draw(7), draw(7));
         assert_ne!(draw(7), draw(8));

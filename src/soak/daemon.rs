@@ -60,7 +60,10 @@ impl Daemon {
         let _ = std::fs::remove_file(launch.state_dir().join("control.addr"));
         let log = OpenOptions::new().create(true).append(true).open(launch.dir.join("daemon.log"))?;
         let mut command = Command::new(&launch.exe);
-        command.args(["--no-dotenv", "run", "--mode", "live"]).env_clear().env("POLY_PRIVATE_KEY", key.expose());
+        command
+            .args(["--no-dotenv", "run", "--mode", "live"])
+            .env_clear()
+            .env("POLY_PRIVATE_KEY", key.expose());
         for set in &launch.sets {
             command.args(["--set", set]);
         }

@@ -66,7 +66,10 @@ pub struct SoakReport {
 impl SoakReport {
     /// Whether every loss figure is zero.
     pub fn clean(&self) -> bool {
-        self.figures.clean() && self.escaped_panics == 0 && self.unexpected_exits == 0 && self.settled_in.is_some()
+        self.figures.clean()
+            && self.escaped_panics == 0
+            && self.unexpected_exits == 0
+            && self.settled_in.is_some()
     }
 }
 
@@ -89,12 +92,21 @@ impl fmt::Display for SoakReport {
             writeln!(f, "    {trip}")?;
         }
         let kib = |v: Option<u64>| v.map_or("?".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
-        write!(f, "  resident memory                      {} at start, {} at end", kib(self.rss_kib.0), kib(self.rss_kib.1))
+        write!(
+            f,
+            "  resident memory                      {} at start, {} at end",
+            kib(self.rss_kib.0),
+            kib(self.rss_kib.1)
+        )
     }
 }
 
 /// Runs a soak; `progress` hears one line per chaos step.
-pub async fn soak(config: &Config, options: SoakOptions, mut progress: impl FnMut(&str)) -> anyhow::Result<SoakReport> {
+pub async fn soak(
+    config: &Config,
+    options: SoakOptions,
+    mut progress: impl FnMut(&str),
+) -> anyhow::Result<SoakReport> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let sim = SimOptions {
         scenario: options.scenario.clone(),
@@ -106,7 +118,11 @@ pub async fn soak(config: &Config, options: SoakOptions, mut progress: impl FnMu
     let venue = server::start(world, 0, clock)?;
     std::fs::create_dir_all(&options.dir)?;
     let launch = Launch::on(&venue, &options.dir, &["telemetry.log_level=warn".to_owned()])?;
-    let key = venue.test_accounts.first().map(|a| a.key.export_secret()).ok_or_else(|| anyhow::anyhow!("no test account"))?;
+    let key = venue
+        .test_accounts
+        .first()
+        .map(|a| a.key.export_secret())
+        .ok_or_else(|| anyhow::anyhow!("no test account"))?;
     let mut run = Soak::start(&venue, launch, key, options.seed).await?;
     let outcome = run.course(&options, &mut progress).await;
     let report = match outcome {
@@ -156,7 +172,7 @@ impl<'a> Soak<'a> {
         let mut plan = ChaosPlan::new(options.seed);
         let started = Instant::now();
         while started.elapsed() < options.duration {
-            let (chaos, pause_ms) = plan.next();
+            let (chaos, pause_ms) = plan.draw();
             *self.report.chaos.entry(chaos.name()).or_default() += 1;
             progress(&format!("{:>6.0?} {}", started.elapsed(), chaos.name()));
             self.inflict(chaos).await?;
@@ -272,7 +288,10 @@ impl<'a> Soak<'a> {
             }
             actix_rt::time::sleep(Duration::from_millis(200)).await;
         }
-        anyhow::bail!("the daemon did not quote within {limit:?} (see {})", self.launch.dir.join("daemon.log").display())
+        anyhow::bail!(
+            "the daemon did not quote within {limit:?} (see {})",
+            self.launch.dir.join("daemon.log").display()
+        )
     }
 
     /// The daemon's shares per market (markets holding none left out).

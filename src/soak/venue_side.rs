@@ -27,12 +27,12 @@ pub fn apply_fault(venue: &SimHandle, chaos: Chaos) -> bool {
             Chaos::Stall => faults.trigger(FaultAction::Stall, now),
             Chaos::EngineRestart => faults.trigger(FaultAction::Restart, now),
             Chaos::Throttle => faults.trigger(FaultAction::Throttle, now),
-            Chaos::Messages { malformed, wrong_field, fragmented } => {
-                faults.set_spec(FaultSpec { malformed, wrong_field, fragmented, ..FaultSpec::default() }, now)
-            }
-            Chaos::Rest { http_5xx, latency_ms } => {
-                faults.set_spec(FaultSpec { http_5xx, latency: Some(latency_ms), ..FaultSpec::default() }, now)
-            }
+            Chaos::Messages { malformed, wrong_field, fragmented, lost } => faults.set_spec(
+                FaultSpec { malformed, wrong_field, fragmented, lost, ..FaultSpec::default() },
+                now,
+            ),
+            Chaos::Rest { http_5xx, latency_ms } => faults
+                .set_spec(FaultSpec { http_5xx, latency: Some(latency_ms), ..FaultSpec::default() }, now),
             Chaos::Calm => {
                 faults.set_spec(FaultSpec::default(), now);
                 faults.trigger(FaultAction::Clear, now);

@@ -65,6 +65,7 @@ struct WsFaults {
     malformed: f64,
     wrong_field: f64,
     fragmented: f64,
+    lost: f64,
 }
 
 fn ws_faults(state: &SimState) -> WsFaults {
@@ -76,6 +77,7 @@ fn ws_faults(state: &SimState) -> WsFaults {
             malformed: spec.malformed,
             wrong_field: spec.wrong_field,
             fragmented: spec.fragmented,
+            lost: spec.lost,
         }
     })
 }
@@ -86,11 +88,16 @@ enum Delivery {
     Whole(String),
     /// As a first text frame and continuation frames.
     Fragments(String),
+    /// Not at all.
+    Lost,
 }
 
-/// Applies the message faults: unparseable text, a valid message with a field of the
-/// wrong type, or the message in fragments.
+/// Applies the message faults: a message lost, unparseable text, a valid message with a
+/// field of the wrong type, or the message in fragments.
 fn deliver(text: &str, faults: &WsFaults, rng: &mut StdRng) -> Delivery {
+    if faults.lost > 0.0 && rng.gen_bool(faults.lost.min(1.0)) {
+        return Delivery::Lost;
+    }
     if faults.malformed > 0.0 && rng.gen_bool(faults.malformed.min(1.0)) {
         let cut = text.char_indices().nth(text.len() / 2).map_or(0, |(at, _)| at);
         return Delivery::Whole(format!("{{\"event_type\":\"book\",\"asset_id\":{}", &text[..cut]));
@@ -109,6 +116,7 @@ async fn send(session: &mut Session, delivery: Delivery) -> bool {
     use actix_ws::Item;
     let text = match delivery {
         Delivery::Whole(text) => return session.text(text).await.is_ok(),
+        Delivery::Lost => return true,
         Delivery::Fragments(text) => actix_web::web::Bytes::from(text),
     };
     let third = (text.len() / 3).max(1).min(text.len());
