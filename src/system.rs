@@ -34,7 +34,7 @@ use crate::market::quote::QuoteParams;
 use crate::polymarket::OrderSigner;
 use crate::polymarket::Transport;
 use crate::polymarket::auth::ApiCreds;
-use crate::polymarket::client::{ClobClient, RetryPolicy};
+use crate::polymarket::client::{ClobClient, RetryPolicy, patiently};
 use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::polymarket::heartbeat::{HeartbeatEvent, spawn_heartbeats};
 use crate::risk::RiskLimits;
@@ -249,6 +249,10 @@ pub async fn start(
 /// sent: its market backs off and plans again on a fresher book.
 const ORDER_QUEUE_LIMIT: Duration = Duration::from_millis(500);
 
+/// How long the start waits out a venue that answers with passing failures (an engine
+/// restart, 429s, 5xx) before giving up.
+const START_PATIENCE: Duration = Duration::from_secs(600);
+
 /// Starts the daemon on `venue`'s market data trading as `account`.
 pub async fn start_as(
     config: &Config,
@@ -263,7 +267,7 @@ pub async fn start_as(
             .with_order_queue_limit(ORDER_QUEUE_LIMIT);
     if let Account::Venue { signer, creds } = &account {
         client = client.with_signer(signer.clone()).with_creds(creds.clone());
-        let orphans = client.cancel_all().await?;
+        let orphans = patiently("start-up cancel", START_PATIENCE, || client.cancel_all()).await?;
         if !orphans.canceled.is_empty() {
             tracing::warn!(
                 count = orphans.canceled.len(),
@@ -272,7 +276,7 @@ pub async fn start_as(
         }
     }
     let client = Rc::new(client);
-    let (listed, _) = discover(&client).await?;
+    let (listed, _) = patiently("market discovery", START_PATIENCE, || discover(&client)).await?;
     let total = listed.len();
     let chosen = select(config, &listed, clock.now().as_secs());
     if chosen.is_empty() {

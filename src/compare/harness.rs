@@ -261,7 +261,7 @@ impl Run {
         if !matches!(event, VenueEvent::Order { .. } | VenueEvent::Trade { .. }) {
             return;
         }
-        for message in event_messages(&self.world.venue, event, self.now_ms) {
+        for message in event_messages(&self.world.venue, event, self.now_ms, false) {
             if message.account == Some(self.account) {
                 self.user_message(message.market as usize, &message.text);
             }

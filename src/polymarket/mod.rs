@@ -6,6 +6,7 @@
 pub mod amounts;
 pub mod auth;
 pub mod body;
+pub mod book_hash;
 pub mod client;
 pub mod contracts;
 pub mod eip712;

@@ -123,7 +123,7 @@ impl Default for WsConfig {
     fn default() -> Self {
         Self {
             ping_every: Duration::from_secs(1),
-            pong_within: Duration::from_millis(1_500),
+            pong_within: Duration::from_millis(1_000),
             dead_after: Duration::from_secs(30),
             backoff_base: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(30),

@@ -3,9 +3,9 @@
 //! prices and sizes are strings, bids ascend and asks descend (best level last).
 
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
 
 use crate::domain::{Outcome, Side};
+use crate::polymarket::book_hash::{SummaryFields, summary_hash};
 use crate::sim::engine::book::BookSide;
 use crate::sim::engine::units::{Lots, Ticks, base_units_decimal, complement, lots_decimal, price_decimal};
 use crate::sim::venue::{
@@ -36,21 +36,36 @@ pub fn book_summary(spec: &MarketSpec, view: &BookView, outcome: Outcome, now_ms
     let mut asks = view.token_levels(outcome, Side::Sell);
     asks.reverse();
     let last = view.token_last_trade(outcome).map(|(price, _)| price_text(price)).unwrap_or_default();
-    let mut summary = json!({
-        "market": spec.condition_id.to_string(),
+    let market = spec.condition_id.to_string();
+    let timestamp = now_ms.to_string();
+    let min_order_size = size_text(spec.min_size);
+    let tick_size = view.tick.value().to_string();
+    let raw = |text: &str| Value::String(text.to_owned()).to_string();
+    let fields = SummaryFields {
+        market: &market,
+        asset_id: spec.token(outcome).as_str(),
+        timestamp: &timestamp,
+        min_order_size: &raw(&min_order_size),
+        tick_size: &raw(&tick_size),
+        neg_risk: if spec.neg_risk { "true" } else { "false" },
+        last_trade_price: &raw(&last),
+    };
+    let texts = |levels: &[(Ticks, Lots)]| -> Vec<(String, String)> {
+        levels.iter().map(|(price, lots)| (price_text(*price), size_text(*lots))).collect()
+    };
+    let hash = summary_hash(&fields, texts(&bids), texts(&asks));
+    json!({
+        "market": market,
         "asset_id": spec.token(outcome).as_str(),
-        "timestamp": now_ms.to_string(),
-        "hash": "",
+        "timestamp": timestamp,
+        "hash": hash,
         "bids": levels_json(&bids),
         "asks": levels_json(&asks),
-        "min_order_size": size_text(spec.min_size),
-        "tick_size": view.tick.value().to_string(),
+        "min_order_size": min_order_size,
+        "tick_size": tick_size,
         "neg_risk": spec.neg_risk,
         "last_trade_price": last,
-    });
-    let hash = hex::encode(Sha1::digest(summary.to_string().as_bytes()));
-    summary["hash"] = Value::String(hash);
-    summary
+    })
 }
 
 /// `/book` for a market's token as it is now.
@@ -238,14 +253,21 @@ fn best_bid_ask(state: &MarketState, market: u32, top: YesTop, now_ms: u64) -> V
         .collect()
 }
 
-/// The channel messages for one venue event.
-pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_ms: u64) -> Vec<Outgoing> {
+/// The channel messages for one venue event. `settled`: no later event of this batch
+/// changes the market's book, so its `price_change` entries carry the book's hash as the
+/// venue's do (an earlier one's would describe a later book, so it carries none).
+pub fn event_messages(
+    venue: &Venue,
+    event: &crate::sim::venue::VenueEvent,
+    now_ms: u64,
+    settled: bool,
+) -> Vec<Outgoing> {
     use crate::sim::venue::VenueEvent as E;
     let ts = now_ms.to_string();
     match event {
         E::Levels { market, changes, top } => {
             let Some(state) = venue.market(*market) else { return Vec::new() };
-            let mut out = vec![price_change(state, *market, changes, *top, now_ms)];
+            let mut out = vec![price_change(state, *market, changes, *top, now_ms, settled)];
             out.extend(best_bid_ask(state, *market, *top, now_ms));
             out
         }
@@ -260,7 +282,7 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
                 })
                 .collect()
         }
-        E::LastTrade { market, price, side, lots, fee_rate_bps } => {
+        E::LastTrade { market, price, side, lots, fee_rate_bps, transaction_hash } => {
             let Some(state) = venue.market(*market) else { return Vec::new() };
             [Outcome::Yes, Outcome::No]
                 .into_iter()
@@ -273,6 +295,7 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
                         "asset_id": state.spec.token(outcome).as_str(), "event_type": "last_trade_price",
                         "fee_rate_bps": fee_rate_bps.to_string(), "market": state.spec.condition_id.to_string(),
                         "price": price_text(token_price), "side": token_side.as_str(), "size": size_text(*lots), "timestamp": ts,
+                        "transaction_hash": format!("0x{}", hex::encode(transaction_hash)),
                     });
                     market_message(*market, Some(outcome), &body)
                 })
@@ -298,6 +321,7 @@ pub fn event_messages(venue: &Venue, event: &crate::sim::venue::VenueEvent, now_
                 "event_type": "market_resolved", "id": state.spec.gamma_id.to_string(),
                 "market": state.spec.condition_id.to_string(), "assets_ids": [state.spec.yes.as_str(), state.spec.no.as_str()],
                 "winning_asset_id": state.spec.token(*winner).as_str(), "winning_outcome": outcome_name(*winner), "timestamp": ts,
+                "event_message": event_message(state), "tags": ["Sim"],
             });
             vec![Outgoing { custom_feature: true, ..market_message(*market, None, &body) }]
         }
@@ -332,21 +356,37 @@ fn spoil_first_field(value: &mut Value) -> bool {
     }
 }
 
+/// The `event_message` object of custom-feature events: the market's event.
+fn event_message(state: &MarketState) -> Value {
+    let spec = &state.spec;
+    json!({
+        "id": spec.gamma_id.to_string(), "ticker": spec.slug, "slug": spec.slug,
+        "title": spec.question, "description": spec.question,
+    })
+}
+
 /// A YES-terms best bid and best ask.
 type YesTop = (Option<Ticks>, Option<Ticks>);
 
 /// `price_change` for both tokens of a market. Entries carry the top of book right after
-/// the change; their `hash` is empty (the venue's websocket hash recipe is unconfirmed).
+/// the change and, when `settled`, the hash of their token's book after it (the recipe of
+/// `/book`, at the message's timestamp); otherwise an empty hash.
 fn price_change(
     state: &MarketState,
     market: u32,
     changes: &[(BookSide, Ticks, Lots)],
     top: YesTop,
     now_ms: u64,
+    settled: bool,
 ) -> Outgoing {
     let mut entries = Vec::with_capacity(changes.len() * 2);
+    let view = settled.then(|| state.view());
     for outcome in [Outcome::Yes, Outcome::No] {
         let (bid, ask) = mirror_top(outcome, top);
+        let hash = match &view {
+            Some(view) => book_summary(&state.spec, view, outcome, now_ms)["hash"].clone(),
+            None => Value::String(String::new()),
+        };
         for (book_side, yes_price, lots) in changes {
             let side = match (*book_side, outcome) {
                 (BookSide::Bid, Outcome::Yes) | (BookSide::Ask, Outcome::No) => Side::Buy,
@@ -355,7 +395,7 @@ fn price_change(
             let price = if outcome == Outcome::No { complement(*yes_price) } else { *yes_price };
             entries.push(json!({
                 "asset_id": state.spec.token(outcome).as_str(), "price": price_text(price), "size": size_text(*lots),
-                "side": side.as_str(), "hash": "", "best_bid": bid.map(price_text).unwrap_or_default(),
+                "side": side.as_str(), "hash": hash, "best_bid": bid.map(price_text).unwrap_or_default(),
                 "best_ask": ask.map(price_text).unwrap_or_default(),
             }));
         }
@@ -423,6 +463,8 @@ fn trade_events(venue: &Venue, index: usize, status: TradeStatus, ts: &str) -> V
 
 #[cfg(test)]
 mod tests {
+    use sha1::{Digest, Sha1};
+
     use super::*;
     use crate::domain::TickSize;
     use crate::sim::venue::{FeeParams, LastTrade, MarketSpec};

@@ -11,6 +11,7 @@
 //! it. The execution and feed actors each own one; nothing shares it across threads.
 
 mod error;
+mod patience;
 pub mod types;
 
 use std::cell::{Cell, RefCell};
@@ -23,6 +24,7 @@ use rand::Rng;
 use serde::de::DeserializeOwned;
 
 pub use error::ClientError;
+pub use patience::patiently;
 use types::{
     ApiKeyResponse, BalanceAllowance, CancelResponse, ClobMarket, HeartbeatResponse, OpenOrder,
     OrderBookSummary, Page, Position, PostOrderResponse, Trade,

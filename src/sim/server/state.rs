@@ -43,8 +43,9 @@ impl SimState {
         let result = f(&mut world, now);
         let events = world.venue.drain_events();
         if self.hub.receiver_count() > 0 {
-            for event in &events {
-                for message in event_messages(&world.venue, event, now) {
+            for (index, event) in events.iter().enumerate() {
+                let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
+                for message in event_messages(&world.venue, event, now, settled) {
                     let _ = self.hub.send(Arc::new(message));
                 }
             }

@@ -62,6 +62,8 @@ pub enum VenueEvent {
         lots: Lots,
         /// Fee rate, bps.
         fee_rate_bps: u32,
+        /// The settlement transaction.
+        transaction_hash: [u8; 32],
     },
     /// An order changed, for its owner.
     Order {
@@ -95,4 +97,19 @@ pub enum VenueEvent {
         /// Winning outcome.
         winner: Outcome,
     },
+}
+
+impl VenueEvent {
+    /// The market whose book this event changes, if it changes one.
+    fn book_market(&self) -> Option<u32> {
+        match self {
+            Self::Levels { market, .. } | Self::Book { market, .. } => Some(*market),
+            _ => None,
+        }
+    }
+
+    /// Whether this event changes the book of the market `earlier` changed.
+    pub fn changes_book_of(&self, earlier: &VenueEvent) -> bool {
+        earlier.book_market().is_some_and(|market| self.book_market() == Some(market))
+    }
 }

@@ -151,8 +151,8 @@ impl Venue {
             }
         }
         let lots: Lots = fills.iter().map(|fill| fill.lots).sum();
-        self.record_trade_stats(market, fills, taker, lots);
         let trade = self.log_trade(taker, makers, last_price, lots, taker_fee, &fees, now_ms);
+        self.record_trade_stats(market, fills, taker, lots, trade.1);
         (making, taking, Some(trade))
     }
 
@@ -310,7 +310,14 @@ impl Venue {
         }
     }
 
-    fn record_trade_stats(&mut self, market: u32, fills: &[Fill], taker: &NewOrder, lots: Lots) {
+    fn record_trade_stats(
+        &mut self,
+        market: u32,
+        fills: &[Fill],
+        taker: &NewOrder,
+        lots: Lots,
+        transaction_hash: [u8; 32],
+    ) {
         let yes_side = match (taker.outcome, taker.side) {
             (Outcome::Yes, side) => side,
             (Outcome::No, side) => side.opposite(),
@@ -329,6 +336,7 @@ impl Venue {
                 side: yes_side,
                 lots,
                 fee_rate_bps,
+                transaction_hash,
             });
         }
     }
