@@ -70,9 +70,11 @@ fn local_books_track_the_venue_frame_by_frame() {
     for step in 1..=1_500u64 {
         let now = step * 100;
         world.step(now);
-        for event in world.venue.drain_events() {
+        let events = world.venue.drain_events();
+        for (index, event) in events.iter().enumerate() {
+            let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
             for message in
-                event_messages(&world.venue, &event, now).into_iter().filter(|m| m.account.is_none())
+                event_messages(&world.venue, event, now, settled).into_iter().filter(|m| m.account.is_none())
             {
                 let mut tops: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
                 decode_market(&message.text, |e| {
