@@ -1,6 +1,8 @@
 //! The feed's decoder and local books against the embedded venue's own channel messages:
 //! minutes of synthetic flow, every frame decoded and applied, and at every step each local
-//! book equals the venue's book for that token, with no gap ever detected.
+//! book equals the venue's book for that token, with no gap ever detected; the venue's
+//! hashes, checked after every message, agree with every book, and a level changed behind
+//! the stream's back is caught by the next hash.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,6 +14,7 @@ use polymm::domain::book::{Level, parse_micros, parse_pips};
 use polymm::domain::{Outcome, Side};
 use polymm::feed::books::{Applied, BookSet};
 use polymm::feed::decode::{MarketEvent, decode_market};
+use polymm::feed::hashes::{HashWatch, Recipe};
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::engine::units::lots_decimal;
 use polymm::sim::wire::{current_book, event_messages};
@@ -52,6 +55,7 @@ fn local_books_track_the_venue_frame_by_frame() {
     let options = SimOptions { scenario: "mixed".into(), markets: 4, seed: 5, ..SimOptions::default() };
     let mut world = SimWorld::build(&options, &catalog(), 0).unwrap();
     let mut books = BookSet::new();
+    let mut hashes = HashWatch::default();
     let mut tokens = Vec::new();
     for market in 0..4u32 {
         for outcome in [Outcome::Yes, Outcome::No] {
@@ -61,7 +65,11 @@ fn local_books_track_the_venue_frame_by_frame() {
             let mut snapshot = current_book(state, outcome, 0);
             snapshot["event_type"] = "book".into();
             let text = snapshot.to_string();
-            decode_market(&text, |e| assert_eq!(books.apply(&e), Applied::Updated)).unwrap();
+            decode_market(&text, |e| {
+                hashes.on_event(&e);
+                assert_eq!(books.apply(&e), Applied::Updated);
+            })
+            .unwrap();
             tokens.push((market, outcome, id));
         }
     }
@@ -78,6 +86,7 @@ fn local_books_track_the_venue_frame_by_frame() {
             {
                 let mut tops: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
                 decode_market(&message.text, |e| {
+                    hashes.on_event(&e);
                     if let MarketEvent::Level(change) = &e {
                         tops.insert(change.asset_id.to_owned(), (change.best_bid, change.best_ask));
                         levels += 1;
@@ -91,6 +100,7 @@ fn local_books_track_the_venue_frame_by_frame() {
                 for (asset, (bid, ask)) in tops {
                     assert_eq!(books.verify_top(&asset, bid, ask), Applied::Updated, "step {step}");
                 }
+                assert_eq!(hashes.check(usize::MAX, |t| books.book(t)), Vec::<String>::new(), "step {step}");
                 frames += 1;
             }
         }
@@ -108,5 +118,53 @@ fn local_books_track_the_venue_frame_by_frame() {
         }
     }
     assert!(frames > 2_000 && levels > 5_000, "{frames} frames, {levels} level changes");
+    assert_eq!(hashes.recipe(), Recipe::Proven, "the venue's snapshot hashes are reproduced");
+    let checked = hashes.stats();
+    assert!(checked.checks > 1_000 && checked.mismatches == 0, "{checked:?}");
+    let lost = lost_level_is_caught_by_the_next_hash(&mut world, &mut books, &mut hashes, &tokens);
+    assert!(lost, "a book missing one change disagrees with the venue's next hash");
     assert_eq!(parse_pips("0.5"), Some(5_000));
+}
+
+/// Applies the next batch of messages to every book but one change of one token, then
+/// checks the hashes: that token's book must be found wrong.
+fn lost_level_is_caught_by_the_next_hash(
+    world: &mut SimWorld,
+    books: &mut BookSet,
+    hashes: &mut HashWatch,
+    tokens: &[(u32, Outcome, String)],
+) -> bool {
+    let mut skipped: Option<String> = None;
+    for step in 1_501..=3_000u64 {
+        let now = step * 100;
+        world.step(now);
+        let events = world.venue.drain_events();
+        for (index, event) in events.iter().enumerate() {
+            let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
+            for message in
+                event_messages(&world.venue, event, now, settled).into_iter().filter(|m| m.account.is_none())
+            {
+                decode_market(&message.text, |e| {
+                    if skipped.is_none()
+                        && let MarketEvent::Level(change) = &e
+                        && change.hash.is_empty()
+                        && tokens.iter().any(|(_, _, id)| id == change.asset_id)
+                    {
+                        skipped = Some(change.asset_id.to_owned());
+                        return;
+                    }
+                    hashes.on_event(&e);
+                    books.apply(&e);
+                })
+                .unwrap();
+            }
+        }
+        let wrong = hashes.check(usize::MAX, |t| books.book(t));
+        if let Some(token) = &skipped
+            && wrong.contains(token)
+        {
+            return true;
+        }
+    }
+    false
 }

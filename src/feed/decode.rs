@@ -5,6 +5,7 @@
 //! A malformed event is counted and skipped; the rest of its frame still counts.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::domain::book::{Level, Micros, PIPS_DP, Pips, parse_fixed, parse_micros, parse_pips};
 use crate::domain::{Side, TickSize};
@@ -20,10 +21,26 @@ pub struct BookSnapshot<'a> {
     pub timestamp_ms: u64,
     /// The venue's book hash.
     pub hash: &'a str,
-    /// Bid levels (any order).
+    /// Bid levels, in the venue's order.
     pub bids: Vec<Level>,
-    /// Ask levels (any order).
+    /// Ask levels, in the venue's order.
     pub asks: Vec<Level>,
+    /// The other fields the venue's hash covers, as raw JSON.
+    pub hashed: HashedFields<'a>,
+}
+
+/// The fields of a book summary its hash covers besides the levels, as raw JSON text
+/// exactly as received (`None` when absent).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HashedFields<'a> {
+    /// `min_order_size`.
+    pub min_order_size: Option<&'a str>,
+    /// `tick_size`.
+    pub tick_size: Option<&'a str>,
+    /// `neg_risk`.
+    pub neg_risk: Option<&'a str>,
+    /// `last_trade_price`.
+    pub last_trade_price: Option<&'a str>,
 }
 
 /// One level's new total size.
@@ -45,6 +62,8 @@ pub struct LevelChange<'a> {
     pub best_ask: Option<Pips>,
     /// Venue time, ms.
     pub timestamp_ms: u64,
+    /// The venue's hash of the token's book after the change (`""`: none given).
+    pub hash: &'a str,
 }
 
 /// A trade print.
@@ -142,6 +161,8 @@ struct RawChange<'a> {
     best_bid: Option<&'a str>,
     #[serde(borrow, default)]
     best_ask: Option<&'a str>,
+    #[serde(borrow, default)]
+    hash: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +199,14 @@ struct RawEvent<'a> {
     best_ask: Option<&'a str>,
     #[serde(borrow, default)]
     winning_asset_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    min_order_size: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    tick_size: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    neg_risk: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    last_trade_price: Option<&'a RawValue>,
 }
 
 /// An event the decoder knows but whose fields are wrong.
@@ -257,6 +286,12 @@ fn decode_event<'a>(
                 hash: raw.hash.unwrap_or(""),
                 bids,
                 asks,
+                hashed: HashedFields {
+                    min_order_size: raw.min_order_size.map(RawValue::get),
+                    tick_size: raw.tick_size.map(RawValue::get),
+                    neg_risk: raw.neg_risk.map(RawValue::get),
+                    last_trade_price: raw.last_trade_price.map(RawValue::get),
+                },
             }));
             Ok(Some(1))
         }
@@ -313,6 +348,7 @@ fn price_changes<'a>(
             best_bid: optional_pips(entry.best_bid)?,
             best_ask: optional_pips(entry.best_ask)?,
             timestamp_ms,
+            hash: entry.hash.or(raw.hash).unwrap_or(""),
         });
     }
     if changes.is_empty() {
@@ -325,6 +361,7 @@ fn price_changes<'a>(
             best_bid: None,
             best_ask: None,
             timestamp_ms,
+            hash: raw.hash.unwrap_or(""),
         });
     }
     let count = changes.len();

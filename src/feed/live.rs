@@ -20,6 +20,9 @@ use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 /// The most websocket events applied in one step.
 pub const BURST: usize = 32;
 
+/// The most books compared with the venue's hash in one step (after the step's events).
+pub const HASH_CHECKS_PER_STEP: usize = 8;
+
 /// Feed timing.
 #[derive(Debug, Clone, Copy)]
 pub struct FeedConfig {
@@ -163,6 +166,7 @@ impl LiveFeed {
         // By token, the earliest read first for each (the stable sort keeps arrival order).
         self.frame_times.sort_by(|a, b| a.0.cmp(&b.0));
         self.frame_times.dedup_by(|later, first| later.0 == first.0);
+        self.data.check_hashes(HASH_CHECKS_PER_STEP);
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
         touched.dedup();

@@ -6,6 +6,7 @@ pub mod books;
 pub mod coalesce;
 pub mod connection;
 pub mod decode;
+pub mod hashes;
 pub mod live;
 pub mod priority;
 pub mod sync;

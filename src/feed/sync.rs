@@ -7,6 +7,7 @@ use super::books::{Applied, BookSet};
 use super::connection::WsEvent;
 use super::connection::shard;
 use super::decode::{MarketEvent, decode_market};
+use super::hashes::HashWatch;
 use crate::domain::book::Book;
 use crate::polymarket::client::types::OrderBookSummary;
 
@@ -34,6 +35,10 @@ pub struct FeedStats {
     /// Spot checks that found the book different from a snapshot at least as new, and
     /// replaced it.
     pub spot_replaced: u64,
+    /// Books compared with the venue's hash.
+    pub hash_checks: u64,
+    /// Books whose hash differed from the venue's (each then resynced).
+    pub hash_mismatches: u64,
 }
 
 /// What a spot check of one book against a REST snapshot found.
@@ -61,6 +66,7 @@ struct Shard {
 #[derive(Debug)]
 pub struct MarketData {
     books: BookSet,
+    hashes: HashWatch,
     shards: Vec<Shard>,
     stats: FeedStats,
     fallback_after_ms: u64,
@@ -109,7 +115,15 @@ impl MarketData {
             .into_iter()
             .map(|assets| Shard { assets, up: false, down_since_ms: Some(now_ms), ever_up: false })
             .collect();
-        Self { books, shards, stats: FeedStats::default(), fallback_after_ms, prints: Vec::new(), tap: None }
+        Self {
+            books,
+            hashes: HashWatch::default(),
+            shards,
+            stats: FeedStats::default(),
+            fallback_after_ms,
+            prints: Vec::new(),
+            tap: None,
+        }
     }
 
     /// Shows every decoded event to `tap` as well.
@@ -228,6 +242,7 @@ impl MarketData {
         let mut touched: Vec<String> = Vec::new();
         let mut tops: Vec<(String, Option<u32>, Option<u32>)> = Vec::new();
         let books = &mut self.books;
+        let hashes = &mut self.hashes;
         let stats = &mut self.stats;
         let prints = &mut self.prints;
         let tap = &mut self.tap;
@@ -250,6 +265,7 @@ impl MarketData {
                 }
                 _ => None,
             };
+            hashes.on_event(&event);
             match books.apply(&event) {
                 Applied::Updated => {
                     if let Some(asset) = asset.filter(|a| !touched.iter().any(|t| t == a)) {
@@ -286,6 +302,23 @@ impl MarketData {
         touched
     }
 
+    /// Compares up to `limit` books with the venue's latest hash for them (see
+    /// [`HashWatch`]); a book that differs is untrusted until resynced. Returns how many
+    /// differed.
+    pub fn check_hashes(&mut self, limit: usize) -> usize {
+        let books = &self.books;
+        let wrong = self.hashes.check(limit, |token| books.book(token));
+        let checked = self.hashes.stats();
+        self.stats.hash_checks = checked.checks;
+        self.stats.hash_mismatches = checked.mismatches;
+        for token in &wrong {
+            tracing::warn!(%token, "the book's hash differs from the venue's: resyncing it");
+            self.books.invalidate(token);
+            self.stats.gaps += 1;
+        }
+        wrong.len()
+    }
+
     /// The trades printed since the last call.
     pub fn take_prints(&mut self) -> Vec<Print> {
         std::mem::take(&mut self.prints)
@@ -301,6 +334,7 @@ impl MarketData {
             hash: &summary.hash,
             bids: book.depth(crate::domain::Side::Buy).collect(),
             asks: book.depth(crate::domain::Side::Sell).collect(),
+            hashed: super::decode::HashedFields::default(),
         };
         let event = MarketEvent::Book(snapshot);
         let applied = matches!(self.books.apply(&event), Applied::Updated);
