@@ -5,8 +5,8 @@
 //! | module | owns |
 //! |---|---|
 //! | [`domain`] | validated money and identifier types, the order state machine |
-//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, the TLS transport (rustls, `venue.ca_file`), websocket connections, rate limits, heartbeats, Gamma discovery |
-//! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the live feeds |
+//! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, the TLS transport (rustls, `venue.ca_file`), websocket connections, rate limits, heartbeats, Gamma discovery, the book-summary hash |
+//! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the venue's book hashes, rolling REST spot checks of books and of our orders, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |

@@ -1,8 +1,9 @@
 //! Patience at start: a request the daemon cannot start without (the start-up cancel of
 //! orders left by an earlier run, market discovery) is tried again while the venue answers
-//! with a passing failure (engine restart, 429, 5xx, a dropped connection), saying so in
-//! the log each time, up to a limit. A daemon restarted during the venue's weekly engine
-//! restart waits for it instead of exiting.
+//! but is not ready (engine restart, 429, 5xx), saying so in the log each time, up to a
+//! limit. A daemon restarted during the venue's weekly engine restart waits for it instead
+//! of exiting. A venue that cannot be reached at all (a wrong address, no network) is not
+//! waited for beyond the client's own retries: the start fails at once with the cause.
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,7 +26,7 @@ where
     loop {
         match call().await {
             Ok(value) => return Ok(value),
-            Err(error) if error.is_transient() && waited < limit => {
+            Err(error) if answered_not_ready(&error) && waited < limit => {
                 tracing::warn!(%error, ?wait, "{what}: the venue is not ready; trying again");
                 actix_rt::time::sleep(wait).await;
                 waited += wait;
@@ -34,6 +35,11 @@ where
             Err(error) => return Err(error),
         }
     }
+}
+
+/// Whether the venue answered, saying to come back later.
+fn answered_not_ready(error: &ClientError) -> bool {
+    matches!(error, ClientError::EngineRestarting | ClientError::RateLimited(_) | ClientError::Server { .. })
 }
 
 #[cfg(test)]
@@ -57,6 +63,11 @@ mod tests {
         })
         .await;
         assert!(matches!(refused, Err(ClientError::Unauthorized(_))), "not transient: no wait");
+        let unreachable: Result<(), _> = patiently("start", Duration::from_secs(5), || async {
+            Err(ClientError::Transport("connection refused".into()))
+        })
+        .await;
+        assert!(matches!(unreachable, Err(ClientError::Transport(_))), "no venue: no wait");
         let never: Result<(), _> =
             patiently("start", Duration::ZERO, || async { Err(ClientError::EngineRestarting) }).await;
         assert_eq!(never, Err(ClientError::EngineRestarting), "the limit is kept");
