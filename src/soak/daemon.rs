@@ -87,9 +87,8 @@ impl Daemon {
     }
 
     /// Kills it (SIGKILL: no shutdown of any kind) and reaps it.
-    pub fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    pub fn kill(self) {
+        drop(self);
     }
 
     /// Sends SIGTERM; [`Daemon::exited`] tells when it is done.
@@ -103,6 +102,16 @@ impl Daemon {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
         let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
         line.split_whitespace().nth(1)?.parse().ok()
+    }
+}
+
+impl Drop for Daemon {
+    /// A soak that ends early (an error, a panic) leaves no daemon behind.
+    fn drop(&mut self) {
+        if self.exited().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
