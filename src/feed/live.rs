@@ -20,7 +20,7 @@ use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 /// The most websocket events applied in one step.
 pub const BURST: usize = 32;
 
-/// The most books compared with the venue's hash in one step (after the step's events).
+/// The most books compared with the venue's hash in one step (only when no event waits).
 pub const HASH_CHECKS_PER_STEP: usize = 8;
 
 /// Feed timing.
@@ -154,7 +154,11 @@ impl LiveFeed {
         self.frame_times.clear();
         let ready = match self.events.try_recv() {
             Ok(event) => Some(event),
-            Err(_) => tokio::time::timeout(wait, self.events.recv()).await.ok().flatten(),
+            Err(_) => {
+                // Idle: the hash checks take this time, never a frame's.
+                touched.extend(self.data.check_hashes(HASH_CHECKS_PER_STEP));
+                tokio::time::timeout(wait, self.events.recv()).await.ok().flatten()
+            }
         };
         if let Some(event) = ready {
             self.apply(&event, &mut touched);
@@ -166,7 +170,6 @@ impl LiveFeed {
         // By token, the earliest read first for each (the stable sort keeps arrival order).
         self.frame_times.sort_by(|a, b| a.0.cmp(&b.0));
         self.frame_times.dedup_by(|later, first| later.0 == first.0);
-        self.data.check_hashes(HASH_CHECKS_PER_STEP);
         touched.extend(self.rest_upkeep(client).await);
         touched.sort_unstable();
         touched.dedup();

@@ -303,9 +303,9 @@ impl MarketData {
     }
 
     /// Compares up to `limit` books with the venue's latest hash for them (see
-    /// [`HashWatch`]); a book that differs is untrusted until resynced. Returns how many
-    /// differed.
-    pub fn check_hashes(&mut self, limit: usize) -> usize {
+    /// [`HashWatch`]); a book that differs is untrusted until resynced. Returns the tokens
+    /// whose books differed.
+    pub fn check_hashes(&mut self, limit: usize) -> Vec<String> {
         let books = &self.books;
         let wrong = self.hashes.check(limit, |token| books.book(token));
         let checked = self.hashes.stats();
@@ -316,7 +316,7 @@ impl MarketData {
             self.books.invalidate(token);
             self.stats.gaps += 1;
         }
-        wrong.len()
+        wrong
     }
 
     /// The trades printed since the last call.
