@@ -197,13 +197,14 @@ pub fn book(global: &GlobalArgs, args: &BookArgs) -> anyhow::Result<()> {
         );
         let stop_at = args.seconds.map(|s| Instant::now() + Duration::from_secs(s));
         let mut last = String::new();
+        let mut interrupt = actix_rt::signal::unix::signal(actix_rt::signal::unix::SignalKind::interrupt())?;
         loop {
             if stop_at.is_some_and(|at| Instant::now() >= at) {
                 break;
             }
             tokio::select! {
                 _ = feed.step(&api, Duration::from_millis(200)) => {}
-                _ = actix_rt::signal::ctrl_c() => break,
+                _ = interrupt.recv() => break,
             }
             let line = top_line(&feed, &token);
             if line != last {

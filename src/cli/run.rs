@@ -160,11 +160,16 @@ fn announce_control(daemon: &Daemon) -> anyhow::Result<()> {
 /// then shuts the daemon down (cancelling every order).
 pub async fn serve_until_signal(config: &Config, daemon: Daemon) -> anyhow::Result<()> {
     let mut ticker = actix_rt::time::interval(Duration::from_secs(config.telemetry.status_interval_secs));
-    let mut terminate = actix_rt::signal::unix::signal(actix_rt::signal::unix::SignalKind::terminate())?;
+    // Both streams exist for the whole run: a signal that arrives while a status line is
+    // being made is kept until the loop looks again (a `ctrl_c()` future made per turn of the
+    // loop would miss it, and the daemon would never stop).
+    use actix_rt::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     loop {
         tokio::select! {
             _ = ticker.tick() => print_line(status_line(&daemon).await)?,
-            _ = actix_rt::signal::ctrl_c() => break,
+            _ = interrupt.recv() => break,
             _ = terminate.recv() => break,
         }
     }

@@ -26,6 +26,9 @@ pub const SECRET_KEYS: [&str; 4] =
 /// Reads keys from a figment, collecting problems.
 pub struct Validator<'a> {
     figment: &'a Figment,
+    /// Every source merged once: looking a key up in the figment itself merges them all
+    /// again on every call.
+    merged: Value,
     issues: Vec<ConfigIssue>,
 }
 
@@ -33,8 +36,13 @@ impl<'a> Validator<'a> {
     /// A validator over `figment`; reports unknown keys right away.
     pub fn new(figment: &'a Figment) -> Result<Self, ConfigError> {
         let merged: Dict = figment.extract().map_err(|e| ConfigError::Unreadable(e.to_string()))?;
-        let mut validator = Self { figment, issues: Vec::new() };
+        let mut validator = Self {
+            figment,
+            merged: Value::Dict(figment::value::Tag::Default, Dict::new()),
+            issues: Vec::new(),
+        };
         validator.check_known_keys(&merged)?;
+        validator.merged = Value::Dict(figment::value::Tag::Default, merged);
         Ok(validator)
     }
 
@@ -55,6 +63,11 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
+    /// The merged value at `key` (a dotted path).
+    fn find(&self, key: &str) -> Result<Value, ()> {
+        self.merged.find_ref(key).cloned().ok_or(())
+    }
+
     /// Records a problem with `key`.
     pub fn issue(&mut self, key: &str, message: impl Into<String>) {
         let origin = self.origin(key);
@@ -68,7 +81,7 @@ impl<'a> Validator<'a> {
 
     /// The value at `key` as text; records a problem if it is missing or not a scalar.
     pub fn text(&mut self, key: &str) -> Option<String> {
-        match self.figment.find_value(key) {
+        match self.find(key) {
             Ok(value) => scalar_text(&value).or_else(|| {
                 self.issue(key, "expected a single value, found a table or list");
                 None
@@ -145,7 +158,7 @@ impl<'a> Validator<'a> {
 
     /// A list of strings (empty if absent from every layer).
     pub fn list(&mut self, key: &str) -> Vec<String> {
-        match self.figment.find_value(key) {
+        match self.find(key) {
             Ok(Value::Array(_, items)) => items.iter().filter_map(scalar_text).collect(),
             Ok(Value::String(_, text)) => {
                 text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
@@ -160,7 +173,7 @@ impl<'a> Validator<'a> {
 
     /// A secret, which must come from the environment; never echoed in problems.
     pub fn secret(&mut self, key: &str) -> Option<Secret> {
-        let value = self.figment.find_value(key).ok()?;
+        let value = self.find(key).ok()?;
         let text = scalar_text(&value).unwrap_or_default();
         if self.is_from_file(key) {
             self.issue(key, "secrets are read from the environment only; remove it from the file");
@@ -177,7 +190,7 @@ impl<'a> Validator<'a> {
 
     /// The child names of a table (empty if absent or not a table), in name order.
     pub fn table_keys(&mut self, key: &str) -> Vec<String> {
-        match self.figment.find_value(key) {
+        match self.find(key) {
             Ok(Value::Dict(_, dict)) => dict.keys().cloned().collect(),
             Ok(_) => {
                 self.issue(key, "expected a table");
