@@ -141,21 +141,45 @@ pub fn quote_params(config: &Config) -> QuoteParams {
 /// The markets to quote: the configured includes, then the best by the market scorer
 /// that pass the `MARKET_*` filters (in sim mode every listed market qualifies), up to
 /// `max_markets`.
-pub fn select(config: &Config, markets: &[MarketInfo], now_secs: u64) -> Vec<MarketInfo> {
+///
+/// Markets in `held` (the account holds their shares) are chosen like those the operator
+/// includes, whatever the filters say: a restart never leaves inventory unwatched.
+pub fn select(
+    config: &Config,
+    markets: &[MarketInfo],
+    held: &std::collections::BTreeSet<crate::domain::ConditionId>,
+    now_secs: u64,
+) -> Vec<MarketInfo> {
     let sim = config.mode == crate::config::Mode::Sim;
+    let forced =
+        |m: &MarketInfo| config.markets.include.contains(&m.condition_id) || held.contains(&m.condition_id);
     let mut chosen: Vec<(Decimal, &MarketInfo)> = markets
         .iter()
-        .filter(|m| {
-            config.markets.include.contains(&m.condition_id) || sim || m.passes(&config.markets, now_secs)
-        })
+        .filter(|m| forced(m) || sim || m.passes(&config.markets, now_secs))
         .map(|m| (scorer::score(&m.facts(now_secs)), m))
         .collect();
     chosen.sort_by(|(score_a, a), (score_b, b)| {
-        let included = |m: &MarketInfo| !config.markets.include.contains(&m.condition_id);
-        (included(a), std::cmp::Reverse(*score_a)).cmp(&(included(b), std::cmp::Reverse(*score_b)))
+        (!forced(a), std::cmp::Reverse(*score_a)).cmp(&(!forced(b), std::cmp::Reverse(*score_b)))
     });
     chosen.truncate(config.markets.max_markets as usize);
     chosen.into_iter().map(|(_, m)| m.clone()).collect()
+}
+
+/// The markets where the account holds shares (from the Data API; none when it is not
+/// configured or does not answer, which is said).
+async fn held_markets(
+    client: &ClobClient,
+    account: &Account,
+) -> std::collections::BTreeSet<crate::domain::ConditionId> {
+    let Account::Venue { signer, .. } = account else { return Default::default() };
+    match client.positions(&signer.maker(), Decimal::new(1, 2)).await {
+        Some(Ok(positions)) => positions.iter().filter_map(|p| p.condition_id.parse().ok()).collect(),
+        Some(Err(error)) => {
+            tracing::warn!(%error, "positions unreadable: markets where we hold shares may go unwatched");
+            Default::default()
+        }
+        None => Default::default(),
+    }
 }
 
 /// How many listed markets each `[markets]` filter refuses (outside sim mode), as
@@ -278,7 +302,8 @@ pub async fn start_as(
     let client = Rc::new(client);
     let (listed, _) = patiently("market discovery", START_PATIENCE, || discover(&client)).await?;
     let total = listed.len();
-    let chosen = select(config, &listed, clock.now().as_secs());
+    let held = held_markets(&client, &account).await;
+    let chosen = select(config, &listed, &held, clock.now().as_secs());
     if chosen.is_empty() {
         let why = refusals(config, &listed, clock.now().as_secs());
         return Err(StartError::NoMarkets { listed: total, why });

@@ -85,12 +85,20 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
         listing(3, 10, 4, 0),
         listing(4, 20_000, 4, 0),
     ];
-    let chosen = select(&c, &listings, 1_700_000_000);
+    let chosen = select(&c, &listings, &Default::default(), 1_700_000_000);
     let ids: Vec<ConditionId> = chosen.iter().map(|m| m.condition_id).collect();
     assert_eq!(
         ids,
         [ConditionId::from_bytes([2; 32]), ConditionId::from_bytes([1; 32])],
         "rewards and volume first; too little volume out"
+    );
+    let held = std::collections::BTreeSet::from([ConditionId::from_bytes([3; 32])]);
+    let with_held: Vec<ConditionId> =
+        select(&c, &listings, &held, 1_700_000_000).iter().map(|m| m.condition_id).collect();
+    assert_eq!(
+        with_held,
+        [ConditionId::from_bytes([3; 32]), ConditionId::from_bytes([2; 32])],
+        "a market we hold shares of is kept whatever the filters say, ahead of the rest"
     );
     let split = budgets(&c, &chosen, 1_700_000_000);
     let (rich, plain) =
@@ -103,5 +111,5 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
 fn in_sim_mode_every_listing_qualifies_up_to_the_maximum() {
     let c = config(&[], &[("markets.max_markets", "3"), ("markets.min_volume", "1000000")]);
     let listings: Vec<_> = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
-    assert_eq!(select(&c, &listings, 1_700_000_000).len(), 3);
+    assert_eq!(select(&c, &listings, &Default::default(), 1_700_000_000).len(), 3);
 }

@@ -32,6 +32,22 @@ pub struct Validator<'a> {
     issues: Vec<ConfigIssue>,
 }
 
+/// Every key the built-in defaults define, plus the secrets: read once per process.
+fn known_keys() -> Result<&'static [String], ConfigError> {
+    static KNOWN: std::sync::OnceLock<Result<Vec<String>, String>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let defaults: Dict =
+            Figment::from(<figment::providers::Toml as figment::providers::Format>::string(DEFAULTS_TOML))
+                .extract()
+                .map_err(|e| format!("built-in defaults: {e}"))?;
+        let mut known = Vec::new();
+        leaf_paths(&defaults, "", &mut known);
+        known.extend(SECRET_KEYS.iter().map(|k| (*k).to_owned()));
+        Ok(known)
+    });
+    known.as_deref().map_err(|why| ConfigError::Unreadable(why.clone()))
+}
+
 impl<'a> Validator<'a> {
     /// A validator over `figment`; reports unknown keys right away.
     pub fn new(figment: &'a Figment) -> Result<Self, ConfigError> {
@@ -47,17 +63,11 @@ impl<'a> Validator<'a> {
     }
 
     fn check_known_keys(&mut self, merged: &Dict) -> Result<(), ConfigError> {
-        let defaults: Dict =
-            Figment::from(<figment::providers::Toml as figment::providers::Format>::string(DEFAULTS_TOML))
-                .extract()
-                .map_err(|e| ConfigError::Unreadable(format!("built-in defaults: {e}")))?;
-        let mut known = Vec::new();
-        leaf_paths(&defaults, "", &mut known);
-        known.extend(SECRET_KEYS.iter().map(|k| (*k).to_owned()));
+        let known = known_keys()?;
         let mut present = Vec::new();
         leaf_paths(merged, "", &mut present);
-        for key in present.into_iter().filter(|k| !known.contains(k) && !open_table_key(k, &known)) {
-            let hint = closest(&key, &known).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
+        for key in present.into_iter().filter(|k| !known.contains(k) && !open_table_key(k, known)) {
+            let hint = closest(&key, known).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
             self.issue(&key, format!("unknown key{hint}"));
         }
         Ok(())

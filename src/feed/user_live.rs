@@ -343,9 +343,15 @@ impl LiveUser {
         }
         match client.open_orders(None).await {
             Ok(orders) => {
-                let suspects = markets_out_of_step(&self.matched, &orders, self.clock.now().0);
-                out_of_step.extend(suspects.iter().filter(|m| self.suspects.contains(m)));
-                self.suspects = suspects;
+                let now = self.clock.now().0;
+                let suspects = markets_out_of_step(&self.matched, &orders, now);
+                let confirmed: Vec<_> =
+                    suspects.iter().filter(|m| self.suspects.contains(m)).copied().collect();
+                // The venue is the truth: a confirmed market's orders are taken from it, so
+                // an event lost for good is not found again at every check.
+                adopt(&mut self.matched, &orders, &confirmed, now);
+                self.suspects = suspects.into_iter().filter(|m| !confirmed.contains(m)).collect();
+                out_of_step.extend(confirmed);
             }
             Err(error) => tracing::debug!(%error, "spot check: reading open orders failed"),
         }
@@ -364,6 +370,22 @@ impl LiveUser {
     /// Stops the connection.
     pub fn stop(self) {
         self.task.abort();
+    }
+}
+
+/// Replaces what the stream told us of `markets`' open orders with the venue's `orders`.
+fn adopt(
+    heard: &mut std::collections::HashMap<String, Heard>,
+    orders: &[crate::polymarket::client::types::OpenOrder],
+    markets: &[crate::domain::ConditionId],
+    now_ms: u64,
+) {
+    heard.retain(|_, known| !markets.contains(&known.market));
+    for order in orders {
+        let Ok(market) = order.market.parse() else { continue };
+        if markets.contains(&market) {
+            heard.insert(order.id.clone(), Heard { size_matched: order.size_matched, market, at_ms: now_ms });
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The ledger: what the daemon must not forget about money. Fills go to the SQLite store
 //! (each once) and, when new, to the JSON trade log (`trades.jsonl`, one object per line,
-//! appended and flushed per fill); the day's P&L and the kill switch's state go to the store.
+//! appended and flushed per fill), the store noting each one logged; a fill the store has
+//! but never saw logged (the daemon stopped in between) is logged at the next start. The
+//! day's P&L and the kill switch's state go to the store.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -26,14 +28,53 @@ pub struct Ledger {
 struct TradeLine<'a> {
     at: String,
     trade_id: &'a str,
-    order_id: String,
-    market: String,
+    order_id: &'a str,
+    market: &'a str,
     asset: &'a str,
     side: &'a str,
     price: Decimal,
     size: Decimal,
     maker: bool,
     undone: bool,
+}
+
+impl<'a> TradeLine<'a> {
+    fn of(fill: &'a StoredFill, undone: bool) -> Self {
+        Self {
+            at: Millis(fill.at_ms).iso8601(),
+            trade_id: &fill.trade_id,
+            order_id: &fill.order_id,
+            market: &fill.market,
+            asset: &fill.asset,
+            side: &fill.side,
+            price: fill.price,
+            size: fill.size,
+            maker: fill.maker,
+            undone,
+        }
+    }
+}
+
+/// How much of the trade log's end is searched when repairing it.
+const REPAIR_TAIL: u64 = 4 << 20;
+
+/// The (trade, order) keys in the last [`REPAIR_TAIL`] bytes of the trade log.
+fn logged_tail(path: &Path) -> std::io::Result<std::collections::HashSet<(String, String)>> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let length = file.metadata()?.len();
+    file.seek(SeekFrom::Start(length.saturating_sub(REPAIR_TAIL)))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail)?;
+    Ok(String::from_utf8_lossy(&tail)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line.get("undone").and_then(serde_json::Value::as_bool) != Some(true))
+        .filter_map(|line| {
+            let field = |name: &str| line.get(name).and_then(serde_json::Value::as_str).map(str::to_owned);
+            Some((field("trade_id")?, field("order_id")?))
+        })
+        .collect())
 }
 
 /// The store's file in the state directory.
@@ -70,7 +111,9 @@ impl Ledger {
             .append(true)
             .open(dir.join(TRADE_LOG))
             .map_err(|e| io_error("trade log", &e))?;
-        Ok(Self { store, trade_log: Some(trade_log) })
+        let mut ledger = Self { store, trade_log: Some(trade_log) };
+        ledger.repair_log(dir)?;
+        Ok(ledger)
     }
 
     /// A ledger in memory with no trade log (tests).
@@ -105,6 +148,7 @@ impl Ledger {
                 size: fill.size,
                 fee: Decimal::ZERO,
                 at_ms: now.0,
+                maker: fill.maker,
             };
             let new = undone || self.store.record_fill(&stored)?;
             if !new {
@@ -115,30 +159,52 @@ impl Ledger {
                 crate::domain::Side::Buy => -signed,
                 crate::domain::Side::Sell => signed,
             };
-            self.log_line(&TradeLine {
-                at: now.iso8601(),
-                trade_id,
-                order_id: stored.order_id.clone(),
-                market: stored.market.clone(),
-                asset: &stored.asset,
-                side: &stored.side,
-                price: fill.price,
-                size: fill.size,
-                maker: fill.maker,
-                undone,
-            });
+            if self.log_line(&TradeLine::of(&stored, undone)) && !undone {
+                self.store.mark_logged(&stored.trade_id, &stored.order_id)?;
+            }
         }
         Ok(cash)
     }
 
-    fn log_line(&mut self, line: &TradeLine<'_>) {
-        let Some(file) = self.trade_log.as_mut() else { return };
+    /// Writes one line; whether it was written.
+    fn log_line(&mut self, line: &TradeLine<'_>) -> bool {
+        let Some(file) = self.trade_log.as_mut() else { return false };
         let written = serde_json::to_string(line)
             .map_err(std::io::Error::other)
             .and_then(|json| writeln!(file, "{json}").and_then(|()| file.flush()));
-        if let Err(error) = written {
+        if let Err(error) = &written {
             tracing::error!(%error, "trade log write failed");
         }
+        written.is_ok()
+    }
+
+    /// Writes the lines of fills the store has but the log may lack: a daemon stopped
+    /// (kill -9, power loss) between recording a fill and logging it. Only the log's last
+    /// [`REPAIR_TAIL`] bytes are searched: such fills are the last ones it saw.
+    fn repair_log(&mut self, dir: &Path) -> Result<(), StoreError> {
+        let unlogged = self.store.unlogged()?;
+        if unlogged.is_empty() {
+            return Ok(());
+        }
+        let logged = logged_tail(&dir.join(TRADE_LOG)).map_err(|e| io_error("trade log", &e))?;
+        let mut added = 0;
+        for fill in &unlogged {
+            let key = (fill.trade_id.clone(), fill.order_id.clone());
+            if !logged.contains(&key) {
+                if !self.log_line(&TradeLine::of(fill, false)) {
+                    continue;
+                }
+                added += 1;
+            }
+            self.store.mark_logged(&fill.trade_id, &fill.order_id)?;
+        }
+        if added > 0 {
+            tracing::warn!(
+                added,
+                "trade log: fills recorded by a daemon that stopped before logging them were added"
+            );
+        }
+        Ok(())
     }
 
     /// Adds `delta` to the day's P&L; returns the day's total.
@@ -228,5 +294,31 @@ mod tests {
         );
         std::fs::remove_file(dir.path().join(STORE_FILE)).unwrap();
         assert!(Ledger::open(dir.path()).is_err(), "a missing store in a used directory is refused too");
+    }
+
+    #[test]
+    fn a_fill_recorded_but_never_logged_is_logged_once_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let stored = StoredFill {
+            trade_id: "t7".into(),
+            order_id: "0xab".into(),
+            market: "0x01".into(),
+            asset: "7".into(),
+            side: "BUY".into(),
+            price: dec!(0.48),
+            size: dec!(10),
+            fee: dec!(0),
+            at_ms: 1_700_000_000_000,
+            maker: true,
+        };
+        {
+            let ledger = Ledger::open(dir.path()).unwrap();
+            assert!(ledger.store().record_fill(&stored).unwrap(), "stored, then the daemon dies unlogged");
+        }
+        for _ in 0..2 {
+            drop(Ledger::open(dir.path()).unwrap());
+            let log = std::fs::read_to_string(dir.path().join(TRADE_LOG)).unwrap();
+            assert_eq!(log.lines().filter(|l| l.contains("\"t7\"")).count(), 1, "{log}");
+        }
     }
 }

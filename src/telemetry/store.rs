@@ -58,6 +58,8 @@ pub struct StoredFill {
     pub fee: Decimal,
     /// Fill time, unix ms.
     pub at_ms: u64,
+    /// Our order was the maker.
+    pub maker: bool,
 }
 
 /// The store.
@@ -75,6 +77,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS fills (
     trade_id TEXT NOT NULL, order_id TEXT NOT NULL, market TEXT NOT NULL, asset TEXT NOT NULL,
     side TEXT NOT NULL, price TEXT NOT NULL, size TEXT NOT NULL, fee TEXT NOT NULL, at_ms INTEGER NOT NULL,
+    maker INTEGER NOT NULL DEFAULT 1, logged INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (trade_id, order_id));
 CREATE TABLE IF NOT EXISTS daily_pnl (day TEXT PRIMARY KEY, pnl TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kill_switch (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
@@ -99,6 +102,14 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.execute_batch(SCHEMA)?;
+        let has_logged: bool =
+            conn.prepare("SELECT 1 FROM pragma_table_info('fills') WHERE name = 'logged'")?.exists([])?;
+        if !has_logged {
+            conn.execute_batch(
+                "ALTER TABLE fills ADD COLUMN maker INTEGER NOT NULL DEFAULT 1;
+                 ALTER TABLE fills ADD COLUMN logged INTEGER NOT NULL DEFAULT 1;",
+            )?;
+        }
         Ok(Self { conn })
     }
 
@@ -112,8 +123,8 @@ impl Store {
     /// Records a fill; `false` if this (trade, order) was already recorded.
     pub fn record_fill(&self, fill: &StoredFill) -> Result<bool, StoreError> {
         let changed = self.conn.execute(
-            "INSERT OR IGNORE INTO fills (trade_id, order_id, market, asset, side, price, size, fee, at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR IGNORE INTO fills (trade_id, order_id, market, asset, side, price, size, fee, at_ms, maker, logged)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
             params![
                 fill.trade_id,
                 fill.order_id,
@@ -123,7 +134,8 @@ impl Store {
                 fill.price.to_string(),
                 fill.size.to_string(),
                 fill.fee.to_string(),
-                i64::try_from(fill.at_ms).unwrap_or(i64::MAX)
+                i64::try_from(fill.at_ms).unwrap_or(i64::MAX),
+                fill.maker
             ],
         )?;
         Ok(changed == 1)
@@ -131,25 +143,38 @@ impl Store {
 
     /// Fills of a market, oldest first.
     pub fn fills(&self, market: &str) -> Result<Vec<StoredFill>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT trade_id, order_id, market, asset, side, price, size, fee, at_ms FROM fills
-             WHERE market = ?1 ORDER BY at_ms, trade_id",
+        self.select_fills("WHERE market = ?1", market)
+    }
+
+    /// Fills recorded but not yet written to the trade log (a daemon stopped in between).
+    pub fn unlogged(&self) -> Result<Vec<StoredFill>, StoreError> {
+        self.select_fills("WHERE logged = 0 AND ?1 = ?1", "")
+    }
+
+    /// Notes that a fill is in the trade log.
+    pub fn mark_logged(&self, trade_id: &str, order_id: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE fills SET logged = 1 WHERE trade_id = ?1 AND order_id = ?2",
+            params![trade_id, order_id],
         )?;
-        let rows = statement.query_map(params![market], |r| {
+        Ok(())
+    }
+
+    fn select_fills(&self, filter: &str, value: &str) -> Result<Vec<StoredFill>, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT trade_id, order_id, market, asset, side, price, size, fee, at_ms, maker FROM fills
+             {filter} ORDER BY at_ms, trade_id"
+        ))?;
+        let rows = statement.query_map(params![value], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, i64>(8)?,
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                (r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                (r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?),
+                (r.get::<_, i64>(8)?, r.get::<_, bool>(9)?),
             ))
         })?;
         rows.map(|row| {
-            let (trade_id, order_id, market, asset, side, price, size, fee, at) = row?;
+            let ((trade_id, order_id, market), (asset, side), (price, size, fee), (at, maker)) = row?;
             Ok(StoredFill {
                 trade_id,
                 order_id,
@@ -160,6 +185,7 @@ impl Store {
                 size: decimal("fills", &size)?,
                 fee: decimal("fills", &fee)?,
                 at_ms: u64::try_from(at).unwrap_or(0),
+                maker,
             })
         })
         .collect()
@@ -225,6 +251,7 @@ mod tests {
             size: dec!(10),
             fee: dec!(0),
             at_ms,
+            maker: true,
         }
     }
 
