@@ -17,7 +17,7 @@ use polymm::feed::decode::{MarketEvent, decode_market};
 use polymm::feed::hashes::{HashWatch, Recipe};
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::engine::units::lots_decimal;
-use polymm::sim::wire::{current_book, event_messages};
+use polymm::sim::wire::{Outgoing, batch_messages, current_book};
 use polymm::sim::world::{SimOptions, SimWorld};
 
 fn catalog() -> ScenarioCatalog {
@@ -36,6 +36,12 @@ fn catalog() -> ScenarioCatalog {
         ..busy.clone()
     };
     ScenarioCatalog::new(vec![("busy".into(), busy), ("jumpy".into(), jumpy)])
+}
+
+/// The market-channel messages of the venue's events since the last call.
+fn market_messages(world: &mut SimWorld, now: u64) -> Vec<Outgoing> {
+    let events = world.venue.drain_events();
+    batch_messages(&world.venue, &events, now).into_iter().filter(|m| m.account.is_none()).collect()
 }
 
 fn venue_levels(world: &SimWorld, market: u32, outcome: Outcome, side: Side) -> Vec<Level> {
@@ -78,31 +84,25 @@ fn local_books_track_the_venue_frame_by_frame() {
     for step in 1..=1_500u64 {
         let now = step * 100;
         world.step(now);
-        let events = world.venue.drain_events();
-        for (index, event) in events.iter().enumerate() {
-            let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
-            for message in
-                event_messages(&world.venue, event, now, settled).into_iter().filter(|m| m.account.is_none())
-            {
-                let mut tops: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
-                decode_market(&message.text, |e| {
-                    hashes.on_event(&e);
-                    if let MarketEvent::Level(change) = &e {
-                        tops.insert(change.asset_id.to_owned(), (change.best_bid, change.best_ask));
-                        levels += 1;
-                    }
-                    assert_ne!(
-                        std::mem::discriminant(&books.apply(&e)),
-                        std::mem::discriminant(&Applied::Gap(polymm::feed::books::Gap::NoSnapshot))
-                    );
-                })
-                .unwrap();
-                for (asset, (bid, ask)) in tops {
-                    assert_eq!(books.verify_top(&asset, bid, ask), Applied::Updated, "step {step}");
+        for message in market_messages(&mut world, now) {
+            let mut tops: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
+            decode_market(&message.text, |e| {
+                hashes.on_event(&e);
+                if let MarketEvent::Level(change) = &e {
+                    tops.insert(change.asset_id.to_owned(), (change.best_bid, change.best_ask));
+                    levels += 1;
                 }
-                assert_eq!(hashes.check(usize::MAX, |t| books.book(t)), Vec::<String>::new(), "step {step}");
-                frames += 1;
+                assert_ne!(
+                    std::mem::discriminant(&books.apply(&e)),
+                    std::mem::discriminant(&Applied::Gap(polymm::feed::books::Gap::NoSnapshot))
+                );
+            })
+            .unwrap();
+            for (asset, (bid, ask)) in tops {
+                assert_eq!(books.verify_top(&asset, bid, ask), Applied::Updated, "step {step}");
             }
+            assert_eq!(hashes.check(usize::MAX, |t| books.book(t)), Vec::<String>::new(), "step {step}");
+            frames += 1;
         }
         if step % 100 == 0 {
             for (market, outcome, id) in &tokens {
@@ -138,26 +138,20 @@ fn lost_level_is_caught_by_the_next_hash(
     for step in 1_501..=3_000u64 {
         let now = step * 100;
         world.step(now);
-        let events = world.venue.drain_events();
-        for (index, event) in events.iter().enumerate() {
-            let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
-            for message in
-                event_messages(&world.venue, event, now, settled).into_iter().filter(|m| m.account.is_none())
-            {
-                decode_market(&message.text, |e| {
-                    if skipped.is_none()
-                        && let MarketEvent::Level(change) = &e
-                        && change.hash.is_empty()
-                        && tokens.iter().any(|(_, _, id)| id == change.asset_id)
-                    {
-                        skipped = Some(change.asset_id.to_owned());
-                        return;
-                    }
-                    hashes.on_event(&e);
-                    books.apply(&e);
-                })
-                .unwrap();
-            }
+        for message in market_messages(world, now) {
+            decode_market(&message.text, |e| {
+                if skipped.is_none()
+                    && let MarketEvent::Level(change) = &e
+                    && change.hash.is_empty()
+                    && tokens.iter().any(|(_, _, id)| id == change.asset_id)
+                {
+                    skipped = Some(change.asset_id.to_owned());
+                    return;
+                }
+                hashes.on_event(&e);
+                books.apply(&e);
+            })
+            .unwrap();
         }
         let wrong = hashes.check(usize::MAX, |t| books.book(t));
         if let Some(token) = &skipped

@@ -253,6 +253,17 @@ fn best_bid_ask(state: &MarketState, market: u32, top: YesTop, now_ms: u64) -> V
         .collect()
 }
 
+/// The channel messages of a batch of venue events, in order (each `price_change` hashed
+/// when no later event of the batch changes its market's book).
+pub fn batch_messages(venue: &Venue, events: &[crate::sim::venue::VenueEvent], now_ms: u64) -> Vec<Outgoing> {
+    let mut messages = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
+        messages.extend(event_messages(venue, event, now_ms, settled));
+    }
+    messages
+}
+
 /// The channel messages for one venue event. `settled`: no later event of this batch
 /// changes the market's book, so its `price_change` entries carry the book's hash as the
 /// venue's do (an earlier one's would describe a later book, so it carries none).

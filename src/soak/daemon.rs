@@ -23,20 +23,14 @@ pub struct Launch {
 impl Launch {
     /// A live daemon trading on `venue` with its first test account, in `dir`.
     pub fn on(venue: &SimHandle, dir: &Path, extra: &[String]) -> std::io::Result<Self> {
-        let ws = &venue.ws_url;
-        let mut sets = vec![
-            format!("venue.clob_url={}", venue.base_url),
-            format!("venue.gamma_url={}", venue.gamma_url),
-            format!("venue.data_api_url={}", venue.data_api_url),
-            format!("venue.ws_market_url={ws}/market"),
-            format!("venue.ws_user_url={ws}/user"),
-            format!("venue.geoblock_url={}/api/geoblock", venue.base_url),
+        let mut sets = venue.endpoint_sets();
+        sets.extend([
             "venue.live_confirmed=true".to_owned(),
             "control.port=0".to_owned(),
             "control.fault_injection=true".to_owned(),
             "markets.min_volume=0".to_owned(),
             format!("telemetry.state_dir={}", dir.join("data").display()),
-        ];
+        ]);
         sets.extend(extra.iter().cloned());
         Ok(Self { exe: std::env::current_exe()?, dir: dir.to_owned(), sets })
     }

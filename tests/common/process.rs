@@ -13,15 +13,7 @@ use polymm::sim::server::SimHandle;
 
 /// `--set` values pointing every endpoint at `venue` (https/wss when it serves TLS).
 pub fn venue_sets(venue: &SimHandle) -> Vec<String> {
-    let ws = &venue.ws_url;
-    vec![
-        format!("venue.clob_url={}", venue.base_url),
-        format!("venue.gamma_url={}", venue.gamma_url),
-        format!("venue.data_api_url={}", venue.data_api_url),
-        format!("venue.ws_market_url={ws}/market"),
-        format!("venue.ws_user_url={ws}/user"),
-        format!("venue.geoblock_url={}/api/geoblock", venue.base_url),
-    ]
+    venue.endpoint_sets()
 }
 
 /// `polymm ARGS… --set SETS…` in `dir` with an empty environment but `env`.

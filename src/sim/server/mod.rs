@@ -71,6 +71,20 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// The `--set KEY=VALUE` values that point a daemon's every endpoint at this venue
+    /// (https/wss when it serves TLS).
+    pub fn endpoint_sets(&self) -> Vec<String> {
+        let ws = &self.ws_url;
+        vec![
+            format!("venue.clob_url={}", self.base_url),
+            format!("venue.gamma_url={}", self.gamma_url),
+            format!("venue.data_api_url={}", self.data_api_url),
+            format!("venue.ws_market_url={ws}/market"),
+            format!("venue.ws_user_url={ws}/user"),
+            format!("venue.geoblock_url={}/api/geoblock", self.base_url),
+        ]
+    }
+
     /// A client transport that reaches this venue: the public roots, and its CA when it
     /// serves TLS.
     pub fn client_transport(&self) -> Result<Transport, TransportError> {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
 
 use crate::clock::Clock;
-use crate::sim::wire::{Outgoing, event_messages};
+use crate::sim::wire::{Outgoing, batch_messages};
 use crate::sim::world::SimWorld;
 
 /// Websocket messages buffered per subscriber before it counts as too slow.
@@ -43,11 +43,8 @@ impl SimState {
         let result = f(&mut world, now);
         let events = world.venue.drain_events();
         if self.hub.receiver_count() > 0 {
-            for (index, event) in events.iter().enumerate() {
-                let settled = !events[index + 1..].iter().any(|later| later.changes_book_of(event));
-                for message in event_messages(&world.venue, event, now, settled) {
-                    let _ = self.hub.send(Arc::new(message));
-                }
+            for message in batch_messages(&world.venue, &events, now) {
+                let _ = self.hub.send(Arc::new(message));
             }
         }
         result
