@@ -15,7 +15,7 @@ use polymm::clock::{Clock, SystemClock};
 use polymm::domain::book::{Level, parse_micros};
 use polymm::domain::{Outcome, Side};
 use polymm::feed::live::{FeedConfig, LiveFeed};
-use polymm::polymarket::client::{ClobClient, RetryPolicy};
+use polymm::polymarket::client::ClobClient;
 use polymm::polymarket::ws::WsConfig;
 use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
 use polymm::sim::engine::units::lots_decimal;
@@ -111,13 +111,7 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
     let venue = busy_venue();
     let tokens = tokens(&venue);
     let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
-    let api = ClobClient::new(
-        &venue.client_transport().unwrap(),
-        &venue.base_url,
-        &venue.gamma_url,
-        Arc::new(SystemClock),
-        RetryPolicy::default(),
-    );
+    let api = common::sim::public_client(&venue);
     let mut feed = LiveFeed::start(
         &format!("{}/market", venue.ws_url),
         &venue.client_transport().unwrap(),
@@ -232,15 +226,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     let (condition, yes, no) = common::sim::market(&venue, 0);
     let alice = Trader::test_account(&venue);
     let bob = Trader::fresh(&venue).await;
-    let api = ClobClient::new(
-        &venue.client_transport().unwrap(),
-        &venue.base_url,
-        &venue.gamma_url,
-        Arc::new(SystemClock),
-        RetryPolicy::default(),
-    )
-    .with_signer(alice.signer.clone())
-    .with_creds(alice.creds.clone());
+    let api = alice.client(&venue);
     let ws = WsConfig {
         ping_every: Duration::from_millis(200),
         dead_after: Duration::from_millis(800),
@@ -328,15 +314,7 @@ async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
     let venue = common::sim::start(common::sim::options());
     let (condition, yes, _) = common::sim::market(&venue, 0);
     let alice = Trader::test_account(&venue);
-    let api = ClobClient::new(
-        &venue.client_transport().unwrap(),
-        &venue.base_url,
-        &venue.gamma_url,
-        Arc::new(SystemClock),
-        RetryPolicy::default(),
-    )
-    .with_signer(alice.signer.clone())
-    .with_creds(alice.creds.clone());
+    let api = alice.client(&venue);
     let mut markets: Vec<String> = (0..2_000u32).map(|i| format!("0x{:064x}", u64::from(i) + 1)).collect();
     markets.push(condition);
     let mut user = LiveUser::start(
@@ -372,13 +350,7 @@ async fn a_user_channel_the_venue_never_takes_is_counted_as_down() {
 
     let venue = common::sim::start(common::sim::options());
     let alice = Trader::test_account(&venue);
-    let api = ClobClient::new(
-        &venue.client_transport().unwrap(),
-        &venue.base_url,
-        &venue.gamma_url,
-        Arc::new(SystemClock),
-        RetryPolicy::default(),
-    );
+    let api = common::sim::public_client(&venue);
     let mut refused = alice.creds.clone();
     refused.passphrase = polymm::secret::Secret::new("not the passphrase");
     let mut user = LiveUser::start(

@@ -96,7 +96,23 @@ fn now_secs() -> u64 {
     SystemClock.now().as_secs()
 }
 
+/// A REST client of `venue` without credentials (public endpoints).
+pub fn public_client(venue: &SimHandle) -> polymm::polymarket::client::ClobClient {
+    polymm::polymarket::client::ClobClient::new(
+        &venue.client_transport().unwrap(),
+        &venue.base_url,
+        &venue.gamma_url,
+        Arc::new(SystemClock),
+        polymm::polymarket::client::RetryPolicy::default(),
+    )
+}
+
 impl Trader {
+    /// A REST client of `venue` signing and authenticating as this trader.
+    pub fn client(&self, venue: &SimHandle) -> polymm::polymarket::client::ClobClient {
+        public_client(venue).with_signer(self.signer.clone()).with_creds(self.creds.clone())
+    }
+
     /// The venue's generated test account.
     pub fn test_account(handle: &SimHandle) -> Self {
         let account = &handle.test_accounts[0];
