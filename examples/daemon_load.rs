@@ -12,7 +12,8 @@
 //! back or trip the kill switch; capital allocation is the strategy issue's).
 //!
 //! The actors' thread busy-polls (`actors.busy_poll`, one core at 100 %) unless
-//! `--no-busy-poll` is given.
+//! `--no-busy-poll` is given (the daemon's default: it sleeps between events). The actors'
+//! thread's own CPU use in the window is reported.
 //!
 //! `cargo run --release --example daemon_load -- [MARKETS] [SECONDS] [--no-busy-poll]`
 //! (default 500 60)
@@ -45,9 +46,10 @@ fn rss_mb() -> f64 {
     kb / 1024.0
 }
 
-/// CPU seconds used by this process so far (Linux).
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// CPU seconds used so far by this process (`"self"`) or the calling thread
+/// (`"thread-self"`) (Linux).
+fn cpu_secs(of: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{of}/stat")).unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) / 100.0
@@ -103,12 +105,13 @@ fn main() -> anyhow::Result<()> {
             None => println!("not every market reconciled after 300 s"),
         }
         daemon.execution.send(GetLatency { restart: true }).await?;
-        let cpu_before = cpu_secs();
+        let (cpu_before, actors_cpu_before) = (cpu_secs("self"), cpu_secs("thread-self"));
         actix_rt::time::sleep(Duration::from_secs(seconds)).await;
         let status = daemon.status().await;
         let latency = daemon.execution.send(GetLatency::default()).await?;
         let whole = latency.frame_to_signed;
-        let (total_rss, cpu) = (rss_mb(), cpu_secs() - cpu_before);
+        let (total_rss, cpu) = (rss_mb(), cpu_secs("self") - cpu_before);
+        let actors_cpu = cpu_secs("thread-self") - actors_cpu_before;
         if let Some(report) = daemon.switch().await {
             println!("kill switch {:?}, {} errors counted", report.state, report.errors);
         }
@@ -138,7 +141,9 @@ fn main() -> anyhow::Result<()> {
         }
         println!(
             "resident memory: {total_rss:.0} MB in all, {venue_rss:.0} MB of it the embedded venue before the \
-             daemon started; CPU {cpu:.1} s in the {seconds} s window (venue and daemon together)"
+             daemon started; CPU {cpu:.1} s in the {seconds} s window (venue and daemon together), the actors' \
+             thread {:.0} % of a core",
+            actors_cpu * 100.0 / seconds as f64
         );
         let on_venue = venue.state.with_world(|world, _| {
             let key = world.test_accounts[0].key.address();

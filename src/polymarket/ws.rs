@@ -164,6 +164,16 @@ pub fn spawn_connection(
 
 type Framed = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
 
+/// A text frame's owned text. Valid UTF-8 (every frame the venue sends) is checked by the
+/// standard library's fast path and copied once; anything else is copied with replacement
+/// characters, for the decoder to count as malformed.
+pub fn frame_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 async fn connect(url: &str, transport: &Transport) -> Result<Framed, String> {
     let client = transport.http_client(Duration::from_secs(10));
     match client.ws(url).max_frame_size(16 << 20).connect().await {
@@ -211,10 +221,13 @@ async fn run(
                     } else {
                         liveness.on_frame(clock.now().0);
                     }
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let text = frame_text(&bytes);
                     if events.send(WsEvent::Frame { shard, text, received: std::time::Instant::now() }).is_err() {
                         return "consumer gone".into();
                     }
+                    // Let the feed apply this frame before the next is read: a burst read
+                    // whole would hold its first frame back until its last was in.
+                    tokio::task::yield_now().await;
                 }
                 Some(Ok(awc::ws::Frame::Ping(bytes))) => {
                     liveness.on_frame(clock.now().0);
@@ -227,7 +240,7 @@ async fn run(
                     match fragments.push(item) {
                         Ok(None) => {}
                         Ok(Some(bytes)) => {
-                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            let text = frame_text(&bytes);
                             if events.send(WsEvent::Frame { shard, text, received: std::time::Instant::now() }).is_err() {
                                 return "consumer gone".into();
                             }
