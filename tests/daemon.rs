@@ -82,6 +82,15 @@ fn venue_open_orders(venue: &SimHandle) -> usize {
     })
 }
 
+/// The YES shares our account holds in market `market` on the venue (micro-shares).
+fn our_yes_shares(venue: &SimHandle, market: u32) -> u128 {
+    venue.state.with_world(|world, _| {
+        let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
+        let account = world.venue.account(account).unwrap();
+        account.position(market, polymm::domain::Outcome::Yes).held
+    })
+}
+
 fn our_order_ids(venue: &SimHandle, market: u32) -> Vec<String> {
     venue.state.with_world(|world, _| {
         let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
@@ -299,9 +308,18 @@ async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
     let body = format!(r#"{{"amount": "500", "market": "{condition}"}}"#);
     let (split, answer) = trader.signed("POST", "/sim/split", Some(&body)).await;
     assert!(split.is_success(), "{answer}");
-    let sweep = trader.order_with(&yes, Side::Sell, "0.20", "500", OrderType::Fak, false);
-    let (swept, answer) = trader.post(&sweep).await;
-    assert!(swept.is_success(), "{answer}");
+    // Sweep the bids down to 0.20 until our bid has been hit (one in flight, between a
+    // cancel and its replacement, is not on the book to be swept).
+    for attempt in 0.. {
+        until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting before the sweep");
+        let sweep = trader.order_with(&yes, Side::Sell, "0.20", "100", OrderType::Fak, false);
+        let (swept, answer) = trader.post(&sweep).await;
+        assert!(swept.is_success(), "{answer}");
+        if our_yes_shares(&venue, 0) > 0 {
+            break;
+        }
+        assert!(attempt < 5, "five sweeps never hit our bid");
+    }
     for (side, price) in [(Side::Buy, "0.10"), (Side::Sell, "0.20")] {
         let (placed, answer) = trader.post(&trader.order(&yes, side, price, "5", false)).await;
         assert!(placed.is_success(), "{answer}");

@@ -188,8 +188,9 @@ impl Actor for FeedActor {
                 let mut rebroadcast = Rebroadcast::new(tokens.len(), Instant::now());
                 let mut last_health = Instant::now();
                 loop {
-                    let BookChanges { top, depth: mut send_now } =
-                        feed.step(&client, Duration::from_millis(50)).await;
+                    // Wake for the next batch of re-sent books if nothing comes sooner.
+                    let wait = rebroadcast.next_batch_in(Instant::now()).min(Duration::from_millis(50));
+                    let BookChanges { top, depth: mut send_now } = feed.step(&client, wait).await;
                     if !top.is_empty() {
                         let first: Vec<&String> = top.iter().collect();
                         dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &first);

@@ -3,11 +3,11 @@
 //! has taken it (clearing the shared flag), the next dispatch sends the then-latest book,
 //! stamped with when the first of the deferred frames came in. A slow market so costs one
 //! book in memory, not a queue of them. [`Rebroadcast`] re-sends every book once a second,
-//! spread over the second.
+//! spread over the second a few at a time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What to send to a market now.
 #[derive(Debug, Clone)]
@@ -80,8 +80,9 @@ impl Coalescer {
 }
 
 /// Every book is re-sent to its market once a second (a market learns that its book went
-/// untrusted, or gets one after a restart, within a second), spread evenly over the second
-/// so that no step sends them all at once.
+/// untrusted, or gets one after a restart, within a second), spread evenly over the second a
+/// few at a time: the markets handle a re-sent book like any other, and a frame that comes
+/// in meanwhile waits for them, so no step hands over more than [`Rebroadcast::BATCH`].
 pub struct Rebroadcast {
     tokens: usize,
     started: Instant,
@@ -89,18 +90,37 @@ pub struct Rebroadcast {
 }
 
 impl Rebroadcast {
+    /// The most books re-sent in one step.
+    pub const BATCH: usize = 4;
+
     /// `tokens` books, the first second counted from `started`.
     pub fn new(tokens: usize, started: Instant) -> Self {
         Self { tokens, started, sent: 0 }
     }
 
-    /// Indices of the tokens due by `now`.
+    /// Indices of the tokens due by `now`, at most [`Self::BATCH`]; the rest stay due (a
+    /// backlog of more than one round is dropped: each book once, not every missed turn).
     pub fn due(&mut self, now: Instant) -> impl Iterator<Item = usize> + use<> {
-        let owed = now.duration_since(self.started).as_micros() * self.tokens as u128 / 1_000_000;
+        let owed = self.owed(now);
         let from = self.sent.max(owed.saturating_sub(self.tokens as u128));
-        self.sent = owed;
+        let to = owed.min(from + Self::BATCH as u128);
+        self.sent = to;
         let tokens = self.tokens.max(1) as u128;
-        (from..owed).map(move |n| (n % tokens) as usize)
+        (from..to).map(move |n| (n % tokens) as usize)
+    }
+
+    /// How long after `now` the next full batch is due (zero if it already is).
+    pub fn next_batch_in(&self, now: Instant) -> Duration {
+        if self.tokens == 0 {
+            return Duration::MAX;
+        }
+        let batch_at_us = (self.sent + Self::BATCH as u128) * 1_000_000 / self.tokens as u128;
+        let elapsed_us = now.duration_since(self.started).as_micros();
+        Duration::from_micros(u64::try_from(batch_at_us.saturating_sub(elapsed_us)).unwrap_or(u64::MAX))
+    }
+
+    fn owed(&self, now: Instant) -> u128 {
+        now.duration_since(self.started).as_micros() * self.tokens as u128 / 1_000_000
     }
 }
 
@@ -141,15 +161,25 @@ mod tests {
     }
 
     #[test]
-    fn every_book_is_resent_once_a_second_spread_over_it() {
+    fn every_book_is_resent_once_a_second_a_few_at_a_time() {
         let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
         let mut rebroadcast = Rebroadcast::new(10, start);
-        let first: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(300)).collect();
+        assert_eq!(rebroadcast.next_batch_in(start), Duration::from_millis(400), "four of ten books: 0.4 s");
+        let first: Vec<usize> = rebroadcast.due(at(300)).collect();
         assert_eq!(first, [0, 1, 2], "three tenths of a second: three of ten books");
-        let rest: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(1_000)).collect();
-        assert_eq!(rest, [3, 4, 5, 6, 7, 8, 9]);
-        let late: Vec<usize> = rebroadcast.due(start + std::time::Duration::from_millis(5_000)).collect();
-        assert_eq!(late.len(), 10, "after a stall each book once, not the whole backlog");
-        assert_eq!(Rebroadcast::new(0, start).due(start + std::time::Duration::from_secs(3)).count(), 0);
+        let capped: Vec<usize> = rebroadcast.due(at(1_000)).collect();
+        assert_eq!(capped, [3, 4, 5, 6], "at most a batch per step");
+        assert_eq!(rebroadcast.next_batch_in(at(1_000)), Duration::from_millis(100), "the next full batch");
+        let rest: Vec<usize> = rebroadcast.due(at(1_000)).collect();
+        assert_eq!(rest, [7, 8, 9]);
+        let mut late = Vec::new();
+        for _ in 0..5 {
+            late.extend(rebroadcast.due(at(5_000)));
+        }
+        late.sort_unstable();
+        assert_eq!(late, (0..10).collect::<Vec<_>>(), "after a stall each book once, not the whole backlog");
+        assert_eq!(Rebroadcast::new(0, start).due(at(3_000)).count(), 0);
+        assert_eq!(Rebroadcast::new(0, start).next_batch_in(start), Duration::MAX);
     }
 }

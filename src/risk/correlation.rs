@@ -11,7 +11,9 @@
 //! O(K² + n) (group sums for every pair outside the K largest), and the gate compares
 //! squared exposures, taking a square root only to report a breach.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use rust_decimal::{Decimal, MathematicalOps};
 
@@ -37,27 +39,33 @@ pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
     if va <= 1e-18 || vb <= 1e-18 { 0.0 } else { (cov / (va * vb).sqrt()).clamp(-1.0, 1.0) }
 }
 
-/// Recent mid returns per market, sampled at the same moments.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CoMovement {
+/// Recent mid returns per market (keyed by `K`), sampled at the same moments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoMovement<K = String> {
     window: usize,
-    last_mid: BTreeMap<String, f64>,
-    returns: BTreeMap<String, VecDeque<f64>>,
+    last_mid: BTreeMap<K, f64>,
+    returns: BTreeMap<K, VecDeque<f64>>,
 }
 
-impl CoMovement {
+impl<K> Default for CoMovement<K> {
+    fn default() -> Self {
+        Self { window: 3, last_mid: BTreeMap::new(), returns: BTreeMap::new() }
+    }
+}
+
+impl<K: Ord + Clone> CoMovement<K> {
     /// Keeps `window` returns per market.
     pub fn new(window: usize) -> Self {
         Self { window: window.max(3), ..Self::default() }
     }
 
     /// One sample of every market's mid.
-    pub fn sample(&mut self, mids: &BTreeMap<String, Decimal>) {
+    pub fn sample(&mut self, mids: &BTreeMap<K, Decimal>) {
         for (market, mid) in mids {
             let mid = to_f64(*mid);
             if let Some(last) = self.last_mid.insert(market.clone(), mid) {
                 let series = self.returns.entry(market.clone()).or_default();
-                while series.len() >= self.window.max(3) {
+                while series.len() >= self.window {
                     series.pop_front();
                 }
                 series.push_back(mid - last);
@@ -66,7 +74,10 @@ impl CoMovement {
     }
 
     /// A market's returns, normalized (`None` when fewer than three or flat).
-    pub fn normalized(&self, market: &str) -> Option<Normalized> {
+    pub fn normalized<Q: Ord + ?Sized>(&self, market: &Q) -> Option<Normalized>
+    where
+        K: Borrow<Q>,
+    {
         let returns = self.returns.get(market)?;
         if returns.len() < 3 {
             return None;
@@ -78,7 +89,10 @@ impl CoMovement {
     }
 
     /// The empirical correlation of two markets (over their common recent samples).
-    pub fn correlation(&self, a: &str, b: &str) -> f64 {
+    pub fn correlation<Q: Ord + ?Sized>(&self, a: &Q, b: &Q) -> f64
+    where
+        K: Borrow<Q>,
+    {
         let (Some(x), Some(y)) = (self.returns.get(a), self.returns.get(b)) else { return 0.0 };
         let n = x.len().min(y.len());
         if n < 3 {
@@ -146,92 +160,85 @@ pub const GROUP_CORRELATION: f64 = 1.0;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrelationBook {
     /// Group of each market (event or neg-risk set).
-    pub groups: BTreeMap<ConditionId, String>,
+    pub groups: Arc<BTreeMap<ConditionId, String>>,
     /// Latest YES mid of each market.
     pub mids: BTreeMap<ConditionId, Decimal>,
-    /// Co-movement of the mids.
-    pub co: CoMovement,
+    /// Co-movement of the mids; `None` while lent to a [`RefreshJob`].
+    pub co: Option<CoMovement<ConditionId>>,
     total: Decimal,
     lean: BTreeMap<ConditionId, Decimal>,
 }
 
+/// One sample of the mids and the refresh after it, detached from the book so it can run
+/// away from the thread that checks orders: it holds the book's co-movement (lent, and
+/// given back by [`CorrelationBook::install`]) and copies of the mids and positions.
+#[derive(Debug)]
+pub struct RefreshJob {
+    co: CoMovement<ConditionId>,
+    inputs: RefreshInputs,
+    with_refresh: bool,
+}
+
+/// The markets' groups, mids and positions at one moment.
+#[derive(Debug)]
+struct RefreshInputs {
+    groups: Arc<BTreeMap<ConditionId, String>>,
+    mids: BTreeMap<ConditionId, Decimal>,
+    positions: BTreeMap<ConditionId, Decimal>,
+}
+
+/// A refresh's result, with the co-movement it borrowed.
+#[derive(Debug)]
+pub struct Refreshed {
+    co: CoMovement<ConditionId>,
+    total: Decimal,
+    lean: BTreeMap<ConditionId, Decimal>,
+}
+
+impl RefreshJob {
+    /// Samples the mids into the co-movement and, if the job was made with a refresh,
+    /// recomputes eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ (otherwise both come back zero).
+    pub fn run(mut self) -> Refreshed {
+        self.co.sample(&self.inputs.mids);
+        let (total, lean) = if self.with_refresh {
+            refresh(&self.co, &self.inputs)
+        } else {
+            (Decimal::ZERO, BTreeMap::new())
+        };
+        Refreshed { co: self.co, total, lean }
+    }
+}
+
 impl CorrelationBook {
-    /// Recomputes eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ for `positions` (YES-equivalent
-    /// shares), each valued at its mid. Empirical correlations only among the
-    /// [`MAX_EMPIRICAL`] largest positions; any other pair is correlated by its group alone,
-    /// so those terms are sums per group: O(K² + n), not O(n²).
+    /// The next sample (and, `with_refresh`, the refresh after it) for `positions`
+    /// (YES-equivalent shares), lending the co-movement to it; `None` while the last job has
+    /// not been installed.
+    pub fn job(
+        &mut self,
+        positions: &BTreeMap<ConditionId, Decimal>,
+        with_refresh: bool,
+    ) -> Option<RefreshJob> {
+        let co = self.co.take()?;
+        Some(RefreshJob { co, inputs: self.inputs(positions), with_refresh })
+    }
+
+    fn inputs(&self, positions: &BTreeMap<ConditionId, Decimal>) -> RefreshInputs {
+        RefreshInputs { groups: self.groups.clone(), mids: self.mids.clone(), positions: positions.clone() }
+    }
+
+    /// Takes a finished job's result and its co-movement back.
+    pub fn install(&mut self, refreshed: Refreshed) {
+        self.co = Some(refreshed.co);
+        self.total = refreshed.total;
+        self.lean = refreshed.lean;
+    }
+
+    /// Recomputes eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ for `positions` without sampling, on
+    /// this thread.
     pub fn refresh(&mut self, positions: &BTreeMap<ConditionId, Decimal>) {
-        let mut group_ids: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut group_of = |market: &ConditionId| {
-            let next = group_ids.len();
-            self.groups.get(market).map(|g| *group_ids.entry(g.as_str()).or_insert(next))
-        };
-        let mut held: Vec<(ConditionId, Option<usize>, Decimal)> = positions
-            .iter()
-            .filter(|(_, p)| !p.is_zero())
-            .filter_map(|(market, p)| Some((*market, group_of(market), *p * *self.mids.get(market)?)))
-            .collect();
-        held.sort_by_key(|held| std::cmp::Reverse(held.2.abs()));
-        let unheld: Vec<(ConditionId, Option<usize>)> = self
-            .mids
-            .keys()
-            .filter(|m| positions.get(*m).is_none_or(|p| p.is_zero()))
-            .map(|m| (*m, group_of(m)))
-            .collect();
-        let empirical = held.len().min(MAX_EMPIRICAL);
-        let floor = pair_rho(0.0, true, GROUP_CORRELATION);
-        let mut in_group: BTreeMap<usize, Decimal> = BTreeMap::new();
-        let mut in_group_beyond: BTreeMap<usize, Decimal> = BTreeMap::new();
-        for (i, (_, group, value)) in held.iter().enumerate() {
-            if let Some(group) = group {
-                *in_group.entry(*group).or_default() += value;
-                if i >= empirical {
-                    *in_group_beyond.entry(*group).or_default() += value;
-                }
-            }
-        }
-        let group_sum = |sums: &BTreeMap<usize, Decimal>, group: &Option<usize>| {
-            group.and_then(|g| sums.get(&g).copied()).unwrap_or_default()
-        };
-        let keys: Vec<String> = held[..empirical].iter().map(|(m, _, _)| m.to_string()).collect();
-        let series: Vec<Option<Normalized>> = keys.iter().map(|key| self.co.normalized(key)).collect();
-        let co = &self.co;
-        let empirical_rho = |i: usize, j: usize| match (&series[i], &series[j]) {
-            (Some(a), Some(b)) if a.0.len() == b.0.len() => a.dot(b),
-            (Some(_), Some(_)) => co.correlation(&keys[i], &keys[j]),
-            _ => 0.0,
-        };
-        let mut lean = BTreeMap::new();
-        let mut total = Decimal::ZERO;
-        for (i, (market, group, value)) in held.iter().enumerate() {
-            let s = if i < empirical {
-                let within: Decimal = held[..empirical]
-                    .iter()
-                    .enumerate()
-                    .map(|(j, (_, gj, vj))| {
-                        let rho = if i == j {
-                            Decimal::ONE
-                        } else {
-                            let same = group.is_some() && group == gj;
-                            pair_rho(empirical_rho(i, j), same, GROUP_CORRELATION)
-                        };
-                        rho * vj
-                    })
-                    .sum();
-                within + floor * group_sum(&in_group_beyond, group)
-            } else if group.is_some() {
-                value + floor * (group_sum(&in_group, group) - value)
-            } else {
-                *value
-            };
-            total += value * s;
-            lean.insert(*market, s);
-        }
-        for (market, group) in unheld {
-            lean.insert(market, floor * group_sum(&in_group, &group));
-        }
-        self.total = total;
-        self.lean = lean;
+        let co = self.co.take().unwrap_or_default();
+        let (total, lean) = refresh(&co, &self.inputs(positions));
+        self.install(Refreshed { co, total, lean });
     }
 
     /// √(eᵀ·C·e) at the last refresh, pUSD.
@@ -256,6 +263,86 @@ impl CorrelationBook {
         let lean = self.lean.get(&market).copied().unwrap_or_default();
         (self.total + Decimal::TWO * delta * lean + delta * delta).max(Decimal::ZERO)
     }
+}
+
+/// eᵀ·C·e and each market's Σⱼ ρᵢⱼ·eⱼ for the positions in `inputs`, each valued at its
+/// mid. Empirical correlations only among the [`MAX_EMPIRICAL`] largest positions; any other
+/// pair is correlated by its group alone, so those terms are sums per group: O(K² + n), not
+/// O(n²).
+fn refresh(
+    co: &CoMovement<ConditionId>,
+    inputs: &RefreshInputs,
+) -> (Decimal, BTreeMap<ConditionId, Decimal>) {
+    let mut group_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut group_of = |market: &ConditionId| {
+        let next = group_ids.len();
+        inputs.groups.get(market).map(|g| *group_ids.entry(g.as_str()).or_insert(next))
+    };
+    let mut held: Vec<(ConditionId, Option<usize>, Decimal)> = inputs
+        .positions
+        .iter()
+        .filter(|(_, p)| !p.is_zero())
+        .filter_map(|(market, p)| Some((*market, group_of(market), *p * *inputs.mids.get(market)?)))
+        .collect();
+    held.sort_by_key(|held| std::cmp::Reverse(held.2.abs()));
+    let unheld: Vec<(ConditionId, Option<usize>)> = inputs
+        .mids
+        .keys()
+        .filter(|m| inputs.positions.get(*m).is_none_or(|p| p.is_zero()))
+        .map(|m| (*m, group_of(m)))
+        .collect();
+    let empirical = held.len().min(MAX_EMPIRICAL);
+    let floor = pair_rho(0.0, true, GROUP_CORRELATION);
+    let mut in_group: BTreeMap<usize, Decimal> = BTreeMap::new();
+    let mut in_group_beyond: BTreeMap<usize, Decimal> = BTreeMap::new();
+    for (i, (_, group, value)) in held.iter().enumerate() {
+        if let Some(group) = group {
+            *in_group.entry(*group).or_default() += value;
+            if i >= empirical {
+                *in_group_beyond.entry(*group).or_default() += value;
+            }
+        }
+    }
+    let group_sum = |sums: &BTreeMap<usize, Decimal>, group: &Option<usize>| {
+        group.and_then(|g| sums.get(&g).copied()).unwrap_or_default()
+    };
+    let keys: Vec<ConditionId> = held[..empirical].iter().map(|(m, _, _)| *m).collect();
+    let series: Vec<Option<Normalized>> = keys.iter().map(|key| co.normalized(key)).collect();
+    let empirical_rho = |i: usize, j: usize| match (&series[i], &series[j]) {
+        (Some(a), Some(b)) if a.0.len() == b.0.len() => a.dot(b),
+        (Some(_), Some(_)) => co.correlation(&keys[i], &keys[j]),
+        _ => 0.0,
+    };
+    let mut lean = BTreeMap::new();
+    let mut total = Decimal::ZERO;
+    for (i, (market, group, value)) in held.iter().enumerate() {
+        let s = if i < empirical {
+            let within: Decimal = held[..empirical]
+                .iter()
+                .enumerate()
+                .map(|(j, (_, gj, vj))| {
+                    let rho = if i == j {
+                        Decimal::ONE
+                    } else {
+                        let same = group.is_some() && group == gj;
+                        pair_rho(empirical_rho(i, j), same, GROUP_CORRELATION)
+                    };
+                    rho * vj
+                })
+                .sum();
+            within + floor * group_sum(&in_group_beyond, group)
+        } else if group.is_some() {
+            value + floor * (group_sum(&in_group, group) - value)
+        } else {
+            *value
+        };
+        total += value * s;
+        lean.insert(*market, s);
+    }
+    for (market, group) in unheld {
+        lean.insert(market, floor * group_sum(&in_group, &group));
+    }
+    (total, lean)
 }
 
 /// A series of returns centred on its mean and scaled to unit length, so that the Pearson
@@ -358,9 +445,8 @@ mod tests {
             ConditionId::from_bytes([2; 32]),
             ConditionId::from_bytes([3; 32]),
         );
-        let mut book = CorrelationBook::default();
-        book.groups.insert(a, "event:x".into());
-        book.groups.insert(b, "event:x".into());
+        let groups = BTreeMap::from([(a, "event:x".to_owned()), (b, "event:x".to_owned())]);
+        let mut book = CorrelationBook { groups: Arc::new(groups), ..CorrelationBook::default() };
         for market in [a, b, c] {
             book.mids.insert(market, dec!(0.5));
         }
@@ -397,7 +483,8 @@ mod tests {
                 let rho = if i == j {
                     Decimal::ONE
                 } else if i < MAX_EMPIRICAL && j < MAX_EMPIRICAL {
-                    pair_rho(book.co.correlation(&a.to_string(), &b.to_string()), same, GROUP_CORRELATION)
+                    let co = book.co.as_ref().map_or(0.0, |co| co.correlation(a, b));
+                    pair_rho(co, same, GROUP_CORRELATION)
                 } else {
                     pair_rho(0.0, same, GROUP_CORRELATION)
                 };
@@ -417,16 +504,16 @@ mod tests {
             shares in -20i64..20,
         ) {
             let market = |i: usize| ConditionId::from_bytes([i as u8 + 1; 32]);
-            let mut book = CorrelationBook { co: CoMovement::new(20), ..CorrelationBook::default() };
-            for (i, group) in groups.iter().enumerate().take(sizes.len()).filter(|(_, g)| **g > 0) {
-                book.groups.insert(market(i), format!("g{group}"));
-            }
+            let mut co = CoMovement::new(20);
+            let groups = groups.iter().enumerate().take(sizes.len()).filter(|(_, g)| **g > 0);
+            let groups = groups.map(|(i, group)| (market(i), format!("g{group}"))).collect();
             for round in 0..6 {
-                let mids: BTreeMap<String, Decimal> = (0..sizes.len())
-                    .map(|i| (market(i).to_string(), dec!(0.5) + Decimal::new(wiggles[round * 90 + i] * (i as i64 % 3 + 1), 3)))
+                let mids: BTreeMap<ConditionId, Decimal> = (0..sizes.len())
+                    .map(|i| (market(i), dec!(0.5) + Decimal::new(wiggles[round * 90 + i] * (i as i64 % 3 + 1), 3)))
                     .collect();
-                book.co.sample(&mids);
+                co.sample(&mids);
             }
+            let mut book = CorrelationBook { co: Some(co), groups: Arc::new(groups), ..CorrelationBook::default() };
             for i in 0..sizes.len() {
                 book.mids.insert(market(i), dec!(0.5) + Decimal::new(i as i64, 3));
             }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::correlation::CoMovement;
+use super::correlation::{CoMovement, RefreshJob, Refreshed};
 use super::gate::{OrderRequest, RiskLimits, RiskState, Verdict, check};
 use crate::domain::ConditionId;
 
@@ -27,13 +27,13 @@ impl RiskDesk {
     /// Armed, nothing at risk, under `limits`.
     pub fn new(limits: RiskLimits) -> Self {
         let mut state = RiskState { armed: true, ..RiskState::default() };
-        state.correlation.co = CoMovement::new(CO_MOVEMENT_WINDOW);
+        state.correlation.co = Some(CoMovement::new(CO_MOVEMENT_WINDOW));
         Self { limits, state, at_risk: HashMap::new() }
     }
 
     /// The same desk knowing which markets belong together (event or neg-risk group).
     pub fn with_groups(mut self, groups: std::collections::BTreeMap<ConditionId, String>) -> Self {
-        self.state.correlation.groups = groups;
+        self.state.correlation.groups = std::sync::Arc::new(groups);
         self
     }
 
@@ -63,12 +63,26 @@ impl RiskDesk {
     /// Samples every market's mid into the co-movement and recomputes the correlated
     /// exposure of the positions (once a second: orders are then checked in O(1)).
     pub fn sample(&mut self) {
-        let correlation = &mut self.state.correlation;
-        let mids = correlation.mids.iter().map(|(market, mid)| (market.to_string(), *mid)).collect();
-        correlation.co.sample(&mids);
-        if !self.limits.max_correlated_exposure.is_zero() {
-            correlation.refresh(&self.state.positions);
+        if let Some(job) = self.sample_job() {
+            self.install(job.run());
         }
+    }
+
+    /// The same sample and refresh as a job to run elsewhere: the co-movement goes with it
+    /// until [`Self::install`] brings it back, and until then there is no next job.
+    pub fn sample_job(&mut self) -> Option<RefreshJob> {
+        let with_refresh = !self.limits.max_correlated_exposure.is_zero();
+        self.state.correlation.job(&self.state.positions, with_refresh)
+    }
+
+    /// A finished job's result: orders are checked against it from now.
+    pub fn install(&mut self, refreshed: Refreshed) {
+        self.state.correlation.install(refreshed);
+    }
+
+    /// Starts the co-movement of mids afresh (the job that held it was lost).
+    pub fn forget_co_movement(&mut self) {
+        self.state.correlation.co = Some(CoMovement::new(CO_MOVEMENT_WINDOW));
     }
 
     /// pUSD at risk across markets.
@@ -138,6 +152,27 @@ mod tests {
             Verdict::Refused(Breach::Correlated { after: dec!(35), limit: dec!(30) })
         );
         assert!(matches!(desk.check(buy_yes(a, 10)), Verdict::Approved { .. }), "30 is within");
+    }
+
+    #[test]
+    fn a_sample_run_elsewhere_lends_the_co_movement_until_installed() {
+        let (a, b) = (ConditionId::from_bytes([1; 32]), ConditionId::from_bytes([2; 32]));
+        let groups = [(a, "event:x".to_owned()), (b, "event:x".to_owned())].into_iter().collect();
+        let mut desk = RiskDesk::new(limits()).with_groups(groups);
+        desk.report_mid(a, dec!(0.5));
+        desk.report_mid(b, dec!(0.5));
+        desk.report_exposure(a, dec!(30), dec!(15));
+        let job = desk.sample_job().expect("the first job");
+        assert!(desk.sample_job().is_none(), "one job out at a time");
+        desk.report_exposure(b, dec!(20), dec!(10));
+        let refreshed = std::thread::spawn(move || job.run()).join().expect("the job runs on another thread");
+        assert_eq!(desk.correlated_exposure(), dec!(0), "checked against the last refresh until installed");
+        desk.install(refreshed);
+        assert_eq!(desk.correlated_exposure(), dec!(15), "the positions when the job was made: 30 × 0.5");
+        desk.sample();
+        assert_eq!(desk.correlated_exposure(), dec!(25), "the next sample sees b too");
+        desk.forget_co_movement();
+        assert!(desk.sample_job().is_some(), "a lost job's co-movement starts afresh");
     }
 
     #[test]

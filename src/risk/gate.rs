@@ -293,9 +293,10 @@ mod tests {
 
     fn correlated_state(same_group: bool) -> RiskState {
         let (a, b) = (ConditionId::from_bytes([1; 32]), ConditionId::from_bytes([9; 32]));
+        let groups =
+            [(a, "event:x".to_owned()), (b, if same_group { "event:x" } else { "event:y" }.to_owned())];
         let mut correlation = CorrelationBook::default();
-        correlation.groups.insert(a, "event:x".into());
-        correlation.groups.insert(b, if same_group { "event:x".into() } else { "event:y".into() });
+        correlation.groups = std::sync::Arc::new(groups.into_iter().collect());
         correlation.mids.insert(a, dec!(0.5));
         correlation.mids.insert(b, dec!(0.5));
         let positions = [(a, dec!(60)), (b, dec!(40))].into_iter().collect();
@@ -324,16 +325,18 @@ mod tests {
     fn markets_that_move_opposite_hedge_each_other() {
         let mut state = correlated_state(false);
         state.positions.insert(ConditionId::from_bytes([9; 32]), dec!(60));
+        let mut co = crate::risk::correlation::CoMovement::new(20);
         for i in 0..20 {
             let wiggle = Decimal::new(if i % 2 == 0 { 2 } else { -1 }, 2);
             let mids = [
-                (ConditionId::from_bytes([1; 32]).to_string(), dec!(0.5) + wiggle),
-                (ConditionId::from_bytes([9; 32]).to_string(), dec!(0.5) - wiggle),
+                (ConditionId::from_bytes([1; 32]), dec!(0.5) + wiggle),
+                (ConditionId::from_bytes([9; 32]), dec!(0.5) - wiggle),
             ]
             .into_iter()
             .collect();
-            state.correlation.co.sample(&mids);
+            co.sample(&mids);
         }
+        state.correlation.co = Some(co);
         state.correlation.refresh(&state.positions);
         assert!(
             state.correlation.exposure() < dec!(0.01),
