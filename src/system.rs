@@ -337,7 +337,8 @@ pub async fn start_as(
     let risk = RiskActor::new(desk.clone()).start();
     let targets = SwitchTargets {
         markets: director_ctx.address().recipient(),
-        risk: risk.clone(),
+        gate: risk.clone().recipient(),
+        gate_pnl: risk.clone().recipient(),
         execution: execution.clone(),
     };
     let switch_actor = KillSwitchActor::new(

@@ -23,7 +23,7 @@ use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::client::{ControlClient, CtlError};
 use polymm::control::view::StatusView;
-use polymm::domain::{OrderType, Side};
+use polymm::domain::{OrderType, Outcome, Side};
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
 use polymm::sim::server::SimHandle;
 use polymm::system::{self, Daemon, VenueEndpoints};
@@ -348,6 +348,25 @@ async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
     assert!(restarted.markets.iter().all(|m| m.idle.as_deref() == Some("Halted")), "{restarted:?}");
     assert_eq!(venue_open_orders(&venue), 0);
     assert!(restarted.day_pnl <= rust_decimal::Decimal::NEGATIVE_ONE, "the day's P&L survived the restart");
+
+    // Resumed while the day's loss is still past the limit: the risk gate passes only
+    // orders that reduce a position, so the market holding YES may sell it and the flat one
+    // quotes nothing.
+    ctl.call(true, "/v1/resume").await.unwrap();
+    until(&ctl, Duration::from_secs(10), |s| {
+        s.switch == "armed" && s.markets.iter().any(|m| !m.position.is_zero() && m.orders > 0)
+    })
+    .await
+    .expect("the market holding YES offers it");
+    let ours = venue.state.with_world(|world, _| {
+        let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
+        let open = world.venue.open_orders(account, None, None);
+        open.iter().map(|r| (r.order.market, r.order.outcome, r.order.side)).collect::<Vec<_>>()
+    });
+    let reducing = |(market, outcome, side): &(u32, Outcome, Side)| {
+        *market == 0 && matches!((outcome, side), (Outcome::Yes, Side::Sell) | (Outcome::No, Side::Buy))
+    };
+    assert!(ours.iter().all(reducing), "only orders that reduce the YES held: {ours:?}");
     again.shutdown().await.unwrap();
     venue.stop().await;
 }

@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::domain::ConditionId;
 use crate::execution::actor::{CancelAll, ExecutionActor, GetBalance};
 use crate::feed::user::OwnFill;
-use crate::risk::actor::{Armed, RiskActor};
+use crate::risk::messages::{DayPnlChanged, SwitchChanged};
 use crate::telemetry::ledger::Ledger;
 
 /// Halt every market (`true`) or let them quote again (`false`).
@@ -114,8 +114,10 @@ pub struct GetSwitch;
 pub struct SwitchTargets {
     /// Halts and resumes the markets.
     pub markets: Recipient<HaltMarkets>,
-    /// The risk gate.
-    pub risk: Addr<RiskActor>,
+    /// The risk gate: armed or halted.
+    pub gate: Recipient<SwitchChanged>,
+    /// The risk gate: the day's P&L.
+    pub gate_pnl: Recipient<DayPnlChanged>,
     /// Cancels everything; reads the balance.
     pub execution: Addr<ExecutionActor>,
 }
@@ -133,6 +135,8 @@ pub struct KillSwitchActor {
     day: String,
     day_pnl: Decimal,
     unsaved_pnl: Decimal,
+    /// The day's P&L the gate was last told.
+    gate_told_pnl: Option<Decimal>,
     balance: BalanceWatch,
     last_balance: Option<Decimal>,
     balance_every: Duration,
@@ -170,6 +174,7 @@ impl KillSwitchActor {
             day,
             day_pnl,
             unsaved_pnl: Decimal::ZERO,
+            gate_told_pnl: None,
             balance: BalanceWatch::default(),
             last_balance: None,
             balance_every,
@@ -201,7 +206,7 @@ impl KillSwitchActor {
         let SwitchAction::HaltAll(reason) = action else { return };
         tracing::error!(%reason, "kill switch tripped: halting every market and cancelling all orders");
         self.save();
-        self.targets.risk.do_send(Armed(false));
+        self.targets.gate.do_send(SwitchChanged::Halted);
         self.targets.markets.do_send(HaltMarkets(true));
         self.cancel_everything(ctx);
     }
@@ -236,6 +241,15 @@ impl KillSwitchActor {
             self.flush_pnl();
             self.day = today;
             self.day_pnl = self.ledger.pnl(&self.day).unwrap_or_default();
+        }
+    }
+
+    /// Tells the risk gate the day's P&L if it changed since it was last told: once a
+    /// second, and at once when it is at the daily-loss limit.
+    fn tell_gate_pnl(&mut self) {
+        if self.gate_told_pnl != Some(self.day_pnl) {
+            self.gate_told_pnl = Some(self.day_pnl);
+            self.targets.gate_pnl.do_send(DayPnlChanged(self.day_pnl));
         }
     }
 
@@ -274,12 +288,14 @@ impl Actor for KillSwitchActor {
     fn started(&mut self, ctx: &mut Context<Self>) {
         if !self.switch.is_armed() {
             tracing::warn!(state = ?self.switch.state(), "kill switch restored halted: resume to trade");
-            self.targets.risk.do_send(Armed(false));
+            self.targets.gate.do_send(SwitchChanged::Halted);
             self.targets.markets.do_send(HaltMarkets(true));
         }
+        self.tell_gate_pnl();
         ctx.run_interval(Duration::from_secs(1), |actor, _| {
             actor.roll_day();
             actor.flush_pnl();
+            actor.tell_gate_pnl();
         });
         self.check_balance(ctx);
         ctx.run_interval(self.balance_every, |actor, ctx| actor.check_balance(ctx));
@@ -302,6 +318,9 @@ impl Handler<MarketMark> for KillSwitchActor {
             self.day_pnl += delta;
             self.unsaved_pnl += delta;
             let pnl = self.day_pnl;
+            if !self.limits.max_daily_loss.is_zero() && pnl <= -self.limits.max_daily_loss {
+                self.tell_gate_pnl();
+            }
             self.observe(ctx, |switch, limits, now| switch.on_daily_pnl(pnl, limits, now));
         }
         MessageResult(self.day_pnl)
@@ -364,7 +383,7 @@ impl Handler<Resume> for KillSwitchActor {
         }
         tracing::warn!("kill switch re-armed by the operator");
         self.save();
-        self.targets.risk.do_send(Armed(true));
+        self.targets.gate.do_send(SwitchChanged::Armed);
         self.targets.markets.do_send(HaltMarkets(false));
         true
     }

@@ -1,6 +1,6 @@
 //! `RiskActor`: the risk desk's face to the rest of the daemon. Markets consult the desk
 //! directly in their handlers (see [`super::desk`]); the actor carries what comes from
-//! elsewhere (the kill switch, on its own thread, arming or disarming the gate) and samples
+//! elsewhere (the kill switch, on its own thread: armed or halted, the day's P&L) and samples
 //! the markets' mids every second to learn how they move together. The sample and the
 //! correlation refresh after it (milliseconds at 2,000 markets) run on a thread of their own
 //! (`polymm-risk`), so the actors' thread keeps reading frames and signing orders meanwhile;
@@ -12,26 +12,12 @@ use std::sync::mpsc;
 
 use actix::prelude::*;
 
-use super::correlation::{RefreshJob, Refreshed};
+use super::correlation::RefreshJob;
 use super::desk::RiskDesk;
+use super::messages::{CorrelationLost, CorrelationRefreshed, DayPnlChanged, SwitchChanged};
 
 /// How often mids are sampled for correlation.
 const SAMPLE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// The kill switch's state, as the gate sees it.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct Armed(pub bool);
-
-/// A sample and refresh done on the risk thread.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-struct CorrelationRefreshed(Refreshed);
-
-/// The risk thread panicked on a refresh: the co-movement it held is gone.
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-struct CorrelationLost;
 
 /// The risk actor.
 pub struct RiskActor {
@@ -104,10 +90,18 @@ impl Handler<CorrelationLost> for RiskActor {
     }
 }
 
-impl Handler<Armed> for RiskActor {
+impl Handler<SwitchChanged> for RiskActor {
     type Result = ();
 
-    fn handle(&mut self, msg: Armed, _: &mut Context<Self>) {
-        self.desk.borrow_mut().set_armed(msg.0);
+    fn handle(&mut self, msg: SwitchChanged, _: &mut Context<Self>) {
+        self.desk.borrow_mut().set_armed(msg == SwitchChanged::Armed);
+    }
+}
+
+impl Handler<DayPnlChanged> for RiskActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: DayPnlChanged, _: &mut Context<Self>) {
+        self.desk.borrow_mut().set_daily_pnl(msg.0);
     }
 }

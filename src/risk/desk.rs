@@ -60,6 +60,11 @@ impl RiskDesk {
         self.state.armed = armed;
     }
 
+    /// The day's P&L so far: at the daily-loss limit only orders that reduce pass.
+    pub fn set_daily_pnl(&mut self, pnl: Decimal) {
+        self.state.daily_pnl = pnl;
+    }
+
     /// Samples every market's mid into the co-movement and recomputes the correlated
     /// exposure of the positions (once a second: orders are then checked in O(1)).
     pub fn sample(&mut self) {

@@ -1,6 +1,6 @@
 //! Risk: the gate every order passes ([`gate`], pure), the desk that holds what it checks
 //! against ([`desk`], shared on the actors' thread) and the actor that is the desk's face
-//! ([`actor`]), with the pure models the market and the gate consult: Kelly sizing
+//! ([`actor`], receiving [`messages`]), with the pure models the market and the gate consult: Kelly sizing
 //! ([`kelly`]), adverse selection from fill markouts ([`adverse`]), cross-market
 //! correlation ([`correlation`]), limits that tighten after losses and in volatility
 //! ([`dynamic`]) and per-market P&L ([`pnl`]).
@@ -12,6 +12,7 @@ pub mod desk;
 pub mod dynamic;
 pub mod gate;
 pub mod kelly;
+pub mod messages;
 pub mod pnl;
 
 pub use gate::{Approved, Breach, OrderRequest, RiskLimits, RiskState, Verdict, check};
