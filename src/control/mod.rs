@@ -24,10 +24,13 @@ use actix::Addr;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
 use crate::config::{ControlConfig, Mode};
-use crate::director::{ControlRefusal, CrashMarket, ListMarkets, MarketDirector, SetMarketEnabled};
+use crate::director::messages::{CrashMarket, ListMarkets, SetMarketEnabled};
+use crate::director::{ControlRefusal, MarketDirector};
 use crate::domain::ConditionId;
-use crate::execution::actor::{CancelAll, ExecutionActor, GetLatency};
-use crate::killswitch::actor::{GetSwitch, Kill, KillSwitchActor, Resume};
+use crate::execution::actor::ExecutionActor;
+use crate::execution::messages::{CancelAll, GetLatency};
+use crate::killswitch::actor::KillSwitchActor;
+use crate::killswitch::messages::{GetSwitch, Kill, Resume};
 use crate::secret::Secret;
 use view::{MarketView, StatusView};
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Mode;
 use crate::director::DirectedMarket;
-use crate::killswitch::actor::SwitchReport;
+use crate::killswitch::messages::SwitchReport;
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::Signals;
 use crate::telemetry::hops::HopReport;

@@ -6,6 +6,7 @@
 //! all of them for the kill switch. Discovery and selection run before it starts
 //! (`system::select`); the scorer and capital allocator plug in here.
 
+pub mod messages;
 pub mod restarts;
 
 use std::collections::BTreeMap;
@@ -15,54 +16,19 @@ use std::time::Duration;
 use actix::prelude::*;
 use futures_util::future::join_all;
 
+use self::messages::{
+    AttachFeed, CrashMarket, FreezeAll, HaltMarkets, ListMarkets, MarketRestarted, SetMarketEnabled,
+};
 pub use self::restarts::{RestartLog, RestartPolicy};
 use crate::clock::Clock;
 use crate::domain::ConditionId;
-use crate::feed::actor::{FeedActor, Reroute, ResendBook};
-use crate::killswitch::actor::{HaltMarkets, MarketRestarted};
-use crate::market::actor::{
-    Crash, GetStatus, MarketActor, MarketLinks, MarketSetup, MarketStatus, MarketTuning, SetEnabled,
-    SetHalted,
-};
+use crate::feed::actor::FeedActor;
+use crate::feed::messages::{Reroute, ResendBook};
+use crate::market::actor::{MarketActor, MarketLinks, MarketSetup, MarketTuning};
+use crate::market::messages::{Crash, Freeze, GetStatus, Halting, MarketStatus, SetQuoting};
 
 /// How often the director checks that every market's actor is alive.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
-
-/// Enable or disable one market.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Result<(), ControlRefusal>")]
-pub struct SetMarketEnabled {
-    /// Market.
-    pub market: ConditionId,
-    /// Quote it or not.
-    pub enabled: bool,
-}
-
-/// Make one market's actor panic (sim mode only), inside its handler boundary (its
-/// supervisor restarts it) or, when `unguarded`, outside it (the director's watch does).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Result<(), ControlRefusal>")]
-pub struct CrashMarket {
-    /// The market.
-    pub market: ConditionId,
-    /// Panic outside the handler boundary.
-    pub unguarded: bool,
-}
-
-/// Every market's status.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Vec<DirectedMarket>")]
-pub struct ListMarkets;
-
-/// Freeze every market (shutdown: the daemon cancels everything in one request).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct FreezeAll;
-
-/// Tells the director where the feed actor is, so a market started anew gets its events.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct AttachFeed(pub Addr<FeedActor>);
 
 /// Why a control request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -185,7 +151,7 @@ impl MarketDirector {
             let addr = self.spawn_market(&setup, &links);
             if let Some(entry) = self.markets.get_mut(&market) {
                 if !entry.enabled {
-                    addr.do_send(SetEnabled(false));
+                    addr.do_send(SetQuoting::Disable);
                 }
                 entry.addr = addr.clone();
                 entry.revivals += 1;
@@ -242,7 +208,7 @@ impl MarketDirector {
             tracing::error!(market = %msg.0, %alert, "ALERT: market keeps crashing");
             entry.enabled = false;
             entry.alert = Some(alert);
-            entry.addr.do_send(SetEnabled(false));
+            entry.addr.do_send(SetQuoting::Disable);
         }
     }
 }
@@ -258,7 +224,7 @@ impl Handler<SetMarketEnabled> for MarketDirector {
                 entry.alert = None;
                 entry.restarts.clear();
             }
-            entry.addr.do_send(SetEnabled(msg.enabled));
+            entry.addr.do_send(if msg.enabled { SetQuoting::Enable } else { SetQuoting::Disable });
             tracing::info!(market = %msg.market, enabled = msg.enabled, "market switched by the operator");
         }
         Ok(())
@@ -281,9 +247,12 @@ impl Handler<HaltMarkets> for MarketDirector {
     type Result = ();
 
     fn handle(&mut self, msg: HaltMarkets, _: &mut Context<Self>) {
-        self.halted = msg.0;
+        self.halted = msg == HaltMarkets::Halt;
         for entry in self.markets.values() {
-            entry.addr.do_send(SetHalted(msg.0));
+            entry.addr.do_send(match msg {
+                HaltMarkets::Halt => Halting::Halt,
+                HaltMarkets::Resume => Halting::Resume,
+            });
         }
     }
 }
@@ -294,7 +263,7 @@ impl Handler<FreezeAll> for MarketDirector {
     fn handle(&mut self, _: FreezeAll, _: &mut Context<Self>) -> Self::Result {
         let addrs: Vec<Addr<MarketActor>> = self.markets.values().map(|e| e.addr.clone()).collect();
         Box::pin(async move {
-            join_all(addrs.iter().map(|a| a.send(crate::market::actor::Freeze))).await;
+            join_all(addrs.iter().map(|a| a.send(Freeze))).await;
         })
     }
 }

@@ -13,72 +13,14 @@ use std::sync::Arc;
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
+use super::messages::{CancelAll, GetBalance, GetLatency, Reconcile};
 use super::paper_venue::PaperVenue;
 use super::reconcile;
 use super::sender::{Backend, OrderSender};
 use crate::clock::Clock;
-use crate::domain::{Address, ConditionId, OrderId, TokenId};
-use crate::feed::user::TradeUpdate;
-use crate::market::quote::RestingOrder;
+use crate::domain::Address;
+use crate::market::messages::Reconciled;
 use crate::polymarket::client::ClobClient;
-use crate::telemetry::hops::HopReport;
-
-/// The answer to a placement.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct Placed {
-    /// The market's correlation key.
-    pub key: u64,
-    /// The order's id when the venue accepted it.
-    pub id: Option<OrderId>,
-    /// Why not, when it did not.
-    pub error: Option<String>,
-}
-
-/// The frame-in → signed-order-out latency so far, whole and by hop; `restart` starts a new
-/// window after reading (a benchmark's warm-up).
-#[derive(Debug, Clone, Copy, Default, Message)]
-#[rtype(result = "HopReport")]
-pub struct GetLatency {
-    /// Clear the histogram after reading it.
-    pub restart: bool,
-}
-
-/// The venue's answer to a cancel: which orders it cancelled and which it could not (already
-/// filled, cancelled or unknown); `failed` when the request itself failed and nothing is
-/// known.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Message)]
-#[rtype(result = "()")]
-pub struct CancelAnswered {
-    /// Cancelled.
-    pub cancelled: Vec<OrderId>,
-    /// Not cancelled, whatever the reason.
-    pub refused: Vec<OrderId>,
-    /// The request failed.
-    pub failed: bool,
-}
-
-/// Cancel every order of this account; answers how many were cancelled.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "Result<usize, String>")]
-pub struct CancelAll;
-
-/// The venue's view of one market: our open orders and our shares.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct Reconciled {
-    /// Open orders.
-    pub open: Vec<RestingOrder>,
-    /// YES shares.
-    pub yes: Decimal,
-    /// NO shares.
-    pub no: Decimal,
-    /// Our trades in the market in the last ten minutes, read so that none happened between
-    /// this list and the shares above: their fills are in those shares, so their events
-    /// (a later status of the same trade) must not be counted again, but the ledger must
-    /// hold them once.
-    pub recent_trades: Vec<TradeUpdate>,
-}
 
 /// Reconciliations asked for within this window are read together (markets starting
 /// together are read in bulk).
@@ -86,25 +28,6 @@ const RECONCILE_BATCH_WINDOW: std::time::Duration = std::time::Duration::from_mi
 
 /// How far back a reconciliation lists our trades, seconds.
 const RECENT_TRADES_SECS: u64 = 600;
-
-/// Read back our open orders and shares in a market.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Reconcile {
-    /// Market.
-    pub market: ConditionId,
-    /// YES token.
-    pub yes: TokenId,
-    /// NO token.
-    pub no: TokenId,
-    /// Who to tell.
-    pub reply: Recipient<Reconciled>,
-}
-
-/// Read our pUSD balance.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Result<Decimal, String>")]
-pub struct GetBalance;
 
 /// The execution actor.
 pub struct ExecutionActor {

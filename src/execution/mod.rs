@@ -4,6 +4,7 @@
 //! cancel-all, the paper exchange, its fill model and the paper account.
 
 pub mod actor;
+pub mod messages;
 pub mod order_path;
 pub mod paper;
 pub mod paper_exchange;

@@ -12,9 +12,9 @@ use std::time::Instant;
 use actix::Recipient;
 use rust_decimal::Decimal;
 
-use super::actor::{CancelAnswered, Placed};
 use super::sender::{OrderSender, Placement};
 use crate::domain::{ConditionId, OrderId, TickSize};
+use crate::market::messages::{CancelAnswered, Placed};
 use crate::risk::desk::RiskDesk;
 use crate::risk::{OrderRequest, Verdict};
 use crate::telemetry::hops::HopStamps;

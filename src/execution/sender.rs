@@ -11,13 +11,13 @@ use std::time::Instant;
 
 use actix::Recipient;
 
-use super::actor::{CancelAnswered, Placed};
 use super::paper_link::PaperLink;
 use super::presignatures::{DEFAULT_STOCK, PresignatureSupply};
 use crate::clock::Clock;
 use crate::domain::{OrderId, TickSize};
 use crate::error::{HasSeverity, Severity};
-use crate::killswitch::actor::ErrorSeen;
+use crate::killswitch::messages::ErrorSeen;
+use crate::market::messages::{CancelAnswered, Placed};
 use crate::polymarket::client::{ClientError, ClobClient};
 use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
 use crate::risk::{Approved, OrderRequest};

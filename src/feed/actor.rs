@@ -16,14 +16,16 @@ use actix::prelude::*;
 
 use super::coalesce::{Coalescer, Rebroadcast};
 use super::live::{FeedConfig, LiveFeed};
+use super::messages::{Reroute, ResendBook};
 use super::priority::BookChanges;
 use super::user::UserEvent;
 use super::user_live::LiveUser;
 use crate::clock::Clock;
 use crate::domain::ConditionId;
 use crate::execution::paper_link::PaperLink;
-use crate::killswitch::actor::FeedHealth;
-use crate::market::actor::{BookUpdate, MarketActor, MarketSetup, TradePrinted, User, UserGap};
+use crate::killswitch::messages::FeedHealth;
+use crate::market::actor::MarketActor;
+use crate::market::messages::{BookUpdated, TradePrinted, UserEventReceived, UserGap};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::transport::Transport;
@@ -57,21 +59,6 @@ pub struct Routes {
     /// Condition id → market.
     pub by_market: HashMap<ConditionId, Addr<MarketActor>>,
 }
-
-/// Send this market's events to a new address.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Reroute {
-    /// The market.
-    pub setup: MarketSetup,
-    /// Its new actor.
-    pub addr: Addr<MarketActor>,
-}
-
-/// Send this market its book now (it restarted and knows nothing).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct ResendBook(pub ConditionId);
 
 /// The feed actor.
 pub struct FeedActor {
@@ -144,7 +131,7 @@ fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens:
     let changed = tokens.iter().map(|token| (token.as_str(), feed.frame_at(token)));
     for admitted in coalescer.admit(changed) {
         if let Some(market) = routes.by_yes_token.get(admitted.token.as_str()) {
-            market.do_send(BookUpdate {
+            market.do_send(BookUpdated {
                 book: feed.data().book(&admitted.token).cloned(),
                 origin: admitted.frame_at.map(|read| HopStamps::read_at(read).dispatched_at(Instant::now())),
                 in_mailbox: Some(admitted.in_mailbox),
@@ -161,7 +148,7 @@ fn route_user(routes: &Routes, events: Vec<UserEvent>) {
             UserEvent::Trade(trade) => trade.market,
         };
         if let Some(actor) = routes.by_market.get(&market) {
-            actor.do_send(User(event));
+            actor.do_send(UserEventReceived(event));
         }
     }
 }

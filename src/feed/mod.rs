@@ -8,6 +8,7 @@ pub mod connection;
 pub mod decode;
 pub mod hashes;
 pub mod live;
+pub mod messages;
 pub mod priority;
 pub mod sync;
 pub mod user;

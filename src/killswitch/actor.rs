@@ -14,101 +14,17 @@ use actix::prelude::*;
 use rust_decimal::Decimal;
 
 use super::balance::BalanceWatch;
+use super::messages::{
+    ErrorSeen, FeedHealth, Flush, GetSwitch, Kill, MarketFills, MarketMark, Resume, SwitchReport,
+};
 use super::{KillSwitch, SwitchAction, SwitchLimits, SwitchState, TripReason};
 use crate::clock::Clock;
+use crate::director::messages::{HaltMarkets, MarketRestarted};
 use crate::domain::ConditionId;
-use crate::execution::actor::{CancelAll, ExecutionActor, GetBalance};
-use crate::feed::user::OwnFill;
+use crate::execution::actor::ExecutionActor;
+use crate::execution::messages::{CancelAll, GetBalance};
 use crate::risk::messages::{DayPnlChanged, SwitchChanged};
 use crate::telemetry::ledger::Ledger;
-
-/// Halt every market (`true`) or let them quote again (`false`).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct HaltMarkets(pub bool);
-
-/// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve. The
-/// answer is the day's P&L across the daemon (the markets tighten their limits with it).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Decimal")]
-pub struct MarketMark {
-    /// Market.
-    pub market: ConditionId,
-    /// Marked value, pUSD (`None`: no book to mark at).
-    pub value: Option<Decimal>,
-    /// pUSD reserved by our open buy orders there.
-    pub reserved: Decimal,
-}
-
-/// A market saw a trade with our fills for the first time (or saw it fail).
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct MarketFills {
-    /// Market.
-    pub market: ConditionId,
-    /// Trade id.
-    pub trade_id: String,
-    /// Our fills.
-    pub fills: Vec<OwnFill>,
-    /// The trade failed to settle: undo.
-    pub undone: bool,
-    /// Found by reading the venue back (its fills are already in the shares and the
-    /// balance): recorded in the ledger once, not counted as new cash.
-    pub reconciled: bool,
-}
-
-/// An error worth counting towards a burst.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct ErrorSeen(pub String);
-
-/// Market-data health.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct FeedHealth {
-    /// Every book trusted (or served by the REST fallback).
-    pub up: bool,
-}
-
-/// A market actor restarted.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct MarketRestarted(pub ConditionId);
-
-/// An operator trips the switch.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct Kill;
-
-/// An operator re-arms a halted switch; answers whether it was halted.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "bool")]
-pub struct Resume;
-
-/// Save what is pending (shutdown).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct Flush;
-
-/// The switch and the day's money, for status.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SwitchReport {
-    /// Where the switch stands.
-    pub state: SwitchState,
-    /// The UTC day.
-    pub day: String,
-    /// The day's P&L, pUSD.
-    pub day_pnl: Decimal,
-    /// Errors counted since start.
-    pub errors: u64,
-    /// The last pUSD balance read.
-    pub balance: Option<Decimal>,
-}
-
-/// Ask for a [`SwitchReport`].
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "SwitchReport")]
-pub struct GetSwitch;
 
 /// Who the switch acts on.
 pub struct SwitchTargets {
@@ -207,7 +123,7 @@ impl KillSwitchActor {
         tracing::error!(%reason, "kill switch tripped: halting every market and cancelling all orders");
         self.save();
         self.targets.gate.do_send(SwitchChanged::Halted);
-        self.targets.markets.do_send(HaltMarkets(true));
+        self.targets.markets.do_send(HaltMarkets::Halt);
         self.cancel_everything(ctx);
     }
 
@@ -289,7 +205,7 @@ impl Actor for KillSwitchActor {
         if !self.switch.is_armed() {
             tracing::warn!(state = ?self.switch.state(), "kill switch restored halted: resume to trade");
             self.targets.gate.do_send(SwitchChanged::Halted);
-            self.targets.markets.do_send(HaltMarkets(true));
+            self.targets.markets.do_send(HaltMarkets::Halt);
         }
         self.tell_gate_pnl();
         ctx.run_interval(Duration::from_secs(1), |actor, _| {
@@ -384,7 +300,7 @@ impl Handler<Resume> for KillSwitchActor {
         tracing::warn!("kill switch re-armed by the operator");
         self.save();
         self.targets.gate.do_send(SwitchChanged::Armed);
-        self.targets.markets.do_send(HaltMarkets(false));
+        self.targets.markets.do_send(HaltMarkets::Resume);
         true
     }
 }

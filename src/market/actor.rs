@@ -15,17 +15,22 @@ use actix::prelude::*;
 use rust_decimal::Decimal;
 
 use super::core::{Intent, MarketCore, SafetyParams};
+use super::messages::{
+    BookUpdated, CancelAnswered, Crash, Freeze, GetStatus, Halting, MarketStatus, Placed, Reconciled,
+    SetQuoting, TradePrinted, UserEventReceived, UserGap,
+};
 use crate::clock::Clock;
-use crate::domain::book::Book;
-use crate::domain::{ConditionId, OrderId, Outcome, Side, TickSize, TokenId};
-use crate::execution::actor::{CancelAnswered, ExecutionActor, Placed, Reconcile, Reconciled};
+use crate::director::messages::MarketRestarted;
+use crate::domain::{ConditionId, Outcome, Side, TickSize, TokenId};
+use crate::execution::actor::ExecutionActor;
+use crate::execution::messages::Reconcile;
 use crate::execution::order_path::{OrderPath, PlaceFrom};
 use crate::feed::user::UserEvent;
-use crate::killswitch::actor::{KillSwitchActor, MarketFills, MarketMark, MarketRestarted};
+use crate::killswitch::actor::KillSwitchActor;
+use crate::killswitch::messages::{MarketFills, MarketMark};
 use crate::risk::OrderRequest;
-use crate::risk::pnl::MarketPnl;
+use crate::strategy::ModelParams;
 use crate::strategy::rewards::RewardProgram;
-use crate::strategy::{ModelParams, Signals};
 use crate::telemetry::hops::HopStamps;
 
 /// How often the timed safety rules run.
@@ -63,66 +68,6 @@ pub struct MarketSetup {
     pub budget: Decimal,
 }
 
-/// A new YES book (`None`: untrusted right now).
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct BookUpdate {
-    /// The book.
-    pub book: Option<Book>,
-    /// When the frame that changed it was read off the websocket and sent on by the feed
-    /// (hop latency).
-    pub origin: Option<HopStamps>,
-    /// The feed's "an update is in this market's mailbox" flag, cleared on receipt.
-    pub in_mailbox: Option<Arc<std::sync::atomic::AtomicBool>>,
-}
-
-/// An order or trade event of this market.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct User(pub UserEvent);
-
-/// A trade printed on the YES token (flow signals).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct TradePrinted {
-    /// The taker's side, YES terms.
-    pub taker_side: crate::domain::Side,
-    /// Shares.
-    pub size: Decimal,
-}
-
-/// Enable or disable quoting (disabling cancels this market's orders).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct SetEnabled(pub bool);
-
-/// Halt (kill switch) or resume.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct SetHalted(pub bool);
-
-/// Stop quoting without sending cancels (the daemon is shutting down and cancels everything
-/// in one request).
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct Freeze;
-
-/// The user channel came back after a drop: events about our orders may be lost, so the
-/// market reconciles before quoting again.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct UserGap;
-
-/// Make the actor panic (sim mode only: shows and tests supervision). `unguarded` panics
-/// outside the handler boundary's catch, as a bug in actix glue would: the actor's task dies
-/// with its supervisor, and only the director's watch brings the market back.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "()")]
-pub struct Crash {
-    /// Escape the catch at the handler boundary.
-    pub unguarded: bool,
-}
-
 /// The actors a market talks to.
 #[derive(Clone)]
 pub struct MarketLinks {
@@ -150,40 +95,6 @@ pub struct MarketTuning {
     /// Our orders rest on a paper account, not in the venue's book.
     pub paper: bool,
 }
-
-/// A market's state for status reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarketStatus {
-    /// Condition id.
-    pub condition: ConditionId,
-    /// Why it is not quoting (`None`: quoting).
-    pub idle: Option<String>,
-    /// Our resting orders.
-    pub orders: Vec<OrderId>,
-    /// YES minus NO shares.
-    pub position: Decimal,
-    /// YES shares held.
-    pub yes: Decimal,
-    /// NO shares held.
-    pub no: Decimal,
-    /// Times the market restarted: by its supervisor, or (counted by the director) anew after
-    /// its actor died outside supervision.
-    pub restarts: u32,
-    /// Placements awaiting an answer.
-    pub pending_placements: usize,
-    /// Cancels awaiting confirmation.
-    pub pending_cancels: usize,
-    /// The strategy's readings: spread and why, skew, regime, toxicity, rewards, limits.
-    pub signals: Signals,
-    /// P&L of this market since the actor started: realized, unrealized at the mid, fees,
-    /// estimated rewards.
-    pub pnl: MarketPnl,
-}
-
-/// Ask for a status report.
-#[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "MarketStatus")]
-pub struct GetStatus;
 
 /// The strategy parameters for one market: the daemon's, with the market's reward
 /// programme, resolution time and budget.
@@ -444,10 +355,10 @@ impl Supervised for MarketActor {
     }
 }
 
-impl Handler<BookUpdate> for MarketActor {
+impl Handler<BookUpdated> for MarketActor {
     type Result = ();
 
-    fn handle(&mut self, msg: BookUpdate, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: BookUpdated, ctx: &mut Context<Self>) {
         if let Some(flag) = &msg.in_mailbox {
             flag.store(false, std::sync::atomic::Ordering::Release);
         }
@@ -477,10 +388,10 @@ impl Handler<UserGap> for MarketActor {
     }
 }
 
-impl Handler<User> for MarketActor {
+impl Handler<UserEventReceived> for MarketActor {
     type Result = ();
 
-    fn handle(&mut self, msg: User, ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: UserEventReceived, ctx: &mut Context<Self>) {
         self.guarded(ctx, |core| {
             match &msg.0 {
                 UserEvent::Order(update) => core.on_order(update),
@@ -525,19 +436,22 @@ impl Handler<CancelAnswered> for MarketActor {
     }
 }
 
-impl Handler<SetEnabled> for MarketActor {
+impl Handler<SetQuoting> for MarketActor {
     type Result = ();
 
-    fn handle(&mut self, msg: SetEnabled, ctx: &mut Context<Self>) {
-        self.guarded(ctx, |core| core.set_enabled(msg.0));
+    fn handle(&mut self, msg: SetQuoting, ctx: &mut Context<Self>) {
+        self.guarded(ctx, |core| core.set_enabled(msg == SetQuoting::Enable));
     }
 }
 
-impl Handler<SetHalted> for MarketActor {
+impl Handler<Halting> for MarketActor {
     type Result = ();
 
-    fn handle(&mut self, msg: SetHalted, ctx: &mut Context<Self>) {
-        self.guarded(ctx, |core| if msg.0 { core.halt() } else { core.resume() });
+    fn handle(&mut self, msg: Halting, ctx: &mut Context<Self>) {
+        self.guarded(ctx, |core| match msg {
+            Halting::Halt => core.halt(),
+            Halting::Resume => core.resume(),
+        });
     }
 }
 

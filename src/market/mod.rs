@@ -1,7 +1,8 @@
-//! One market's quoting: the pure baseline quote and order diff, and `MarketCore`, which
-//! turns market and order events into place/cancel intents. The market actor that wraps it
-//! comes with the daemon.
+//! One market's quoting: the pure baseline quote and order diff, `MarketCore`, which turns
+//! market and order events into place/cancel intents, and the market actor that wraps it
+//! with the [`messages`] it receives.
 
 pub mod actor;
 pub mod core;
+pub mod messages;
 pub mod quote;
