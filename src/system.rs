@@ -20,18 +20,19 @@ use crate::config::Config;
 use crate::control::{self, ControlHandles, ControlServer};
 use crate::director::messages::{AttachFeed, FreezeAll, ListMarkets};
 use crate::director::{MarketDirector, RestartPolicy};
+use crate::domain::MarketSetup;
 use crate::execution::actor::ExecutionActor;
 use crate::execution::messages::CancelAll;
 use crate::execution::order_path::OrderPath;
 use crate::execution::paper_link::PaperLink;
 use crate::execution::paper_venue::PaperVenue;
 use crate::execution::sender::OrderSender;
-use crate::feed::actor::{FeedActor, FeedEndpoints, Routes, UserSource};
+use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes, UserSource};
 use crate::feed::live::FeedConfig;
 use crate::killswitch::SwitchLimits;
 use crate::killswitch::actor::{KillSwitchActor, SwitchTargets};
 use crate::killswitch::messages::{ErrorSeen, Flush, GetSwitch, SwitchReport};
-use crate::market::actor::{MarketLinks, MarketSetup, MarketTuning};
+use crate::market::actor::{MarketLinks, MarketTuning};
 use crate::market::core::SafetyParams;
 use crate::market::messages::MarketStatus;
 use crate::market::quote::QuoteParams;
@@ -343,7 +344,8 @@ pub async fn start_as(
         markets: director_ctx.address().recipient(),
         gate: risk.clone().recipient(),
         gate_pnl: risk.clone().recipient(),
-        execution: execution.clone(),
+        cancel_all: execution.clone().recipient(),
+        balance: execution.clone().recipient(),
     };
     let switch_actor = KillSwitchActor::new(
         ledger,
@@ -376,16 +378,16 @@ pub async fn start_as(
     );
     let links = MarketLinks {
         orders: OrderPath::new(desk, sender),
-        execution: execution.clone(),
-        switch: switch.clone(),
+        reconcile: execution.clone().recipient(),
+        marks: switch.clone().recipient(),
+        fills: switch.clone().recipient(),
         director: director_ctx.address().recipient(),
     };
     let budgets = budgets(config, &chosen, clock.now().as_secs());
     let setups = chosen.iter().map(|info| setup_of(info, &budgets)).collect();
     let mut routes = Routes::default();
     for (setup, addr) in director_actor.start_markets(setups, links) {
-        routes.by_yes_token.insert(setup.yes.to_string(), addr.clone());
-        routes.by_market.insert(setup.condition, addr);
+        routes.insert(&setup, MarketInbox::of(&addr));
     }
     let director = director_ctx.run(director_actor);
     tracing::info!(markets = chosen.len(), listed = total, armed, "quoting");
@@ -404,7 +406,7 @@ pub async fn start_as(
         switch.clone().recipient(),
     )
     .start();
-    director.do_send(AttachFeed(feed));
+    director.do_send(AttachFeed { reroute: feed.clone().recipient(), resend: feed.recipient() });
     let heartbeat = (!paper).then(|| start_heartbeats(client, switch.clone().recipient()));
     let handles = ControlHandles {
         director: director.clone(),

@@ -5,7 +5,7 @@ use actix::prelude::*;
 
 use super::{ControlRefusal, DirectedMarket};
 use crate::domain::ConditionId;
-use crate::feed::actor::FeedActor;
+use crate::feed::messages::{Reroute, ResendBook};
 
 /// Enable or disable one market.
 #[derive(Debug, Clone, Copy, Message)]
@@ -41,7 +41,12 @@ pub struct FreezeAll;
 /// Tells the director where the feed actor is, so a market started anew gets its events.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct AttachFeed(pub Addr<FeedActor>);
+pub struct AttachFeed {
+    /// Sends a market's events to its new actor.
+    pub reroute: Recipient<Reroute>,
+    /// Sends a market its book at once.
+    pub resend: Recipient<ResendBook>,
+}
 
 /// The kill switch halted every market, or the operator resumed them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Message)]

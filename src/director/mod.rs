@@ -22,9 +22,9 @@ use self::messages::{
 pub use self::restarts::{RestartLog, RestartPolicy};
 use crate::clock::Clock;
 use crate::domain::ConditionId;
-use crate::feed::actor::FeedActor;
+use crate::domain::MarketSetup;
 use crate::feed::messages::{Reroute, ResendBook};
-use crate::market::actor::{MarketActor, MarketLinks, MarketSetup, MarketTuning};
+use crate::market::actor::{MarketActor, MarketLinks, MarketTuning};
 use crate::market::messages::{Crash, Freeze, GetStatus, Halting, MarketStatus, SetQuoting};
 
 /// How often the director checks that every market's actor is alive.
@@ -73,7 +73,7 @@ pub struct MarketDirector {
     links: Option<MarketLinks>,
     restart_policy: RestartPolicy,
     switch: Recipient<MarketRestarted>,
-    feed: Option<Addr<FeedActor>>,
+    feed: Option<AttachFeed>,
     clock: Arc<dyn Clock>,
     halted: bool,
     allow_crash: bool,
@@ -157,7 +157,7 @@ impl MarketDirector {
                 entry.revivals += 1;
             }
             if let Some(feed) = &self.feed {
-                feed.do_send(Reroute { setup, addr });
+                feed.reroute.do_send(Reroute { setup, inbox: crate::feed::actor::MarketInbox::of(&addr) });
             }
             self.record_restart(MarketRestarted(market));
         }
@@ -176,7 +176,7 @@ impl Handler<AttachFeed> for MarketDirector {
     type Result = ();
 
     fn handle(&mut self, msg: AttachFeed, _: &mut Context<Self>) {
-        self.feed = Some(msg.0);
+        self.feed = Some(msg);
     }
 }
 
@@ -194,7 +194,7 @@ impl MarketDirector {
     fn record_restart(&mut self, msg: MarketRestarted) {
         self.switch.do_send(msg);
         if let Some(feed) = &self.feed {
-            feed.do_send(ResendBook(msg.0));
+            feed.resend.do_send(ResendBook(msg.0));
         }
         let now = self.clock.now().0;
         let policy = self.restart_policy;

@@ -28,6 +28,7 @@ mod serde_str {
 pub mod book;
 pub mod error;
 pub mod ids;
+pub mod market;
 pub mod order_state;
 pub mod price;
 pub mod side;
@@ -36,6 +37,7 @@ pub mod size;
 pub use book::{Book, Level, Micros, Pips};
 pub use error::DomainError;
 pub use ids::{Address, Bytes32, ConditionId, OrderId, TokenId};
+pub use market::{MarketSetup, RewardProgram};
 pub use order_state::{OrderEvent, OrderFsmError, OrderState, TrackedOrder, Transition};
 pub use price::{Price, RoundingConfig, TickSize};
 pub use side::{OrderType, Outcome, Side};

@@ -22,9 +22,9 @@ use super::user::UserEvent;
 use super::user_live::LiveUser;
 use crate::clock::Clock;
 use crate::domain::ConditionId;
+use crate::domain::MarketSetup;
 use crate::execution::paper_link::PaperLink;
 use crate::killswitch::messages::FeedHealth;
-use crate::market::actor::MarketActor;
 use crate::market::messages::{BookUpdated, TradePrinted, UserEventReceived, UserGap};
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
@@ -51,13 +51,53 @@ pub enum UserSource {
     Paper(PaperLink),
 }
 
+/// Where the feed sends one market's events.
+#[derive(Clone)]
+pub struct MarketInbox {
+    /// Its YES book.
+    pub book: Recipient<BookUpdated>,
+    /// Trades printed on its YES token.
+    pub prints: Recipient<TradePrinted>,
+    /// Our order and trade events there.
+    pub user: Recipient<UserEventReceived>,
+    /// Our events there may have been lost.
+    pub gaps: Recipient<UserGap>,
+}
+
+impl MarketInbox {
+    /// The inbox of the market actor at `addr`.
+    pub fn of<A>(addr: &Addr<A>) -> Self
+    where
+        A: Actor<Context = Context<A>>
+            + Handler<BookUpdated>
+            + Handler<TradePrinted>
+            + Handler<UserEventReceived>
+            + Handler<UserGap>,
+    {
+        Self {
+            book: addr.clone().recipient(),
+            prints: addr.clone().recipient(),
+            user: addr.clone().recipient(),
+            gaps: addr.clone().recipient(),
+        }
+    }
+}
+
 /// Which market each token and condition belongs to.
 #[derive(Clone, Default)]
 pub struct Routes {
     /// YES token id → market.
-    pub by_yes_token: super::TokenMap<String, Addr<MarketActor>>,
-    /// Condition id → market.
-    pub by_market: HashMap<ConditionId, Addr<MarketActor>>,
+    pub by_yes_token: super::TokenMap<String, MarketInbox>,
+    /// Condition id → the market's YES token id and the market.
+    pub by_market: HashMap<ConditionId, (String, MarketInbox)>,
+}
+
+impl Routes {
+    /// Routes `setup`'s events to `inbox` (replacing any earlier route).
+    pub fn insert(&mut self, setup: &MarketSetup, inbox: MarketInbox) {
+        self.by_yes_token.insert(setup.yes.to_string(), inbox.clone());
+        self.by_market.insert(setup.condition, (setup.yes.to_string(), inbox));
+    }
 }
 
 /// The feed actor.
@@ -104,9 +144,7 @@ impl Handler<Reroute> for FeedActor {
 
     fn handle(&mut self, msg: Reroute, _: &mut Context<Self>) {
         self.coalescer.borrow_mut().reset(msg.setup.yes.as_str());
-        let mut routes = self.routes.borrow_mut();
-        routes.by_yes_token.insert(msg.setup.yes.to_string(), msg.addr.clone());
-        routes.by_market.insert(msg.setup.condition, msg.addr);
+        self.routes.borrow_mut().insert(&msg.setup, msg.inbox);
     }
 }
 
@@ -114,12 +152,7 @@ impl Handler<ResendBook> for FeedActor {
     type Result = ();
 
     fn handle(&mut self, msg: ResendBook, _: &mut Context<Self>) {
-        let routes = self.routes.borrow();
-        let token = routes
-            .by_yes_token
-            .iter()
-            .find(|(_, addr)| routes.by_market.get(&msg.0).is_some_and(|market| market == *addr));
-        if let Some((token, _)) = token {
+        if let Some((token, _)) = self.routes.borrow().by_market.get(&msg.0) {
             self.resend.borrow_mut().push(token.clone());
         }
     }
@@ -131,7 +164,7 @@ fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens:
     let changed = tokens.iter().map(|token| (token.as_str(), feed.frame_at(token)));
     for admitted in coalescer.admit(changed) {
         if let Some(market) = routes.by_yes_token.get(admitted.token.as_str()) {
-            market.do_send(BookUpdated {
+            market.book.do_send(BookUpdated {
                 book: feed.data().book(&admitted.token).cloned(),
                 origin: admitted.frame_at.map(|read| HopStamps::read_at(read).dispatched_at(Instant::now())),
                 in_mailbox: Some(admitted.in_mailbox),
@@ -147,8 +180,8 @@ fn route_user(routes: &Routes, events: Vec<UserEvent>) {
             UserEvent::Order(order) => order.market,
             UserEvent::Trade(trade) => trade.market,
         };
-        if let Some(actor) = routes.by_market.get(&market) {
-            actor.do_send(UserEventReceived(event));
+        if let Some((_, inbox)) = routes.by_market.get(&market) {
+            inbox.user.do_send(UserEventReceived(event));
         }
     }
 }
@@ -197,7 +230,9 @@ impl Actor for FeedActor {
                     dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &send);
                     for print in feed.take_prints() {
                         if let Some(market) = routes.borrow().by_yes_token.get(&print.asset_id) {
-                            market.do_send(TradePrinted { taker_side: print.taker_side, size: print.size });
+                            market
+                                .prints
+                                .do_send(TradePrinted { taker_side: print.taker_side, size: print.size });
                         }
                     }
                     // Let the markets handle these books before the next frame is read.
@@ -246,11 +281,11 @@ impl FeedActor {
                     route_user(&routes.borrow(), events);
                     if user.take_gap() {
                         tracing::warn!("user channel events may be lost: every market reconciles its orders");
-                        routes.borrow().by_market.values().for_each(|market| market.do_send(UserGap));
+                        routes.borrow().by_market.values().for_each(|(_, inbox)| inbox.gaps.do_send(UserGap));
                     }
                     for condition in user.take_gap_markets() {
-                        if let Some(market) = routes.borrow().by_market.get(&condition) {
-                            market.do_send(UserGap);
+                        if let Some((_, inbox)) = routes.borrow().by_market.get(&condition) {
+                            inbox.gaps.do_send(UserGap);
                         }
                     }
                 }

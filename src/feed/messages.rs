@@ -3,8 +3,9 @@
 
 use actix::prelude::*;
 
+use super::actor::MarketInbox;
 use crate::domain::ConditionId;
-use crate::market::actor::{MarketActor, MarketSetup};
+use crate::domain::MarketSetup;
 
 /// Send this market's events to a new address.
 #[derive(Message)]
@@ -12,8 +13,8 @@ use crate::market::actor::{MarketActor, MarketSetup};
 pub struct Reroute {
     /// The market.
     pub setup: MarketSetup,
-    /// Its new actor.
-    pub addr: Addr<MarketActor>,
+    /// Its new actor's inbox.
+    pub inbox: MarketInbox,
 }
 
 /// Send this market its book now (it restarted and knows nothing).

@@ -21,7 +21,6 @@ use super::{KillSwitch, SwitchAction, SwitchLimits, SwitchState, TripReason};
 use crate::clock::Clock;
 use crate::director::messages::{HaltMarkets, MarketRestarted};
 use crate::domain::ConditionId;
-use crate::execution::actor::ExecutionActor;
 use crate::execution::messages::{CancelAll, GetBalance};
 use crate::risk::messages::{DayPnlChanged, SwitchChanged};
 use crate::telemetry::ledger::Ledger;
@@ -34,8 +33,10 @@ pub struct SwitchTargets {
     pub gate: Recipient<SwitchChanged>,
     /// The risk gate: the day's P&L.
     pub gate_pnl: Recipient<DayPnlChanged>,
-    /// Cancels everything; reads the balance.
-    pub execution: Addr<ExecutionActor>,
+    /// Cancels every order (the execution actor).
+    pub cancel_all: Recipient<CancelAll>,
+    /// Reads the pUSD balance (the execution actor).
+    pub balance: Recipient<GetBalance>,
 }
 
 /// The kill switch actor.
@@ -129,8 +130,8 @@ impl KillSwitchActor {
 
     /// Cancels every order; retries until the venue confirms, then the switch is halted.
     fn cancel_everything(&mut self, ctx: &mut Context<Self>) {
-        let execution = self.targets.execution.clone();
-        ctx.spawn(async move { execution.send(CancelAll).await }.into_actor(self).map(
+        let cancel_all = self.targets.cancel_all.clone();
+        ctx.spawn(async move { cancel_all.send(CancelAll).await }.into_actor(self).map(
             |result, actor, ctx| match result {
                 Ok(Ok(cancelled)) => {
                     tracing::warn!(cancelled, "kill switch: every order cancelled; halted until resumed");
@@ -180,8 +181,8 @@ impl KillSwitchActor {
     }
 
     fn check_balance(&mut self, ctx: &mut Context<Self>) {
-        let execution = self.targets.execution.clone();
-        ctx.spawn(async move { execution.send(GetBalance).await }.into_actor(self).map(
+        let balance = self.targets.balance.clone();
+        ctx.spawn(async move { balance.send(GetBalance).await }.into_actor(self).map(
             |result, actor, ctx| match result {
                 Ok(Ok(observed)) => {
                     actor.last_balance = Some(observed);

@@ -21,16 +21,13 @@ use super::messages::{
 };
 use crate::clock::Clock;
 use crate::director::messages::MarketRestarted;
-use crate::domain::{ConditionId, Outcome, Side, TickSize, TokenId};
-use crate::execution::actor::ExecutionActor;
+use crate::domain::{MarketSetup, Outcome, Side};
 use crate::execution::messages::Reconcile;
 use crate::execution::order_path::{OrderPath, PlaceFrom};
 use crate::feed::user::UserEvent;
-use crate::killswitch::actor::KillSwitchActor;
 use crate::killswitch::messages::{MarketFills, MarketMark};
 use crate::risk::OrderRequest;
 use crate::strategy::ModelParams;
-use crate::strategy::rewards::RewardProgram;
 use crate::telemetry::hops::HopStamps;
 
 /// How often the timed safety rules run.
@@ -45,38 +42,17 @@ const RECONCILE_RETRY: Duration = Duration::from_secs(10);
 /// Restarts within this window double the backoff.
 const RESTART_MEMORY: Duration = Duration::from_secs(60);
 
-/// What a market is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarketSetup {
-    /// Condition id.
-    pub condition: ConditionId,
-    /// YES token.
-    pub yes: TokenId,
-    /// NO token.
-    pub no: TokenId,
-    /// Tick size.
-    pub tick: TickSize,
-    /// Minimum order size, shares.
-    pub min_size: Decimal,
-    /// Neg-risk market.
-    pub neg_risk: bool,
-    /// Its liquidity-reward programme, if any.
-    pub rewards: Option<RewardProgram>,
-    /// When it resolves, unix ms.
-    pub end_ms: Option<u64>,
-    /// pUSD allocated to it by the capital allocator.
-    pub budget: Decimal,
-}
-
 /// The actors a market talks to.
 #[derive(Clone)]
 pub struct MarketLinks {
     /// The only way to an order: the risk desk, then the signature; cancels too.
     pub orders: OrderPath,
-    /// Reconciliation.
-    pub execution: Addr<ExecutionActor>,
-    /// Marks and fills.
-    pub switch: Addr<KillSwitchActor>,
+    /// Reads back our orders and shares (the execution actor).
+    pub reconcile: Recipient<Reconcile>,
+    /// Takes our marked value and answers the day's P&L (the kill switch).
+    pub marks: Recipient<MarketMark>,
+    /// Takes our new fills (the kill switch).
+    pub fills: Recipient<MarketFills>,
     /// Told of every restart.
     pub director: Recipient<MarketRestarted>,
 }
@@ -227,7 +203,7 @@ impl MarketActor {
             self.reconcile(ctx);
         }
         for record in self.core.take_new_fills() {
-            self.links.switch.do_send(MarketFills {
+            self.links.fills.do_send(MarketFills {
                 market: self.setup.condition,
                 trade_id: record.trade_id,
                 fills: record.fills,
@@ -263,7 +239,7 @@ impl MarketActor {
 
     fn reconcile(&mut self, ctx: &mut Context<Self>) {
         self.reconcile_sent = Some(Instant::now());
-        self.links.execution.do_send(Reconcile {
+        self.links.reconcile.do_send(Reconcile {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
             no: self.setup.no.clone(),
@@ -332,7 +308,7 @@ impl MarketActor {
         if let Some(mid) = self.core.mid() {
             self.links.orders.report_mid(self.setup.condition, mid);
         }
-        let mark = self.links.switch.send(MarketMark { market: self.setup.condition, value, reserved });
+        let mark = self.links.marks.send(MarketMark { market: self.setup.condition, value, reserved });
         ctx.spawn(mark.into_actor(self).map(|day_pnl, actor, _| {
             if let Ok(day_pnl) = day_pnl {
                 actor.core.set_day_pnl(day_pnl);

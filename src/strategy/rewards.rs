@@ -18,16 +18,7 @@ use crate::strategy::stats::{to_decimal_fast, to_f64};
 /// The single-sided scaling factor.
 pub const SINGLE_SIDED_DIVISOR: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
 
-/// A market's reward programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RewardProgram {
-    /// Max distance from the mid that scores, price units (3 cents = 0.03).
-    pub max_spread: Decimal,
-    /// Smallest order size that scores, shares.
-    pub min_size: Decimal,
-    /// pUSD paid per day across all makers.
-    pub daily_rate: Decimal,
-}
+pub use crate::domain::RewardProgram;
 
 /// One order's score per share at `distance` from the mid.
 pub fn order_score(program: &RewardProgram, distance: Decimal) -> Decimal {
