@@ -4,11 +4,13 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`domain`] | validated money and identifier types, the order state machine |
+//! | [`domain`] | validated money and identifier types, books, what a market is, the order state machine |
 //! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, the TLS transport (rustls, `venue.ca_file`), websocket connections, rate limits, heartbeats, Gamma discovery, the book-summary hash |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the venue's book hashes, rolling REST spot checks of books and of our orders, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
+//! | [`strategy`] | the quote models (polymm, the seed's fixed spread, Avellaneda–Stoikov) and their parts: volatility, inventory, book stats, parity, queue, timing, rewards, scorer, allocator |
+//! | [`alpha`] | pure signals: arbitrage, flow, competitors, events, regime, time of day, pairs |
 //! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |
 //! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
 //! | [`doctor`] | `polymm doctor`: the checks a first live start depends on, and their verdicts |
@@ -17,16 +19,20 @@
 //! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
 //! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch), the state directory's lock |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`, `--tls` with a throwaway CA) |
+//! | [`compare`] | `polymm sim-compare`: strategies side by side on identical seeded simulations |
 //! | [`soak`] | `polymm soak`: the daemon under every fault the venue has, panics, kill -9 after fills, then an audit against the venue |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |
+//! | [`crypto`] | keccak-256 |
 //! | [`busy_poll`] | the optional spinning of the actors' thread (latency for one core) |
 //! | [`secret`] | the wrapper that keeps keys and API secrets out of logs |
 //! | [`error`] | the severity every area's error carries |
 //!
-//! Pure logic (domain, protocol, later quoting and risk) never imports actix, awc or
-//! tokio; actors are thin shells around it.
+//! Pure logic (domain, protocol, quoting, signals, risk models, the books) never imports
+//! actix, awc or tokio; actors are thin shells around it, each receiving the messages in its
+//! area's `messages` module. `ARCHITECTURE.md` draws the whole picture: threads, actors,
+//! the hot path, where state lives and where a change goes.
 
 pub mod alpha;
 pub mod busy_poll;

@@ -85,10 +85,6 @@ fn book_of(world: &SimWorld, market: u32) -> Option<Book> {
     Some(book)
 }
 
-fn mid_of(book: &Book) -> Option<Decimal> {
-    book.mid_x2().map(|x2| Decimal::from(x2) / Decimal::from(20_000))
-}
-
 /// Runs `kind` on the simulation `spec` describes, with the rest of the strategy's
 /// parameters from `config`.
 pub fn run_strategy(
@@ -208,7 +204,7 @@ impl Run {
             if market.dirty {
                 market.dirty = false;
                 let book = book_of(&self.world, index as u32);
-                market.mid = book.as_ref().and_then(mid_of);
+                market.mid = book.as_ref().and_then(Book::mid);
                 let intents = market.core.on_book(book);
                 market.outbox.extend(intents);
             }

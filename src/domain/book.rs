@@ -194,6 +194,11 @@ impl Book {
         Some(self.best_bid()?.price + self.best_ask()?.price)
     }
 
+    /// The mid of the best bid and ask, in price units (`None` without both sides).
+    pub fn mid(&self) -> Option<rust_decimal::Decimal> {
+        self.mid_x2().map(|x2| rust_decimal::Decimal::from(x2) / rust_decimal::Decimal::from(20_000))
+    }
+
     /// Ask − bid, in pips.
     pub fn spread(&self) -> Option<Pips> {
         Some(self.best_ask()?.price.saturating_sub(self.best_bid()?.price))

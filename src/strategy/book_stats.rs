@@ -35,18 +35,13 @@ pub fn depth_within(book: &Book, side: Side, distance: Decimal) -> Decimal {
     micros_decimal(size)
 }
 
-/// The mid of the best bid and ask.
-pub fn mid(book: &Book) -> Option<Decimal> {
-    book.mid_x2().map(|x2| Decimal::from(x2) / Decimal::from(20_000))
-}
-
 /// The size-weighted microprice: (bid·ask_size + ask·bid_size) / (bid_size + ask_size).
 pub fn microprice(book: &Book) -> Option<Decimal> {
     let (bid, ask) = book.top()?;
     let (bid_size, ask_size) = (micros_decimal(bid.size), micros_decimal(ask.size));
     let total = bid_size + ask_size;
     if total.is_zero() {
-        return mid(book);
+        return book.mid();
     }
     Some((pips_decimal(bid.price) * ask_size + pips_decimal(ask.price) * bid_size) / total)
 }
@@ -93,7 +88,7 @@ pub(crate) mod tests {
     fn microprice_leans_toward_the_thin_side() {
         let heavy_bid = book_of(&[(4_900, 300)], &[(5_100, 100)]);
         assert_eq!(microprice(&heavy_bid), Some(dec!(0.505)));
-        assert_eq!(mid(&heavy_bid), Some(dec!(0.5)));
+        assert_eq!(heavy_bid.mid(), Some(dec!(0.5)));
         assert_eq!(microprice(&book_of(&[(4_900, 1)], &[])), None);
     }
 
@@ -108,7 +103,7 @@ pub(crate) mod tests {
             let book = book_of(&bids, &asks);
             let distance = Decimal::new(i64::from(cents), 4);
             let side = if sell { Side::Sell } else { Side::Buy };
-            let mid = mid(&book).unwrap();
+            let mid = book.mid().unwrap();
             let reference: Decimal = book
                 .depth(side)
                 .take_while(|level| (pips_decimal(level.price) - mid).abs() <= distance)

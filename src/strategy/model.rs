@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::avellaneda::{AsParams, optimal_spread, reservation_price};
-use super::book_stats::{depth_within, imbalance, microprice, mid};
+use super::book_stats::{depth_within, imbalance, microprice};
 use super::inventory::{Fill, PositionLedger, skew};
 use super::rewards::{self, Objective, RewardProgram};
 use super::stats::to_decimal;
@@ -348,7 +348,7 @@ impl QuoteModel {
         our_ask: Option<Decimal>,
         tick: TickSize,
     ) {
-        let Some(mid) = mid(book) else { return };
+        let Some(mid) = book.mid() else { return };
         self.volatility.observe(now_ms, mid);
         self.markouts.mid(now_ms, mid);
         if self.last_mid != Some(mid) {
@@ -436,7 +436,7 @@ impl QuoteModel {
         min_size: Decimal,
         position: Decimal,
     ) -> Result<Quote, NoQuote> {
-        let book_mid = mid(book).ok_or(NoQuote::OneSidedBook)?;
+        let book_mid = book.mid().ok_or(NoQuote::OneSidedBook)?;
         let sigma = self.sigma_or_reference();
         let clips =
             if self.params.quote.size.is_zero() { Decimal::ZERO } else { position / self.params.quote.size };
@@ -461,7 +461,7 @@ impl QuoteModel {
         min_size: Decimal,
         position: Decimal,
     ) -> Result<Quote, NoQuote> {
-        let book_mid = mid(book).ok_or(NoQuote::OneSidedBook)?;
+        let book_mid = book.mid().ok_or(NoQuote::OneSidedBook)?;
         let p = self.params;
         let hours_left =
             p.end_ms.map(|end| Decimal::from(end.saturating_sub(now_ms)) / Decimal::from(3_600_000));
@@ -582,7 +582,7 @@ impl QuoteModel {
 
     fn accrue_rewards(&mut self, now_ms: u64, book: &Book, planned: &Quote) {
         let Some(program) = self.params.rewards else { return };
-        let Some(book_mid) = mid(book) else { return };
+        let Some(book_mid) = book.mid() else { return };
         let orders: Vec<rewards::YesOrder> = [
             planned.bid.map(|b| (Side::Buy, b.value(), planned.bid_size.value())),
             planned.ask.map(|a| (Side::Sell, a.value(), planned.ask_size.value())),

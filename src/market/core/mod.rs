@@ -236,7 +236,7 @@ impl MarketCore {
     /// The YES mid of others' orders (`None` without a two-sided book).
     pub fn mid(&self) -> Option<Decimal> {
         let others = self.others_only(self.book.as_ref()?);
-        Some(Decimal::from(others.mid_x2()?) / Decimal::from(20_000))
+        others.mid()
     }
 
     /// Whether the orders and shares have been read back from the venue since the core
