@@ -9,9 +9,9 @@
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the venue's book hashes, rolling REST spot checks of books and of our orders, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
-//! | [`strategy`] | the quote models (polymm, the seed's fixed spread, Avellaneda–Stoikov) and their parts: volatility, inventory, book stats, parity, queue, timing, rewards, scorer, allocator |
+//! | [`strategy`] | the quote models (polymm, the seed's fixed spread, Avellaneda–Stoikov), the quote arithmetic, and their parts: volatility, inventory, book stats, parity, queue, timing, rewards, scorer, allocator |
 //! | [`alpha`] | pure signals: arbitrage, flow, competitors, events, regime, time of day, pairs |
-//! | [`market`] | one market's quoting: the baseline quote, the order diff, `MarketCore`, `MarketActor` |
+//! | [`market`] | one market: the orders for a quote and their diff, `MarketCore`, `MarketActor` |
 //! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
 //! | [`doctor`] | `polymm doctor`: the checks a first live start depends on, and their verdicts |
 //! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |

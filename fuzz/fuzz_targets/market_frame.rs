@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use polymm::feed::connection::WsEvent;
+use polymm::polymarket::connection::WsEvent;
 use polymm::feed::sync::MarketData;
 
 const ASSETS: [&str; 2] = ["1", "2"];

@@ -348,7 +348,7 @@ impl Run {
     }
 
     /// Our open orders and shares in a market, as the venue has them (reconciliation).
-    fn venue_view(&self, index: usize) -> (Vec<crate::market::quote::RestingOrder>, Decimal, Decimal) {
+    fn venue_view(&self, index: usize) -> (Vec<crate::domain::RestingOrder>, Decimal, Decimal) {
         let market = index as u32;
         let open = self
             .world
@@ -356,7 +356,7 @@ impl Run {
             .open_orders(self.account, Some(market), None)
             .into_iter()
             .filter_map(|record| {
-                Some(crate::market::quote::RestingOrder {
+                Some(crate::domain::RestingOrder {
                     id: record.order.id,
                     outcome: record.order.outcome,
                     side: record.order.side,

@@ -15,12 +15,12 @@ use rust_decimal::Decimal;
 
 use super::paper::PaperReject;
 use super::paper_exchange::{PaperExchange, PaperRequest};
+use crate::domain::RestingOrder;
 use crate::domain::book::{decimal_micros, decimal_pips};
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TokenId};
 use crate::feed::books::BookSet;
 use crate::feed::decode::MarketEvent;
 use crate::feed::user::{OrderChange, TradeUpdate, UserEvent};
-use crate::market::quote::RestingOrder;
 use crate::risk::OrderRequest;
 
 /// How long trade ids are kept for reconciliation, ms.

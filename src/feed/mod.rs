@@ -1,10 +1,10 @@
-//! Market data, pure parts: decoding websocket frames and keeping the local books. The
-//! feed actor (network, reconnects, routing) wraps these.
+//! Market and user data: decoding frames, the local books with gap detection, the venue's
+//! hashes and rolling REST spot checks (pure), the live feeds that drive them over the
+//! venue's connections, and the feed actor that routes what they deliver to the markets.
 
 pub mod actor;
 pub mod books;
 pub mod coalesce;
-pub mod connection;
 pub mod decode;
 pub mod hashes;
 pub mod live;

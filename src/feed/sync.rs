@@ -4,12 +4,12 @@
 //! REST snapshots.
 
 use super::books::{Applied, BookSet};
-use super::connection::WsEvent;
-use super::connection::shard;
 use super::decode::{MarketEvent, decode_market};
 use super::hashes::HashWatch;
 use crate::domain::book::Book;
 use crate::polymarket::client::types::OrderBookSummary;
+use crate::polymarket::connection::WsEvent;
+use crate::polymarket::connection::shard;
 
 /// Counters of the feed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

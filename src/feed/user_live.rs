@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use super::connection::WsEvent;
 use super::user::{UserEvent, decode_user, order_from_rest, trade_from_rest};
 use super::user_spot::{Heard, markets_out_of_step};
 use crate::clock::Clock;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
+use crate::polymarket::connection::WsEvent;
 use crate::polymarket::transport::Transport;
 use crate::polymarket::ws::{Subscription, WsConfig, spawn_connection};
 

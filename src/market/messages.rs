@@ -14,7 +14,7 @@ use crate::risk::pnl::MarketPnl;
 use crate::strategy::Signals;
 use crate::telemetry::hops::HopStamps;
 
-use super::quote::RestingOrder;
+use crate::domain::RestingOrder;
 
 /// A new YES book (`None`: untrusted right now).
 #[derive(Debug, Clone, Message)]

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod body;
 pub mod book_hash;
 pub mod client;
+pub mod connection;
 pub mod contracts;
 pub mod eip712;
 pub mod error;

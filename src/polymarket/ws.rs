@@ -19,10 +19,10 @@ use rand::Rng;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::auth::ApiCreds;
+pub use super::connection::WsEvent;
+use super::connection::{Backoff, Liveness, LivenessTiming, Upkeep};
 use super::transport::{Transport, host_of, ws_certificate_failure};
 use crate::clock::Clock;
-pub use crate::feed::connection::WsEvent;
-use crate::feed::connection::{Backoff, Liveness, LivenessTiming, Upkeep};
 
 /// What a connection subscribes to.
 #[derive(Clone)]

@@ -13,6 +13,7 @@ pub mod maker;
 pub mod model;
 pub mod parity;
 pub mod queue;
+pub mod quote;
 pub mod rewards;
 pub mod scorer;
 pub mod stats;

@@ -17,12 +17,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::quote::{DesiredOrder, NoQuote, RestingOrder, diff, orders_for};
+use super::orders::{diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
+use crate::domain::{DesiredOrder, RestingOrder};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::inventory::Fill;
+use crate::strategy::quote::NoQuote;
 use crate::strategy::{ModelParams, QuoteModel, Signals};
 
 /// The wait after a first refused placement, ms (doubling with each refusal in a row).

@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::book::Level;
 use crate::domain::{ConditionId, Price};
 use crate::feed::user::OwnFill;
-use crate::market::quote::QuoteParams;
+use crate::strategy::quote::QuoteParams;
 use crate::strategy::{ModelParams, StrategyKind};
 
 fn token(n: u8) -> TokenId {
