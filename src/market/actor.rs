@@ -164,6 +164,10 @@ impl MarketActor {
         if handled.is_err() {
             tracing::error!(market = %self.setup.condition, "market handler panicked; restarting the market");
             ctx.stop();
+        } else if let Some(fault) = self.core.take_fault() {
+            let severity = crate::error::HasSeverity::severity(&fault);
+            tracing::error!(market = %self.setup.condition, %fault, %severity, "impossible order transition; restarting the market");
+            ctx.stop();
         }
     }
 

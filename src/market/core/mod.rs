@@ -13,10 +13,13 @@
 //! untrusted for longer than the disconnect threshold cancels our orders; an order older
 //! than the maximum age is cancelled and requoted).
 
+mod faults;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use self::faults::Faults;
 use super::orders::{diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{DesiredOrder, RestingOrder};
@@ -147,6 +150,7 @@ pub struct MarketCore {
     retry_after_ms: u64,
     refusals_in_a_row: u32,
     orders_on_book: bool,
+    faults: Faults,
 }
 
 impl MarketCore {
@@ -176,7 +180,14 @@ impl MarketCore {
             retry_after_ms: 0,
             refusals_in_a_row: 0,
             orders_on_book: true,
+            faults: Faults::default(),
         }
+    }
+
+    /// The first order transition the state machine refused since the last call: the shell
+    /// restarts the market on it (see [`faults`]).
+    pub fn take_fault(&mut self) -> Option<crate::domain::OrderFsmError> {
+        self.faults.take()
     }
 
     /// The same market for an account whose orders never show in the venue's book (paper
@@ -428,7 +439,7 @@ impl MarketCore {
 
     fn request_cancel(&mut self, id: OrderId) {
         if let Some(resting) = self.resting.get_mut(&id) {
-            let _ = resting.state.apply(OrderEvent::CancelRequested);
+            self.faults.note(resting.state.apply(OrderEvent::CancelRequested));
         }
     }
 
@@ -460,7 +471,7 @@ impl MarketCore {
         };
         self.refusals_in_a_row = 0;
         let mut state = TrackedOrder::new(order.size);
-        let _ = state.apply(OrderEvent::Accepted);
+        self.faults.note(state.apply(OrderEvent::Accepted));
         let order = RestingOrder {
             id,
             outcome: order.outcome,
@@ -579,7 +590,7 @@ impl MarketCore {
     ) -> Vec<Intent> {
         for id in cancelled {
             if let Some(resting) = self.resting.get_mut(id) {
-                let _ = resting.state.apply(OrderEvent::Cancelled);
+                self.faults.note(resting.state.apply(OrderEvent::Cancelled));
                 self.resting.remove(id);
             }
         }
@@ -610,7 +621,7 @@ impl MarketCore {
         self.early_events.clear();
         self.reconciled = false;
         for resting in self.resting.values_mut() {
-            let _ = resting.state.apply(OrderEvent::ContactLost);
+            self.faults.note(resting.state.apply(OrderEvent::ContactLost));
         }
     }
 
@@ -643,7 +654,7 @@ impl MarketCore {
             .into_iter()
             .map(|order| {
                 let mut state = TrackedOrder::new(order.remaining);
-                let _ = state.apply(OrderEvent::Accepted);
+                self.faults.note(state.apply(OrderEvent::Accepted));
                 (order.id, Resting { order, state, since_ms: self.now_ms })
             })
             .collect();
