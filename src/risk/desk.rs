@@ -140,13 +140,19 @@ mod tests {
         assert_eq!(desk.exposure(), dec!(55));
     }
 
-    #[test]
-    fn positions_of_one_event_are_netted_by_the_once_a_second_sample() {
+    /// A desk with markets `a` and `b` of one event, both at a mid of 0.5.
+    fn one_event() -> (RiskDesk, ConditionId, ConditionId) {
         let (a, b) = (ConditionId::from_bytes([1; 32]), ConditionId::from_bytes([2; 32]));
         let groups = [(a, "event:x".to_owned()), (b, "event:x".to_owned())].into_iter().collect();
         let mut desk = RiskDesk::new(limits()).with_groups(groups);
         desk.report_mid(a, dec!(0.5));
         desk.report_mid(b, dec!(0.5));
+        (desk, a, b)
+    }
+
+    #[test]
+    fn positions_of_one_event_are_netted_by_the_once_a_second_sample() {
+        let (mut desk, a, b) = one_event();
         desk.report_exposure(a, dec!(30), dec!(15));
         desk.report_exposure(b, dec!(20), dec!(10));
         assert!(matches!(desk.check(buy_yes(a, 10)), Verdict::Approved { .. }), "not sampled yet");
@@ -161,11 +167,7 @@ mod tests {
 
     #[test]
     fn a_sample_run_elsewhere_lends_the_co_movement_until_installed() {
-        let (a, b) = (ConditionId::from_bytes([1; 32]), ConditionId::from_bytes([2; 32]));
-        let groups = [(a, "event:x".to_owned()), (b, "event:x".to_owned())].into_iter().collect();
-        let mut desk = RiskDesk::new(limits()).with_groups(groups);
-        desk.report_mid(a, dec!(0.5));
-        desk.report_mid(b, dec!(0.5));
+        let (mut desk, a, b) = one_event();
         desk.report_exposure(a, dec!(30), dec!(15));
         let job = desk.sample_job().expect("the first job");
         assert!(desk.sample_job().is_none(), "one job out at a time");
