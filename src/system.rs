@@ -31,7 +31,7 @@ use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes, UserSour
 use crate::feed::live::FeedConfig;
 use crate::killswitch::SwitchLimits;
 use crate::killswitch::actor::{KillSwitchActor, SwitchTargets};
-use crate::killswitch::messages::{ErrorSeen, Flush, GetSwitch, SwitchReport};
+use crate::killswitch::messages::{ErrorDuring, ErrorSeen, Flush, GetSwitch, SwitchReport};
 use crate::market::actor::{MarketLinks, MarketTuning};
 use crate::market::core::SafetyParams;
 use crate::market::messages::MarketStatus;
@@ -454,6 +454,17 @@ fn setup_of(info: &MarketInfo, budgets: &BTreeMap<String, Decimal>) -> MarketSet
     }
 }
 
+/// Why a shutdown could not confirm that every order was cancelled.
+#[derive(Debug, thiserror::Error)]
+pub enum ShutdownError {
+    /// The execution actor did not answer.
+    #[error("the execution actor did not answer: {0}")]
+    Unanswered(#[from] actix::MailboxError),
+    /// The venue's cancel-all failed.
+    #[error("cancel-all failed: {0}")]
+    CancelAll(#[from] crate::polymarket::client::ClientError),
+}
+
 /// The venue heartbeat keeper; a missed beat counts as an error for the kill switch.
 fn start_heartbeats(client: Rc<ClobClient>, errors: Recipient<ErrorSeen>) -> actix_rt::task::JoinHandle<()> {
     let (beats, mut beat_events) = tokio::sync::mpsc::unbounded_channel();
@@ -461,7 +472,7 @@ fn start_heartbeats(client: Rc<ClobClient>, errors: Recipient<ErrorSeen>) -> act
     actix_rt::spawn(async move {
         while let Some(event) = beat_events.recv().await {
             if let HeartbeatEvent::Missed { error, .. } = event {
-                errors.do_send(ErrorSeen(format!("venue heartbeat missed: {error}")));
+                errors.do_send(ErrorSeen { during: ErrorDuring::Heartbeat, error });
             }
         }
     });
@@ -486,11 +497,11 @@ impl Daemon {
     /// Stops quoting, cancels everything in one request and waits for the venue's answer;
     /// a second cancel-all shortly after catches placements that were in flight. Then the
     /// control API stops and the store is flushed (the kill switch stops last).
-    pub async fn shutdown(self) -> Result<usize, String> {
+    pub async fn shutdown(self) -> Result<usize, ShutdownError> {
         let _ = self.director.send(FreezeAll).await;
-        let mut cancelled = self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
+        let mut cancelled = self.execution.send(CancelAll).await??;
         actix_rt::time::sleep(Duration::from_millis(SHUTDOWN_SETTLE_MS)).await;
-        cancelled += self.execution.send(CancelAll).await.map_err(|e| e.to_string())??;
+        cancelled += self.execution.send(CancelAll).await??;
         for task in [self.heartbeat, self.spinner].into_iter().flatten() {
             task.abort();
         }

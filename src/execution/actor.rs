@@ -20,6 +20,7 @@ use super::sender::{Backend, OrderSender};
 use crate::clock::Clock;
 use crate::domain::Address;
 use crate::market::messages::Reconciled;
+use crate::polymarket::client::ClientError;
 use crate::polymarket::client::ClobClient;
 
 /// Reconciliations asked for within this window are read together (markets starting
@@ -52,7 +53,7 @@ impl Actor for ExecutionActor {
 }
 
 impl Handler<CancelAll> for ExecutionActor {
-    type Result = ResponseActFuture<Self, Result<usize, String>>;
+    type Result = ResponseActFuture<Self, Result<usize, ClientError>>;
 
     fn handle(&mut self, _: CancelAll, _: &mut Context<Self>) -> Self::Result {
         let client = match self.backend() {
@@ -62,10 +63,7 @@ impl Handler<CancelAll> for ExecutionActor {
                 return Box::pin(actix::fut::ready(Ok(cancelled)));
             }
         };
-        Box::pin(
-            async move { client.cancel_all().await.map(|r| r.canceled.len()).map_err(|e| e.to_string()) }
-                .into_actor(self),
-        )
+        Box::pin(async move { client.cancel_all().await.map(|r| r.canceled.len()) }.into_actor(self))
     }
 }
 
@@ -78,7 +76,7 @@ impl Handler<GetLatency> for ExecutionActor {
 }
 
 impl Handler<GetBalance> for ExecutionActor {
-    type Result = ResponseActFuture<Self, Result<Decimal, String>>;
+    type Result = ResponseActFuture<Self, Result<Decimal, ClientError>>;
 
     fn handle(&mut self, _: GetBalance, _: &mut Context<Self>) -> Self::Result {
         let client = match self.backend() {
@@ -88,14 +86,8 @@ impl Handler<GetBalance> for ExecutionActor {
             }
         };
         Box::pin(
-            async move {
-                client
-                    .balance(None)
-                    .await
-                    .map(|b| b.balance / Decimal::from(1_000_000))
-                    .map_err(|e| e.to_string())
-            }
-            .into_actor(self),
+            async move { client.balance(None).await.map(|b| b.balance / Decimal::from(1_000_000)) }
+                .into_actor(self),
         )
     }
 }

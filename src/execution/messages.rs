@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::{ConditionId, TokenId};
 use crate::market::messages::Reconciled;
+use crate::polymarket::client::ClientError;
 use crate::telemetry::hops::HopReport;
 
 /// The frame-in → signed-order-out latency so far, whole and by hop; `restart` starts a new
@@ -19,7 +20,7 @@ pub struct GetLatency {
 
 /// Cancel every order of this account; answers how many were cancelled.
 #[derive(Debug, Clone, Message)]
-#[rtype(result = "Result<usize, String>")]
+#[rtype(result = "Result<usize, ClientError>")]
 pub struct CancelAll;
 
 /// Read back our open orders and shares in a market.
@@ -38,5 +39,5 @@ pub struct Reconcile {
 
 /// Read our pUSD balance.
 #[derive(Debug, Clone, Copy, Message)]
-#[rtype(result = "Result<Decimal, String>")]
+#[rtype(result = "Result<Decimal, ClientError>")]
 pub struct GetBalance;

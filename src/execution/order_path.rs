@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::sender::{OrderSender, Placement};
 use crate::domain::{ConditionId, OrderId, TickSize};
-use crate::market::messages::{CancelAnswered, Placed};
+use crate::market::messages::{CancelAnswered, PlaceRefused, Placed};
 use crate::risk::desk::RiskDesk;
 use crate::risk::{OrderRequest, Verdict};
 use crate::telemetry::hops::HopStamps;
@@ -61,7 +61,11 @@ impl OrderPath {
             }
             Verdict::Refused(breach) => {
                 tracing::info!(%breach, "order refused by risk");
-                from.reply.do_send(Placed { key: from.key, id: None, error: Some(breach.to_string()) });
+                from.reply.do_send(Placed {
+                    key: from.key,
+                    id: None,
+                    error: Some(PlaceRefused::Risk(breach)),
+                });
             }
         }
     }

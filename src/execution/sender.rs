@@ -16,8 +16,8 @@ use super::presignatures::{DEFAULT_STOCK, PresignatureSupply};
 use crate::clock::Clock;
 use crate::domain::{OrderId, TickSize};
 use crate::error::{HasSeverity, Severity};
-use crate::killswitch::messages::ErrorSeen;
-use crate::market::messages::{CancelAnswered, Placed};
+use crate::killswitch::messages::{ErrorDuring, ErrorSeen};
+use crate::market::messages::{CancelAnswered, PlaceRefused, Placed};
 use crate::polymarket::client::{ClientError, ClobClient};
 use crate::polymarket::{ExchangeTarget, OrderSigner, OrderSpec, OrderStamp};
 use crate::risk::{Approved, OrderRequest};
@@ -113,7 +113,11 @@ impl OrderSender {
         if let Backend::Venue(client) = &self.backend
             && let Some(wait) = client.order_budget_spent()
         {
-            reply.do_send(Placed { key, id: None, error: Some(ClientError::QueueTooLong(wait).to_string()) });
+            reply.do_send(Placed {
+                key,
+                id: None,
+                error: Some(PlaceRefused::Request(ClientError::QueueTooLong(wait))),
+            });
             return;
         }
         let request = order.into_inner();
@@ -129,7 +133,7 @@ impl OrderSender {
         let signed = match signed {
             Ok(signed) => signed,
             Err(error) => {
-                reply.do_send(Placed { key, id: None, error: Some(error.to_string()) });
+                reply.do_send(Placed { key, id: None, error: Some(PlaceRefused::Signing(error)) });
                 return;
             }
         };
@@ -139,7 +143,8 @@ impl OrderSender {
         let client = match &self.backend {
             Backend::Venue(client) => client.clone(),
             Backend::Paper(paper) => {
-                let error = paper.with(|venue| venue.place(signed.id, &request)).err().map(|r| r.to_string());
+                let error =
+                    paper.with(|venue| venue.place(signed.id, &request)).err().map(PlaceRefused::Paper);
                 let id = error.is_none().then_some(signed.id);
                 reply.do_send(Placed { key, id, error });
                 return;
@@ -149,10 +154,12 @@ impl OrderSender {
         actix_rt::spawn(async move {
             let placed = match client.post_order(&signed).await {
                 Ok(response) if response.success => Placed { key, id: Some(signed.id), error: None },
-                Ok(response) => Placed { key, id: None, error: Some(response.error_msg) },
+                Ok(response) => {
+                    Placed { key, id: None, error: Some(PlaceRefused::Venue(response.error_msg)) }
+                }
                 Err(error) => {
                     report(errors.as_ref(), &error);
-                    Placed { key, id: None, error: Some(error.to_string()) }
+                    Placed { key, id: None, error: Some(PlaceRefused::Request(error)) }
                 }
             };
             reply.do_send(placed);
@@ -193,6 +200,6 @@ fn report(errors: Option<&Recipient<ErrorSeen>>, error: &ClientError) {
     if error.severity() != Severity::Reject
         && let Some(errors) = errors
     {
-        errors.do_send(ErrorSeen(error.to_string()));
+        errors.do_send(ErrorSeen { during: ErrorDuring::PlacingOrder, error: error.clone() });
     }
 }

@@ -262,7 +262,7 @@ impl Handler<ErrorSeen> for KillSwitchActor {
 
     fn handle(&mut self, msg: ErrorSeen, ctx: &mut Context<Self>) {
         self.errors += 1;
-        tracing::warn!(error = %msg.0, "error counted by the kill switch");
+        tracing::warn!(during = %msg.during, error = %msg.error, "error counted by the kill switch");
         self.observe(ctx, |switch, limits, now| switch.on_error(limits, now));
     }
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::SwitchState;
 use crate::domain::ConditionId;
 use crate::feed::user::OwnFill;
+use crate::polymarket::client::ClientError;
 
 /// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve. The
 /// answer is the day's P&L across the daemon (the markets tighten their limits with it).
@@ -41,7 +42,30 @@ pub struct MarketFills {
 /// An error worth counting towards a burst.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "()")]
-pub struct ErrorSeen(pub String);
+pub struct ErrorSeen {
+    /// What the daemon was doing.
+    pub during: ErrorDuring,
+    /// What went wrong.
+    pub error: ClientError,
+}
+
+/// What the daemon was doing when an error worth counting happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorDuring {
+    /// Sending an order.
+    PlacingOrder,
+    /// Keeping the venue's heartbeat.
+    Heartbeat,
+}
+
+impl std::fmt::Display for ErrorDuring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::PlacingOrder => "placing an order",
+            Self::Heartbeat => "the venue heartbeat",
+        })
+    }
+}
 
 /// Market-data health.
 #[derive(Debug, Clone, Copy, Message)]

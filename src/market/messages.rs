@@ -9,7 +9,11 @@ use rust_decimal::Decimal;
 
 use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId};
+use crate::execution::paper_venue::PaperRefusal;
 use crate::feed::user::{TradeUpdate, UserEvent};
+use crate::polymarket::PolymarketError;
+use crate::polymarket::client::ClientError;
+use crate::risk::Breach;
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::Signals;
 use crate::telemetry::hops::HopStamps;
@@ -95,7 +99,27 @@ pub struct Placed {
     /// The order's id when the venue accepted it.
     pub id: Option<OrderId>,
     /// Why not, when it did not.
-    pub error: Option<String>,
+    pub error: Option<PlaceRefused>,
+}
+
+/// Why a placement is not resting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaceRefused {
+    /// The risk gate refused it.
+    #[error("the risk gate refused it: {0}")]
+    Risk(Breach),
+    /// It could not be signed.
+    #[error("it could not be signed: {0}")]
+    Signing(PolymarketError),
+    /// Not sent (the order budget is spent) or the request failed.
+    #[error("{0}")]
+    Request(ClientError),
+    /// The venue answered with a refusal.
+    #[error("the venue refused it: {0}")]
+    Venue(String),
+    /// The paper account refused it.
+    #[error("the paper account refused it: {0}")]
+    Paper(PaperRefusal),
 }
 
 /// The venue's answer to a cancel: which orders it cancelled and which it could not (already

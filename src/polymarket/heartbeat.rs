@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::client::ClobClient;
+use super::client::{ClientError, ClobClient};
 
 /// What one beat did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub enum HeartbeatEvent {
     /// The beat failed: the venue may cancel everything if this goes on.
     Missed {
         /// Why.
-        error: String,
+        error: ClientError,
         /// Failures in a row.
         consecutive: u32,
     },
@@ -52,7 +52,7 @@ impl HeartbeatKeeper {
             Err(error) => {
                 self.previous.clear();
                 self.consecutive_misses += 1;
-                HeartbeatEvent::Missed { error: error.to_string(), consecutive: self.consecutive_misses }
+                HeartbeatEvent::Missed { error, consecutive: self.consecutive_misses }
             }
         }
     }
