@@ -219,7 +219,7 @@ async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
 
 #[actix_rt::test]
 async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
-    use polymm::feed::user::{OrderChange, TradeState, UserEvent};
+    use polymm::domain::{OrderChange, TradeState, UserEvent};
     use polymm::feed::user_live::LiveUser;
 
     let venue = common::sim::start(common::sim::options());
@@ -297,7 +297,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
 async fn collect(
     user: &mut polymm::feed::user_live::LiveUser,
     api: &ClobClient,
-    events: &mut Vec<polymm::feed::user::UserEvent>,
+    events: &mut Vec<polymm::domain::UserEvent>,
     secs: u64,
 ) {
     let start = Instant::now();
@@ -308,7 +308,7 @@ async fn collect(
 
 #[actix_rt::test]
 async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
-    use polymm::feed::user::{OrderChange, UserEvent};
+    use polymm::domain::{OrderChange, UserEvent};
     use polymm::feed::user_live::LiveUser;
 
     let venue = common::sim::start(common::sim::options());

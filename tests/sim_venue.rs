@@ -296,7 +296,7 @@ async fn websockets_stream_books_and_own_order_events() {
     let trade = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "trade").await.unwrap();
     assert_eq!((trade["trader_side"].as_str(), trade["status"].as_str()), (Some("MAKER"), Some("MATCHED")));
     let decoded = polymm::feed::user::decode_user(&trade.to_string(), &alice.creds.api_key).unwrap();
-    let polymm::feed::user::UserEvent::Trade(update) = &decoded[0] else { panic!("{decoded:?}") };
+    let polymm::domain::UserEvent::Trade(update) = &decoded[0] else { panic!("{decoded:?}") };
     assert_eq!((update.fills.len(), update.fills[0].order, update.fills[0].maker), (1, second.id, true));
     assert_eq!(update.fills[0].size, rust_decimal::Decimal::from(5));
     let confirmed = user_ws

@@ -34,6 +34,7 @@ pub mod orders;
 pub mod price;
 pub mod side;
 pub mod size;
+pub mod user_events;
 
 pub use book::{Book, Level, Micros, Pips};
 pub use error::DomainError;
@@ -44,3 +45,4 @@ pub use orders::{DesiredOrder, RestingOrder};
 pub use price::{Price, RoundingConfig, TickSize};
 pub use side::{OrderType, Outcome, Side};
 pub use size::{Size, Usd};
+pub use user_events::{OrderChange, OrderUpdate, OwnFill, TradeState, TradeUpdate, UserEvent};

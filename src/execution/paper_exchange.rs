@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use super::paper::{FillModel, PaperFill, PaperOrder, PaperReject, QueueModel};
 use crate::domain::book::{Book, Micros, Pips, micros_decimal, pips_decimal};
 use crate::domain::{ConditionId, OrderId, Side, TokenId};
+use crate::domain::{OrderChange, OrderUpdate, OwnFill, TradeState, TradeUpdate, UserEvent};
 use crate::feed::decode::MarketEvent;
-use crate::feed::user::{OrderChange, OrderUpdate, OwnFill, TradeState, TradeUpdate, UserEvent};
 
 /// An order to rest on the paper exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]

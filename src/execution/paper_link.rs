@@ -11,8 +11,8 @@ use tokio::sync::Notify;
 
 use super::paper_venue::PaperVenue;
 use crate::clock::Clock;
+use crate::domain::UserEvent;
 use crate::feed::sync::MarketTap;
-use crate::feed::user::UserEvent;
 
 /// A handle on the paper account.
 #[derive(Clone)]

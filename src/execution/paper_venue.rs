@@ -18,9 +18,9 @@ use super::paper_exchange::{PaperExchange, PaperRequest};
 use crate::domain::RestingOrder;
 use crate::domain::book::{decimal_micros, decimal_pips};
 use crate::domain::{ConditionId, OrderId, Outcome, Price, Side, Size, TokenId};
+use crate::domain::{OrderChange, TradeUpdate, UserEvent};
 use crate::feed::books::BookSet;
 use crate::feed::decode::MarketEvent;
-use crate::feed::user::{OrderChange, TradeUpdate, UserEvent};
 use crate::risk::OrderRequest;
 
 /// How long trade ids are kept for reconciliation, ms.

@@ -11,8 +11,9 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use crate::domain::RestingOrder;
+use crate::domain::TradeUpdate;
 use crate::domain::{Address, ConditionId, Outcome, Price, Side, Size, TokenId};
-use crate::feed::user::{TradeUpdate, trade_from_rest};
+use crate::feed::user::trade_from_rest;
 use crate::polymarket::client::types::{OpenOrder, Position, Trade};
 use crate::polymarket::client::{ClientError, ClobClient};
 

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use super::user::{UserEvent, decode_user, order_from_rest, trade_from_rest};
+use super::user::{decode_user, order_from_rest, trade_from_rest};
 use super::user_spot::{Heard, markets_out_of_step};
 use crate::clock::Clock;
+use crate::domain::UserEvent;
 use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::ClobClient;
 use crate::polymarket::connection::WsEvent;
@@ -63,8 +64,8 @@ pub struct LiveUser {
     down_since_ms: Option<u64>,
     last_poll_ms: u64,
     polling: bool,
-    seen: HashSet<(String, super::user::TradeState)>,
-    seen_order: std::collections::VecDeque<(String, super::user::TradeState)>,
+    seen: HashSet<(String, crate::domain::TradeState)>,
+    seen_order: std::collections::VecDeque<(String, crate::domain::TradeState)>,
     matched: std::collections::HashMap<String, Heard>,
     last_spot_ms: u64,
     suspects: Vec<crate::domain::ConditionId>,
@@ -255,7 +256,7 @@ impl LiveUser {
 
     /// Whether the stream delivered any status of trade `id`.
     fn heard_of(&self, id: &str) -> bool {
-        use super::user::TradeState as S;
+        use crate::domain::TradeState as S;
         [S::Matched, S::Mined, S::Confirmed, S::Retrying, S::Failed]
             .into_iter()
             .any(|state| self.seen.contains(&(id.to_owned(), state)))
@@ -263,8 +264,8 @@ impl LiveUser {
 
     /// Remembers an open order's matched size (for the REST fallback to notice a change);
     /// a filled or cancelled order is forgotten.
-    fn track_matched(&mut self, order: &super::user::OrderUpdate) {
-        let done = order.change == super::user::OrderChange::Cancellation
+    fn track_matched(&mut self, order: &crate::domain::OrderUpdate) {
+        let done = order.change == crate::domain::OrderChange::Cancellation
             || order.status.eq_ignore_ascii_case("MATCHED")
             || order.status.eq_ignore_ascii_case("CANCELED");
         if done {

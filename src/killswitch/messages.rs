@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::SwitchState;
 use crate::domain::ConditionId;
-use crate::feed::user::OwnFill;
+use crate::domain::OwnFill;
 use crate::polymarket::client::ClientError;
 
 /// A market's cash plus inventory marked at mid, and the pUSD its open buys reserve. The

@@ -21,10 +21,10 @@ use super::messages::{
 };
 use crate::clock::Clock;
 use crate::director::messages::MarketRestarted;
+use crate::domain::UserEvent;
 use crate::domain::{MarketSetup, Outcome, Side};
 use crate::execution::messages::Reconcile;
 use crate::execution::order_path::{OrderPath, PlaceFrom};
-use crate::feed::user::UserEvent;
 use crate::killswitch::messages::{MarketFills, MarketMark};
 use crate::risk::OrderRequest;
 use crate::strategy::ModelParams;

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId};
+use crate::domain::{TradeUpdate, UserEvent};
 use crate::execution::paper_venue::PaperRefusal;
-use crate::feed::user::{TradeUpdate, UserEvent};
 use crate::polymarket::PolymarketError;
 use crate::polymarket::client::ClientError;
 use crate::risk::Breach;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::store::{Store, StoreError, StoredFill};
 use crate::clock::Millis;
 use crate::domain::ConditionId;
-use crate::feed::user::OwnFill;
+use crate::domain::OwnFill;
 use crate::killswitch::SwitchState;
 
 /// The store and the trade log.

@@ -1,8 +1,8 @@
 use rust_decimal_macros::dec;
 
 use super::*;
+use crate::domain::TradeState;
 use crate::feed::decode::decode_market;
-use crate::feed::user::TradeState;
 
 const YES: &str = "11";
 const NO: &str = "22";

@@ -23,8 +23,8 @@ use self::faults::Faults;
 use super::orders::{diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{DesiredOrder, RestingOrder};
+use crate::domain::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
-use crate::feed::user::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::inventory::Fill;
 use crate::strategy::quote::NoQuote;
@@ -117,7 +117,7 @@ pub struct FillRecord {
     /// Trade id.
     pub trade_id: String,
     /// Our fills in it.
-    pub fills: Vec<crate::feed::user::OwnFill>,
+    pub fills: Vec<crate::domain::OwnFill>,
     /// Whether this undoes an earlier record (the trade failed to settle).
     pub undone: bool,
     /// Whether it was found by reading the venue back: its fills are already in the shares

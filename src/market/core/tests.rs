@@ -1,9 +1,9 @@
 use rust_decimal_macros::dec;
 
 use super::*;
+use crate::domain::OwnFill;
 use crate::domain::book::Level;
 use crate::domain::{ConditionId, Price};
-use crate::feed::user::OwnFill;
 use crate::strategy::quote::QuoteParams;
 use crate::strategy::{ModelParams, StrategyKind};
 
