@@ -1,6 +1,7 @@
 //! The injected clock: the only way code in this crate learns the time.
 //!
-//! `main` builds a [`SystemClock`]; tests build a [`ManualClock`] and move it by hand.
+//! `main` builds a [`SystemClock`]; a [`ManualClock`] is moved by hand (for driving time
+//! from outside).
 //! Pure functions never call a clock: they take `now` as an argument.
 
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The control API: actix-web on 127.0.0.1 by default, one worker, every request carrying
 //! `Authorization: Bearer <token>` (the token the daemon wrote into its state directory at
 //! start; see [`token`]). It reads status from the director and the kill switch and sends
-//! them the operator's commands; `polymm ctl` ([`client`]) and later the dashboard use it.
+//! them the operator's commands; `polymm ctl` ([`client`]) uses it.
 //!
 //! | method | path | does |
 //! |---|---|---|

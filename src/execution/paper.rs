@@ -7,7 +7,7 @@
 //! ahead; a trade through our price would have met us first, so it fills us up to its size
 //! (best-priced orders first); an opposite quote crossing our price fills what is left.
 //! It assumes, as the venue's channel does, that a trade print arrives before the level
-//! update it caused. The backtester reuses the same trait.
+//! update it caused. A backtester would reuse the same trait.
 
 use std::collections::BTreeMap;
 

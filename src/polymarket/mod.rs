@@ -1,7 +1,8 @@
-//! Polymarket's CLOB V2 protocol: order signing, request bodies and API authentication.
-//!
-//! Pure and synchronous: this module builds bytes and headers, it does not send them.
-//! The network clients (REST, websockets, Gamma) come later and use these pieces.
+//! Polymarket's CLOB V2 protocol: order signing (with presignatures), request bodies, API
+//! authentication and the book-summary hash (pure, synchronous: bytes and headers), and the
+//! network clients built on them: the REST client with its rate limits and start-up
+//! patience, the TLS transport, websocket connections and the rules they keep
+//! ([`connection`]), heartbeats and Gamma discovery.
 
 pub mod amounts;
 pub mod auth;
