@@ -14,12 +14,15 @@
 //! than the maximum age is cancelled and requoted).
 
 mod faults;
+mod types;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
 use self::faults::Faults;
+use self::types::Resting;
+pub use self::types::{FillRecord, Idle, Intent, Inventory, SafetyParams};
 use super::orders::{diff, orders_for};
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{DesiredOrder, RestingOrder};
@@ -27,7 +30,6 @@ use crate::domain::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::inventory::Fill;
-use crate::strategy::quote::NoQuote;
 use crate::strategy::{ModelParams, QuoteModel, Signals};
 
 /// The wait after a first refused placement, ms (doubling with each refusal in a row).
@@ -37,93 +39,6 @@ const MAX_RETRY_MS: u64 = 30_000;
 
 /// Order events kept for placements not yet acknowledged (a handful per placement at most).
 pub const MAX_EARLY_EVENTS: usize = 64;
-
-/// What the market asks its shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Intent {
-    /// Sign and send this order; report back with `on_placed(key, …)`.
-    Place {
-        /// Correlation key.
-        key: u64,
-        /// The order.
-        order: DesiredOrder,
-    },
-    /// Cancel this order.
-    Cancel(OrderId),
-}
-
-/// Shares held of each token.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Inventory {
-    /// YES shares.
-    pub yes: Decimal,
-    /// NO shares.
-    pub no: Decimal,
-    /// pUSD spent (negative) and received (positive) through fills.
-    pub cash: Decimal,
-}
-
-impl Inventory {
-    /// YES-equivalent position: YES minus NO.
-    pub fn position(&self) -> Decimal {
-        self.yes - self.no
-    }
-}
-
-/// Why the market is not quoting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idle {
-    /// Disabled by the operator.
-    Disabled,
-    /// Halted by the kill switch.
-    Halted,
-    /// Waiting for reconciliation after a (re)start.
-    Reconciling,
-    /// No usable book.
-    NoBook,
-    /// Placements or cancels sent and not yet acknowledged.
-    AwaitingAcks,
-    /// A placement was refused (risk or venue): waiting before trying again.
-    Backoff,
-    /// The quote could not be built.
-    NoQuote(NoQuote),
-}
-
-#[derive(Debug, Clone)]
-struct Resting {
-    order: RestingOrder,
-    state: TrackedOrder,
-    since_ms: u64,
-}
-
-/// The timed safety rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SafetyParams {
-    /// A book untrusted this long cancels our orders, ms.
-    pub disconnect_cancel_ms: u64,
-    /// Orders resting longer than this are cancelled and requoted, ms.
-    pub order_max_age_ms: u64,
-}
-
-impl Default for SafetyParams {
-    fn default() -> Self {
-        Self { disconnect_cancel_ms: 3_000, order_max_age_ms: 300_000 }
-    }
-}
-
-/// A trade seen for the first time (or undone), for the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FillRecord {
-    /// Trade id.
-    pub trade_id: String,
-    /// Our fills in it.
-    pub fills: Vec<crate::domain::OwnFill>,
-    /// Whether this undoes an earlier record (the trade failed to settle).
-    pub undone: bool,
-    /// Whether it was found by reading the venue back: its fills are already in the shares
-    /// adopted then, so it is for the ledger only.
-    pub reconciled: bool,
-}
 
 /// One market's state and decisions.
 #[derive(Debug)]
