@@ -18,16 +18,13 @@ fn core() -> MarketCore {
 
 /// A market quoting with `kind` at spread 0.04, size 10, limit 100.
 fn core_with(kind: StrategyKind) -> MarketCore {
-    let params = QuoteParams {
-        spread: dec!(0.04),
-        spread_min: dec!(0.02),
-        spread_max: dec!(0.10),
-        size: dec!(10),
-        position_limit: dec!(100),
-        inventory_skew_max: dec!(0.02),
-        requote_threshold: dec!(0.005),
-    };
-    MarketCore::new(token(1), token(2), ModelParams::new(kind, params), TickSize::Hundredth, dec!(5))
+    MarketCore::new(
+        token(1),
+        token(2),
+        ModelParams::new(kind, QuoteParams::for_tests()),
+        TickSize::Hundredth,
+        dec!(5),
+    )
 }
 
 fn book(bid: u32, ask: u32) -> Option<Book> {
