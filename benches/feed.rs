@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use fixtures::frames::{ASSET, change_frame, market_data, named_frames, on_frame};
-use polymm::feed::books::BookSet;
-use polymm::feed::decode::decode_market;
+use polymm::feed::BookSet;
+use polymm::feed::decode_market;
 
 fn feed(c: &mut Criterion) {
     let mut data = market_data();

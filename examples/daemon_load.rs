@@ -25,12 +25,12 @@ use std::time::Duration;
 use polymm::clock::{Clock, SystemClock};
 use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::domain::{OrderId, Outcome};
-use polymm::execution::messages::GetLatency;
-use polymm::market::messages::MarketStatus;
+use polymm::execution::GetLatency;
+use polymm::market::MarketStatus;
 use polymm::polymarket::{OrderSigner, SignatureType};
-use polymm::sim::agents::ScenarioCatalog;
-use polymm::sim::server;
-use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::sim;
+use polymm::sim::ScenarioCatalog;
+use polymm::sim::{SimOptions, SimWorld};
 use polymm::system::{self, VenueEndpoints};
 use rust_decimal::Decimal;
 
@@ -83,7 +83,7 @@ fn main() -> anyhow::Result<()> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let options = SimOptions::from_config(&config.sim, config.venue.chain);
         let world = SimWorld::build(&options, &ScenarioCatalog::new(config.sim.scenarios.clone()), clock.now().0)?;
-        let venue = server::start(world, 0, clock.clone())?;
+        let venue = sim::start(world, 0, clock.clone())?;
         actix_rt::time::sleep(Duration::from_secs(2)).await;
         let venue_rss = rss_mb();
         let account = &venue.test_accounts[0];
@@ -169,7 +169,7 @@ fn main() -> anyhow::Result<()> {
 
 /// The daemon's resting orders by their status on the venue, and how many markets' positions
 /// differ from the venue's.
-fn consistency(venue: &server::SimHandle, status: &[MarketStatus]) -> (BTreeMap<String, usize>, usize) {
+fn consistency(venue: &sim::SimHandle, status: &[MarketStatus]) -> (BTreeMap<String, usize>, usize) {
     let ours: Vec<OrderId> = status.iter().flat_map(|m| m.orders.iter().copied()).collect();
     venue.state.with_world(|world, _| {
         let mut by = BTreeMap::<String, usize>::new();

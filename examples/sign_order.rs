@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use polymm::domain::{Side, Size, TickSize};
-use polymm::polymarket::body::order_body;
+use polymm::polymarket::order_body;
 use polymm::polymarket::{Chain, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType};
 use polymm::secret::Secret;
 use rust_decimal_macros::dec;

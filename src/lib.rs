@@ -9,13 +9,14 @@
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the venue's book hashes, rolling REST spot checks of books and of our orders, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
 //! | [`killswitch`] | the kill switch: state machine, balance watch, the actor that halts everything |
-//! | [`strategy`] | the quote models (polymm, the seed's fixed spread, Avellaneda–Stoikov), the quote arithmetic, and their parts: volatility, inventory, book stats, parity, queue, timing, rewards, scorer, allocator |
-//! | [`alpha`] | pure signals: arbitrage, flow, competitors, events, regime, time of day, pairs |
+//! | [`strategy`] | the quote models (polymm, the seed's fixed spread, Avellaneda–Stoikov), the quote arithmetic, and their parts: volatility, inventory, book stats, queue, timing, rewards, scorer, allocator |
+//! | [`alpha`] | pure signals: flow, competitors, events, regime, time of day |
 //! | [`market`] | one market: the orders for a quote and their diff, `MarketCore`, `MarketActor` |
 //! | [`director`] | `MarketDirector`: supervision, restart policy, runtime enable/disable |
 //! | [`doctor`] | `polymm doctor`: the checks a first live start depends on, and their verdicts |
 //! | [`control`] | the control API (actix-web, token-protected) and its client for `polymm ctl` |
-//! | [`system`] | wiring: builds the actors and connects them |
+//! | [`selection`] | which markets to quote (includes, held shares, filters, scores) and each one's budget |
+//! | [`system`] | wiring: builds the actors and connects them; `system::params` maps the configuration into each part's terms |
 //! | [`risk`] | the risk gate and the desk it checks against: `Approved<OrderRequest>` is made only there |
 //! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch), the state directory's lock |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`, `--tls` with a throwaway CA) |
@@ -34,27 +35,28 @@
 //! area's `messages` module. `ARCHITECTURE.md` draws the whole picture: threads, actors,
 //! the hot path, where state lives and where a change goes.
 
-pub mod alpha;
-pub mod busy_poll;
+mod alpha;
+mod busy_poll;
 pub mod cli;
 pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod control;
-pub mod crypto;
-pub mod director;
-pub mod doctor;
+mod crypto;
+mod director;
+mod doctor;
 pub mod domain;
 pub mod error;
 pub mod execution;
 pub mod feed;
-pub mod killswitch;
+mod killswitch;
 pub mod market;
 pub mod polymarket;
 pub mod risk;
 pub mod secret;
+pub mod selection;
 pub mod sim;
-pub mod soak;
+mod soak;
 pub mod strategy;
 pub mod system;
-pub mod telemetry;
+mod telemetry;

@@ -7,9 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{load, text};
-use polymm::polymarket::auth::{hmac_signature, l1_digest, l2_message};
-use polymm::polymarket::eip712::{clob_auth_domain_separator, clob_auth_struct_hash};
 use polymm::polymarket::{ApiCreds, KeySigner, L1Headers, L2Headers};
+use polymm::polymarket::{clob_auth_domain_separator, clob_auth_struct_hash};
+use polymm::polymarket::{hmac_signature, l1_digest, l2_message};
 use polymm::secret::Secret;
 
 fn hex0x(bytes: &[u8]) -> String {

@@ -16,7 +16,7 @@ use std::time::Duration;
 use common::control::until;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
-use polymm::control::client::ControlClient;
+use polymm::control::ControlClient;
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
 use polymm::system::{self, VenueEndpoints};
 use rand::rngs::StdRng;

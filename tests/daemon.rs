@@ -21,11 +21,11 @@ use common::control::{status, until};
 use common::sim::Trader;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
-use polymm::control::client::{ControlClient, CtlError};
-use polymm::control::view::StatusView;
+use polymm::control::StatusView;
+use polymm::control::{ControlClient, CtlError};
 use polymm::domain::{OrderType, Outcome, Side};
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
-use polymm::sim::server::SimHandle;
+use polymm::sim::SimHandle;
 use polymm::system::{self, Daemon, VenueEndpoints};
 
 fn venue() -> SimHandle {

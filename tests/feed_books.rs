@@ -10,15 +10,15 @@ mod common;
 
 use std::collections::HashMap;
 
-use polymm::domain::book::{Level, parse_micros, parse_pips};
+use polymm::domain::{Level, parse_micros, parse_pips};
 use polymm::domain::{Outcome, Side};
-use polymm::feed::books::{Applied, BookSet};
-use polymm::feed::decode::{MarketEvent, decode_market};
-use polymm::feed::hashes::{HashWatch, Recipe};
-use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
-use polymm::sim::engine::units::lots_decimal;
-use polymm::sim::wire::{Outgoing, batch_messages, current_book};
-use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::feed::{Applied, BookSet};
+use polymm::feed::{HashWatch, Recipe};
+use polymm::feed::{MarketEvent, decode_market};
+use polymm::sim::lots_decimal;
+use polymm::sim::{Outgoing, batch_messages, current_book};
+use polymm::sim::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::{SimOptions, SimWorld};
 
 fn catalog() -> ScenarioCatalog {
     let busy = ScenarioParams {
@@ -94,7 +94,7 @@ fn local_books_track_the_venue_frame_by_frame() {
                 }
                 assert_ne!(
                     std::mem::discriminant(&books.apply(&e)),
-                    std::mem::discriminant(&Applied::Gap(polymm::feed::books::Gap::NoSnapshot))
+                    std::mem::discriminant(&Applied::Gap(polymm::feed::Gap::NoSnapshot))
                 );
             })
             .unwrap();

@@ -12,15 +12,15 @@ use std::time::{Duration, Instant};
 
 use common::sim::Trader;
 use polymm::clock::{Clock, SystemClock};
-use polymm::domain::book::{Level, parse_micros};
+use polymm::domain::{Level, parse_micros};
 use polymm::domain::{Outcome, Side};
-use polymm::feed::live::{FeedConfig, LiveFeed};
-use polymm::polymarket::client::ClobClient;
-use polymm::polymarket::ws::WsConfig;
-use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
-use polymm::sim::engine::units::lots_decimal;
-use polymm::sim::server::{self, SimHandle};
-use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::feed::{FeedConfig, LiveFeed};
+use polymm::polymarket::ClobClient;
+use polymm::polymarket::WsConfig;
+use polymm::sim::lots_decimal;
+use polymm::sim::{self, SimHandle};
+use polymm::sim::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::{SimOptions, SimWorld};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -36,7 +36,7 @@ fn busy_venue() -> SimHandle {
     let options = SimOptions { scenario: "busy".into(), markets: 3, seed: 9, ..SimOptions::default() };
     let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
-    server::start(world, 0, clock).unwrap()
+    sim::start(world, 0, clock).unwrap()
 }
 
 fn tokens(venue: &SimHandle) -> Vec<(u32, Outcome, String)> {
@@ -220,7 +220,7 @@ async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
 #[actix_rt::test]
 async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     use polymm::domain::{OrderChange, TradeState, UserEvent};
-    use polymm::feed::user_live::LiveUser;
+    use polymm::feed::LiveUser;
 
     let venue = common::sim::start(common::sim::options());
     let (condition, yes, no) = common::sim::market(&venue, 0);
@@ -286,7 +286,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     assert!(updated, "the open order's new matched size arrives by REST too: {events:?}");
     assert!(user.stats().polls > 0);
     assert_eq!(user.remembered().0, 1, "the open bid's matched size is remembered");
-    let cancel = polymm::polymarket::body::cancel_body(&bid.id);
+    let cancel = polymm::polymarket::cancel_body(&bid.id);
     assert!(alice.signed("DELETE", "/order", Some(&cancel)).await.0.is_success());
     collect(&mut user, &api, &mut events, 1).await;
     assert_eq!(user.remembered().0, 0, "a cancelled order is forgotten, so memory stays bounded");
@@ -295,7 +295,7 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
 }
 
 async fn collect(
-    user: &mut polymm::feed::user_live::LiveUser,
+    user: &mut polymm::feed::LiveUser,
     api: &ClobClient,
     events: &mut Vec<polymm::domain::UserEvent>,
     secs: u64,
@@ -309,7 +309,7 @@ async fn collect(
 #[actix_rt::test]
 async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
     use polymm::domain::{OrderChange, UserEvent};
-    use polymm::feed::user_live::LiveUser;
+    use polymm::feed::LiveUser;
 
     let venue = common::sim::start(common::sim::options());
     let (condition, yes, _) = common::sim::market(&venue, 0);
@@ -346,7 +346,7 @@ async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
 
 #[actix_rt::test]
 async fn a_user_channel_the_venue_never_takes_is_counted_as_down() {
-    use polymm::feed::user_live::LiveUser;
+    use polymm::feed::LiveUser;
 
     let venue = common::sim::start(common::sim::options());
     let alice = Trader::test_account(&venue);

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::process::{Running, polymm, venue_sets, wait_for};
-use polymm::sim::server::SimHandle;
+use polymm::sim::SimHandle;
 
 fn venue() -> SimHandle {
     common::sim::steady(2, 9)

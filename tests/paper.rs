@@ -15,7 +15,7 @@ use common::control::{status, until};
 use common::sim::Trader;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
-use polymm::control::client::ControlClient;
+use polymm::control::ControlClient;
 use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{Chain, KeySigner, OrderSigner, SignatureType};
 use polymm::system::{self, Account, VenueEndpoints};

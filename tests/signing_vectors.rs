@@ -9,9 +9,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{load, order_vectors, spec, stamp, text};
-use polymm::polymarket::body::{batch_body, heartbeat_body, order_body};
-use polymm::polymarket::eip712::{order_typehash, typed_digest};
 use polymm::polymarket::{ApiCreds, Chain, KeySigner, L2Headers, OrderSigner, SignatureType, SignedOrder};
+use polymm::polymarket::{batch_body, heartbeat_body, order_body};
+use polymm::polymarket::{order_typehash, typed_digest};
 use polymm::secret::Secret;
 use serde_json::Value;
 
@@ -106,7 +106,7 @@ fn poly_1271_wrapping_matches_every_part() {
         let wallet = signed.fields.signer;
         let app: [u8; 32] = bytes[65..97].try_into().unwrap();
         let contents: [u8; 32] = bytes[97..129].try_into().unwrap();
-        let digest = polymm::polymarket::poly1271::signed_digest(chain, &app, &contents, &wallet);
+        let digest = polymm::polymarket::signed_digest(chain, &app, &contents, &wallet);
         assert_eq!(hex0x(&digest), text(parts, "signed_digest"));
     }
 }

@@ -11,9 +11,9 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use common::sim::{Socket, Trader, market, options, start};
 use polymm::domain::Side;
-use polymm::polymarket::body::batch_body;
-use polymm::sim::faults::FaultSpec;
-use polymm::sim::world::SimOptions;
+use polymm::polymarket::batch_body;
+use polymm::sim::FaultSpec;
+use polymm::sim::SimOptions;
 use serde_json::json;
 
 #[actix_rt::test]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use common::sim::{Socket, Trader, market, options, start};
 use polymm::domain::{OrderType, Side};
-use polymm::polymarket::body::{batch_body, cancel_body, heartbeat_body};
+use polymm::polymarket::{batch_body, cancel_body, heartbeat_body};
 use serde_json::{Value, json};
 
 const SHARE: u128 = 1_000_000;
@@ -175,7 +175,7 @@ async fn the_venue_refuses_what_it_should() {
     );
 
     let someone_elses = alice.order(&yes, Side::Buy, "0.20", "5", false);
-    let body = polymm::polymarket::body::order_body(&someone_elses, &bob.creds.api_key);
+    let body = polymm::polymarket::order_body(&someone_elses, &bob.creds.api_key);
     let (status, reply) = bob.signed("POST", "/order", Some(&body)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(reply["error"], "the order signer address has to be the address of the API KEY");
@@ -194,7 +194,7 @@ async fn the_venue_refuses_what_it_should() {
 
 #[actix_rt::test]
 async fn a_missed_heartbeat_cancels_everything() {
-    let venue = start(polymm::sim::world::SimOptions { heartbeat_window_ms: 1_200, ..options() });
+    let venue = start(polymm::sim::SimOptions { heartbeat_window_ms: 1_200, ..options() });
     let (_, yes, _) = market(&venue, 0);
     let alice = Trader::test_account(&venue);
     alice.post(&alice.order(&yes, Side::Buy, "0.40", "10", false)).await;
@@ -295,7 +295,7 @@ async fn websockets_stream_books_and_own_order_events() {
     assert_eq!((last["price"].as_str(), last["size"].as_str()), (Some("0.41"), Some("5")));
     let trade = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "trade").await.unwrap();
     assert_eq!((trade["trader_side"].as_str(), trade["status"].as_str()), (Some("MAKER"), Some("MATCHED")));
-    let decoded = polymm::feed::user::decode_user(&trade.to_string(), &alice.creds.api_key).unwrap();
+    let decoded = polymm::feed::decode_user(&trade.to_string(), &alice.creds.api_key).unwrap();
     let polymm::domain::UserEvent::Trade(update) = &decoded[0] else { panic!("{decoded:?}") };
     assert_eq!((update.fills.len(), update.fills[0].order, update.fills[0].maker), (1, second.id, true));
     assert_eq!(update.fills[0].size, rust_decimal::Decimal::from(5));

@@ -5,9 +5,10 @@
 
 use polymm::config::{Config, EnvSnapshot, LoadOptions, Mode, load};
 use polymm::domain::{ConditionId, TickSize, TokenId};
-use polymm::polymarket::gamma::{MarketInfo, RewardTerms};
+use polymm::polymarket::{MarketInfo, RewardTerms};
+use polymm::selection::{budgets, select};
 use polymm::strategy::StrategyKind;
-use polymm::system::{budgets, model_params, select};
+use polymm::system::{model_params, selection_rules};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -85,7 +86,7 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
         listing(3, 10, 4, 0),
         listing(4, 20_000, 4, 0),
     ];
-    let chosen = select(&c, &listings, &Default::default(), 1_700_000_000);
+    let chosen = select(&selection_rules(&c), &listings, &Default::default(), 1_700_000_000);
     let ids: Vec<ConditionId> = chosen.iter().map(|m| m.condition_id).collect();
     assert_eq!(
         ids,
@@ -93,16 +94,17 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
         "rewards and volume first; too little volume out"
     );
     let held = std::collections::BTreeSet::from([ConditionId::from_bytes([3; 32])]);
-    let with_held: Vec<ConditionId> =
-        select(&c, &listings, &held, 1_700_000_000).iter().map(|m| m.condition_id).collect();
+    let with_held: Vec<ConditionId> = select(&selection_rules(&c), &listings, &held, 1_700_000_000)
+        .iter()
+        .map(|m| m.condition_id)
+        .collect();
     assert_eq!(
         with_held,
         [ConditionId::from_bytes([3; 32]), ConditionId::from_bytes([2; 32])],
         "a market we hold shares of is kept whatever the filters say, ahead of the rest"
     );
-    let split = budgets(&c, &chosen, 1_700_000_000);
-    let (rich, plain) =
-        (split[&chosen[0].condition_id.to_string()], split[&chosen[1].condition_id.to_string()]);
+    let split = budgets(c.risk.max_total_exposure.value(), &chosen, 1_700_000_000);
+    let (rich, plain) = (split[&chosen[0].condition_id], split[&chosen[1].condition_id]);
     assert!(rich > plain && rich <= dec!(300), "{rich} vs {plain}");
     assert!(rich + plain <= dec!(600));
 }
@@ -111,5 +113,5 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
 fn in_sim_mode_every_listing_qualifies_up_to_the_maximum() {
     let c = config(&[], &[("markets.max_markets", "3"), ("markets.min_volume", "1000000")]);
     let listings: Vec<_> = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
-    assert_eq!(select(&c, &listings, &Default::default(), 1_700_000_000).len(), 3);
+    assert_eq!(select(&selection_rules(&c), &listings, &Default::default(), 1_700_000_000).len(), 3);
 }

@@ -16,9 +16,9 @@ use std::time::Duration;
 use common::control::until;
 use common::process::{Running, output, polymm, venue_sets, wait_for};
 use polymm::clock::{Clock, Millis, SystemClock};
-use polymm::control::client::ControlClient;
-use polymm::sim::server::SimHandle;
-use polymm::sim::tls::SimTls;
+use polymm::control::ControlClient;
+use polymm::sim::SimHandle;
+use polymm::sim::SimTls;
 use rust_decimal_macros::dec;
 
 /// A steady two-market venue serving TLS on `clock`, and its CA written into `dir`.

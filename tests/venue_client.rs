@@ -16,11 +16,11 @@ use common::sim::{Trader, market, options, start};
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Side};
 use polymm::error::{HasSeverity, Severity};
-use polymm::polymarket::client::{ClientError, ClobClient, RetryPolicy};
 use polymm::polymarket::{Chain, OrderSigner, SignatureType};
-use polymm::sim::faults::FaultSpec;
-use polymm::sim::server::SimHandle;
-use polymm::sim::world::SimOptions;
+use polymm::polymarket::{ClientError, ClobClient, RetryPolicy};
+use polymm::sim::FaultSpec;
+use polymm::sim::SimHandle;
+use polymm::sim::SimOptions;
 use rust_decimal_macros::dec;
 
 fn client(venue: &SimHandle) -> ClobClient {
@@ -192,8 +192,7 @@ async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() 
     let trader = Trader::test_account(&venue);
     api.post_order(&trader.order(&yes, Side::Buy, "0.40", "5", false)).await.unwrap();
     let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let keeper =
-        polymm::polymarket::heartbeat::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
+    let keeper = polymm::polymarket::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
     actix_rt::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(api.open_orders(None).await.unwrap().len(), 1, "alive past twice the dead-man window");
 
@@ -201,7 +200,7 @@ async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() 
     trader.signed("POST", "/sim/faults", Some(&throttle)).await;
     let mut missed = false;
     while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
-        if let polymm::polymarket::heartbeat::HeartbeatEvent::Missed { .. } = event {
+        if let polymm::polymarket::HeartbeatEvent::Missed { .. } = event {
             missed = true;
             break;
         }
@@ -217,7 +216,7 @@ async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() 
 async fn discovery_reads_the_gamma_listing() {
     let venue = start(options());
     let (condition, yes, no) = market(&venue, 0);
-    let (markets, skipped) = polymm::polymarket::gamma::discover(&client(&venue)).await.unwrap();
+    let (markets, skipped) = polymm::polymarket::discover(&client(&venue)).await.unwrap();
     assert_eq!((markets.len(), skipped), (2, 0));
     let first = markets.iter().find(|m| m.condition_id.to_string() == condition).unwrap();
     assert_eq!((&first.yes, &first.no, first.version), (&yes, &no, 2));
@@ -227,7 +226,7 @@ async fn discovery_reads_the_gamma_listing() {
 
 #[actix_rt::test]
 async fn the_account_wide_reads_split_by_market_agree_with_each_markets_own_reads() {
-    use polymm::execution::reconcile::{Target, read_account, split};
+    use polymm::execution::{Target, read_account, split};
     let venue = common::sim::steady(4, 11);
     let trader = Trader::test_account(&venue);
     let ids: Vec<(String, polymm::domain::TokenId, polymm::domain::TokenId)> =

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use common::control::{status, until};
 use common::process::{Running, output, polymm, venue_sets, wait_for};
-use polymm::control::client::ControlClient;
+use polymm::control::ControlClient;
 use polymm::domain::Outcome;
-use polymm::sim::server::SimHandle;
+use polymm::sim::SimHandle;
 use rust_decimal::Decimal;
 
 fn live(venue: &SimHandle, dir: &Path) -> Command {
@@ -49,7 +49,7 @@ fn venue_yes(venue: &SimHandle) -> Decimal {
 
 async fn daemon_position(ctl: &ControlClient, market: &str) -> Option<Decimal> {
     let status = ctl.call(false, "/v1/status").await.ok()?;
-    let status: polymm::control::view::StatusView = serde_json::from_value(status).ok()?;
+    let status: polymm::control::StatusView = serde_json::from_value(status).ok()?;
     status.markets.iter().find(|m| m.market == market).map(|m| m.position)
 }
 

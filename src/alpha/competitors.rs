@@ -1,23 +1,12 @@
 //! Competing makers. A rival that keeps stepping one tick in front of our quotes
 //! (pennying) takes our fills; fighting back tick by tick gives the spread away. The
 //! detector counts, over recent requotes, how often the best price on a side sits exactly
-//! one tick better than ours; the response joins the rival's level when fighting would
-//! leave less than the minimum edge, and fights (improves) only while it pays.
+//! one tick better than ours; while one is active the quote model asks for twice the edge
+//! before it improves a price, so it stops handing the spread away tick by tick.
 
 use std::collections::VecDeque;
 
 use rust_decimal::Decimal;
-
-/// What to do about a pennying rival.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Response {
-    /// No rival in front: quote as the model says.
-    Quote,
-    /// Step in front of the rival by a tick: the edge is still there.
-    Fight,
-    /// Join the rival's level: fighting does not pay.
-    Join,
-}
 
 /// Remembers whether a rival was one tick in front at each observation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,24 +47,6 @@ impl PennyDetector {
     }
 }
 
-/// The response to a rival at `rival_price` when the fair value is `fair`: fight while a
-/// tick in front still leaves `min_edge`, else join.
-pub fn respond(
-    active: bool,
-    rival_price: Decimal,
-    fair: Decimal,
-    tick: Decimal,
-    min_edge: Decimal,
-    bid: bool,
-) -> Response {
-    if !active {
-        return Response::Quote;
-    }
-    let in_front = if bid { rival_price + tick } else { rival_price - tick };
-    let edge = if bid { fair - in_front } else { in_front - fair };
-    if edge >= min_edge { Response::Fight } else { Response::Join }
-}
-
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -102,19 +73,5 @@ mod tests {
         detector.observe(dec!(0.52), dec!(0.51), dec!(0.01), false);
         assert_eq!(detector.penny_rate(), dec!(1));
         assert!(!detector.active());
-    }
-
-    #[test]
-    fn response_table() {
-        let table = [
-            (false, dec!(0.49), dec!(0.5), dec!(0.005), true, Response::Quote),
-            (true, dec!(0.47), dec!(0.5), dec!(0.01), true, Response::Fight),
-            (true, dec!(0.49), dec!(0.5), dec!(0.01), true, Response::Join),
-            (true, dec!(0.53), dec!(0.5), dec!(0.01), false, Response::Fight),
-            (true, dec!(0.51), dec!(0.5), dec!(0.01), false, Response::Join),
-        ];
-        for (active, rival, fair, edge, bid, expected) in table {
-            assert_eq!(respond(active, rival, fair, dec!(0.01), edge, bid), expected, "{rival} {bid}");
-        }
     }
 }

@@ -59,12 +59,6 @@ impl FlowTracker {
         self.expire(now_ms);
         self.trades.len()
     }
-
-    /// Volume in the window, shares.
-    pub fn volume(&mut self, now_ms: u64) -> Decimal {
-        self.expire(now_ms);
-        self.buys + self.sells
-    }
 }
 
 /// The imbalance if it is more than noise: beyond `threshold` plus two standard errors of
@@ -99,7 +93,7 @@ mod tests {
         flow.record(0, Side::Buy, dec!(30));
         flow.record(1_000, Side::Sell, dec!(10));
         assert_eq!(flow.imbalance(2_000), dec!(0.5));
-        assert_eq!(flow.volume(2_000), dec!(40));
+        assert_eq!(flow.trades(2_000), 2);
         assert_eq!(flow.imbalance(10_500), dec!(-1), "the buy left the window");
         assert_eq!(flow.imbalance(20_000), dec!(0));
     }
@@ -149,7 +143,6 @@ mod tests {
                 flow.record(now, if buy { Side::Buy } else { Side::Sell }, Decimal::from(size));
                 let i = flow.imbalance(now);
                 prop_assert!(i >= -Decimal::ONE && i <= Decimal::ONE);
-                prop_assert!(flow.volume(now) >= Decimal::ZERO);
             }
         }
     }

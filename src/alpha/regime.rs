@@ -1,6 +1,6 @@
 //! Liquidity regime from the last `REGIME_WINDOW_SIZE` book snapshots: how wide the spread
 //! usually is and how much rests near the top. A thin book (wide spread, little depth)
-//! moves on small trades: quote wider and smaller. A deep, tight book is competitive: the
+//! moves on small trades: quote smaller. A deep, tight book is competitive: the
 //! model's own spread is kept.
 
 use std::collections::VecDeque;
@@ -21,14 +21,6 @@ pub enum Regime {
 }
 
 impl Regime {
-    /// Spread multiplier for the regime.
-    pub fn spread_multiplier(self) -> Decimal {
-        match self {
-            Self::Thin => Decimal::new(13, 1),
-            Self::Unknown | Self::Normal | Self::Deep => Decimal::ONE,
-        }
-    }
-
     /// Size multiplier for the regime.
     pub fn size_multiplier(self) -> Decimal {
         match self {
@@ -177,23 +169,19 @@ mod tests {
         }
         detector.observe(dec!(0.5), dec!(0));
         assert_eq!(detector.regime(&thresholds()), Regime::Deep);
-        assert_eq!(Regime::Thin.spread_multiplier(), dec!(1.3));
         assert_eq!(Regime::Thin.size_multiplier(), dec!(0.5));
     }
 
     #[test]
-    fn names_and_multipliers_of_every_regime() {
+    fn names_and_size_multipliers_of_every_regime() {
         let table = [
-            (Regime::Unknown, "unknown", dec!(1), dec!(1)),
-            (Regime::Thin, "thin", dec!(1.3), dec!(0.5)),
-            (Regime::Normal, "normal", dec!(1), dec!(1)),
-            (Regime::Deep, "deep", dec!(1), dec!(1)),
+            (Regime::Unknown, "unknown", dec!(1)),
+            (Regime::Thin, "thin", dec!(0.5)),
+            (Regime::Normal, "normal", dec!(1)),
+            (Regime::Deep, "deep", dec!(1)),
         ];
-        for (regime, name, spread, size) in table {
-            assert_eq!(
-                (regime.as_str(), regime.spread_multiplier(), regime.size_multiplier()),
-                (name, spread, size)
-            );
+        for (regime, name, size) in table {
+            assert_eq!((regime.as_str(), regime.size_multiplier()), (name, size));
         }
     }
 

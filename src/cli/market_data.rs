@@ -136,8 +136,9 @@ pub fn markets(global: &GlobalArgs, args: &MarketsArgs) -> anyhow::Result<()> {
             "market", "bid", "ask", "spread", "volume", "reward/d", "hours", "filters"
         ))?;
         let mut shown = 0;
+        let filters = crate::system::filters(&config.markets);
         for market in &markets {
-            let passes = market.passes(&config.markets, now);
+            let passes = crate::selection::passes(market, &filters, now);
             if passes || args.all {
                 print_line(row(market, passes, now))?;
                 shown += 1;

@@ -8,8 +8,8 @@
 //! which flatters every strategy alike) and the risk gate is not in the loop (the quote's
 //! own position limits still are).
 
-pub mod harness;
-pub mod report;
+pub(crate) mod harness;
+pub(crate) mod report;
 
 pub use harness::{CompareError, CompareSpec, run_strategy};
 pub use report::{StrategyReport, table};

@@ -9,7 +9,7 @@ use rust_decimal_macros::dec;
 
 use super::model::{
     ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, FeedTiming, KillSwitchConfig, LogFormat,
-    MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, StrategyKind, TelemetryConfig, VenueConfig,
+    MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, TelemetryConfig, VenueConfig,
 };
 use super::validate::Validator;
 use rust_decimal::prelude::ToPrimitive as _;
@@ -18,6 +18,7 @@ use crate::domain::{Address, ConditionId, Size, TickSize, Usd};
 use crate::polymarket::{Chain, KeySigner, SignatureType, Transport, TransportError};
 use crate::sim::agents::ScenarioParams;
 use crate::sim::faults::FaultSpec;
+use crate::strategy::StrategyKind;
 
 /// The typed configuration; problems are recorded in `v`.
 pub fn build(v: &mut Validator<'_>) -> Config {

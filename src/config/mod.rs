@@ -5,11 +5,11 @@
 //! Secrets live in [`Credentials`] as [`crate::secret::Secret`]s and never print.
 
 mod build;
-pub mod error;
+pub(crate) mod error;
 mod model;
-pub mod seed_env;
-pub mod sources;
-pub mod validate;
+pub(crate) mod seed_env;
+pub(crate) mod sources;
+pub(crate) mod validate;
 
 use figment::Figment;
 use serde::Serialize;
@@ -20,7 +20,7 @@ use validate::{SECRET_KEYS, Validator};
 
 pub use model::{
     ActorsConfig, AlphaConfig, Config, ControlConfig, Credentials, FeedTiming, KillSwitchConfig, LogFormat,
-    MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, StrategyKind, TelemetryConfig, VenueConfig,
+    MarketsConfig, Mode, QuotingConfig, RiskConfig, SimConfig, TelemetryConfig, VenueConfig,
 };
 
 /// A loaded configuration and the layered sources it came from.

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::domain::{Address, ConditionId, Size, Usd};
 use crate::polymarket::{Chain, SignatureType};
 use crate::secret::Secret;
+use crate::strategy::StrategyKind;
 
 /// Which venue the daemon trades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,31 +46,6 @@ impl fmt::Display for Mode {
             Self::Paper => "paper",
             Self::Live => "live",
         })
-    }
-}
-
-/// The quoting model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StrategyKind {
-    /// polymm's adaptive model.
-    Polymm,
-    /// The seed's fixed spread and size.
-    Fixed,
-    /// Avellaneda–Stoikov reservation price and optimal spread.
-    AvellanedaStoikov,
-}
-
-impl FromStr for StrategyKind {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.to_ascii_lowercase().as_str() {
-            "polymm" => Ok(Self::Polymm),
-            "fixed" => Ok(Self::Fixed),
-            "avellaneda-stoikov" => Ok(Self::AvellanedaStoikov),
-            _ => Err("expected polymm, fixed or avellaneda-stoikov".to_owned()),
-        }
     }
 }
 
@@ -204,20 +180,6 @@ pub struct MarketsConfig {
     pub min_price: Decimal,
     /// Highest acceptable mid.
     pub max_price: Decimal,
-}
-
-impl MarketsConfig {
-    /// The filters in the market scorer's terms.
-    pub fn scorer_filters(&self) -> crate::strategy::scorer::Filters {
-        crate::strategy::scorer::Filters {
-            min_volume: self.min_volume,
-            min_spread: self.min_spread,
-            max_spread: self.max_spread,
-            min_hours: self.min_hours_to_resolution,
-            min_price: self.min_price,
-            max_price: self.max_price,
-        }
-    }
 }
 
 /// Quote construction.

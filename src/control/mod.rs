@@ -12,9 +12,12 @@
 //! | POST | `/v1/kill`, `/v1/resume` | trip or re-arm the kill switch |
 //! | POST | `/v1/cancel-all` | cancel every order of this key |
 
-pub mod client;
-pub mod token;
-pub mod view;
+pub(crate) mod client;
+pub(crate) mod token;
+pub(crate) mod view;
+
+pub use client::{ControlClient, CtlError};
+pub use view::StatusView;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -32,7 +35,7 @@ use crate::execution::messages::{CancelAll, GetLatency};
 use crate::killswitch::actor::KillSwitchActor;
 use crate::killswitch::messages::{GetSwitch, Kill, Resume};
 use crate::secret::Secret;
-use view::{MarketView, StatusView};
+use view::MarketView;
 
 /// What the control API acts on.
 #[derive(Clone)]

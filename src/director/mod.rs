@@ -6,8 +6,8 @@
 //! all of them for the kill switch. Discovery and selection run before it starts
 //! (`system::select`); the scorer and capital allocator plug in here.
 
-pub mod messages;
-pub mod restarts;
+pub(crate) mod messages;
+pub(crate) mod restarts;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 //!
 //! The checks' I/O is here; their verdicts are pure functions in [`verdict`].
 
-pub mod verdict;
+pub(crate) mod verdict;
 
 use std::net::ToSocketAddrs as _;
 use std::sync::Arc;

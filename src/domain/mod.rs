@@ -25,18 +25,18 @@ mod serde_str {
     }
 }
 
-pub mod book;
-pub mod error;
-pub mod ids;
-pub mod market;
-pub mod order_state;
-pub mod orders;
-pub mod price;
-pub mod side;
-pub mod size;
-pub mod user_events;
+pub(crate) mod book;
+pub(crate) mod error;
+pub(crate) mod ids;
+pub(crate) mod market;
+pub(crate) mod order_state;
+pub(crate) mod orders;
+pub(crate) mod price;
+pub(crate) mod side;
+pub(crate) mod size;
+pub(crate) mod user_events;
 
-pub use book::{Book, Level, Micros, Pips};
+pub use book::{Book, Level, Micros, Pips, parse_micros, parse_pips};
 pub use error::DomainError;
 pub use ids::{Address, Bytes32, ConditionId, OrderId, TokenId};
 pub use market::{MarketSetup, RewardProgram};

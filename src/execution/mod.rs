@@ -3,13 +3,16 @@
 //! paper) with its supply of presignatures, the actor for reconciliation, balance and
 //! cancel-all, the paper exchange, its fill model and the paper account.
 
-pub mod actor;
-pub mod messages;
-pub mod order_path;
-pub mod paper;
-pub mod paper_exchange;
-pub mod paper_link;
-pub mod paper_venue;
-pub mod presignatures;
-pub mod reconcile;
-pub mod sender;
+pub(crate) mod actor;
+pub(crate) mod messages;
+pub(crate) mod order_path;
+pub(crate) mod paper;
+pub(crate) mod paper_exchange;
+pub(crate) mod paper_link;
+pub(crate) mod paper_venue;
+pub(crate) mod presignatures;
+pub(crate) mod reconcile;
+pub(crate) mod sender;
+
+pub use messages::GetLatency;
+pub use reconcile::{Target, read_account, split};

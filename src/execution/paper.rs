@@ -83,6 +83,7 @@ pub trait FillModel {
     /// The best opposite price moved; orders it crosses fill.
     fn on_top(&mut self, asset: &str, best_bid: Option<Pips>, best_ask: Option<Pips>) -> Vec<PaperFill>;
     /// Open orders.
+    #[cfg(test)]
     fn open(&self) -> Vec<&PaperOrder>;
 }
 
@@ -99,6 +100,7 @@ impl QueueModel {
     }
 
     /// One order by id.
+    #[cfg(test)]
     pub fn order(&self, id: u64) -> Option<&PaperOrder> {
         self.orders.get(&id)
     }
@@ -228,6 +230,7 @@ impl FillModel for QueueModel {
         })
     }
 
+    #[cfg(test)]
     fn open(&self) -> Vec<&PaperOrder> {
         self.orders.values().collect()
     }

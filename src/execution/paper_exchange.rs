@@ -5,8 +5,6 @@
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
-
 use super::paper::{FillModel, PaperFill, PaperOrder, PaperReject, QueueModel};
 use crate::domain::book::{Book, Micros, Pips, micros_decimal, pips_decimal};
 use crate::domain::{ConditionId, OrderId, Side, TokenId};
@@ -113,6 +111,7 @@ impl<M: FillModel> PaperExchange<M> {
     }
 
     /// Open orders' ids.
+    #[cfg(test)]
     pub fn open(&self) -> Vec<OrderId> {
         let mut open: Vec<(u64, OrderId)> =
             self.model.open().iter().filter_map(|o| self.requests.get(&o.id).map(|r| (o.id, r.id))).collect();
@@ -179,8 +178,12 @@ impl<M: FillModel> PaperExchange<M> {
     }
 
     /// Total size filled of an open order (0 once it is gone).
-    pub fn filled(&self, id: &OrderId) -> Decimal {
-        self.keys.get(id).and_then(|k| self.filled.get(k)).map_or(Decimal::ZERO, |m| micros_decimal(*m))
+    #[cfg(test)]
+    pub fn filled(&self, id: &OrderId) -> rust_decimal::Decimal {
+        self.keys
+            .get(id)
+            .and_then(|k| self.filled.get(k))
+            .map_or(rust_decimal::Decimal::ZERO, |m| micros_decimal(*m))
     }
 }
 

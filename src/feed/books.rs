@@ -61,11 +61,6 @@ impl BookSet {
         self.books.entry(Box::from(asset_id)).or_default();
     }
 
-    /// Stops tracking a token.
-    pub fn untrack(&mut self, asset_id: &str) {
-        self.books.remove(asset_id);
-    }
-
     /// A token's book, if tracked and trusted.
     pub fn book(&self, asset_id: &str) -> Option<&Book> {
         self.books.get(asset_id).filter(|t| t.synced).map(|t| &t.book)
@@ -88,11 +83,6 @@ impl BookSet {
             tracked.synced = false;
             tracked.pending.clear();
         }
-    }
-
-    /// Marks every book untrusted.
-    pub fn invalidate_all(&mut self) {
-        self.books.values_mut().for_each(|t| t.synced = false);
     }
 
     /// Applies one decoded event.

@@ -9,8 +9,6 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{KillSwitchConfig, RiskConfig};
-
 /// Why the switch tripped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -109,20 +107,6 @@ pub struct SwitchLimits {
     pub max_market_restarts: u64,
     /// The restart window, seconds.
     pub restart_window_secs: u64,
-}
-
-impl SwitchLimits {
-    /// From the `[risk]` and `[killswitch]` sections.
-    pub fn from_config(risk: &RiskConfig, switch: &KillSwitchConfig) -> Self {
-        Self {
-            max_daily_loss: risk.max_daily_loss.value(),
-            max_errors_per_minute: risk.max_errors_per_minute,
-            feed_down_secs: switch.feed_down_secs,
-            balance_drop_fraction: switch.balance_drop_fraction,
-            max_market_restarts: switch.max_market_restarts,
-            restart_window_secs: switch.restart_window_secs,
-        }
-    }
 }
 
 /// The kill switch.

@@ -2,7 +2,10 @@
 //! market and order events into place/cancel intents, and the market actor that wraps it
 //! with the [`messages`] it receives.
 
-pub mod actor;
-pub mod core;
-pub mod messages;
-pub mod orders;
+pub(crate) mod actor;
+pub(crate) mod core;
+pub(crate) mod messages;
+pub(crate) mod orders;
+
+pub use core::{Intent, MarketCore};
+pub use messages::MarketStatus;

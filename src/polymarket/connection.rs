@@ -54,11 +54,6 @@ impl Backoff {
     pub fn reset(&mut self) {
         self.failures = 0;
     }
-
-    /// Failed attempts since the last success.
-    pub fn failures(&self) -> u32 {
-        self.failures
-    }
 }
 
 /// Keepalive and liveness of one connection. Every `PING` must be answered by a `PONG`

@@ -1,15 +1,13 @@
 //! Market discovery from Gamma: what a market maker needs to know about each market (token
 //! pair, tick, minimum size, neg risk, rewards, resolution date, volume, spread, exchange
 //! version), parsed from Gamma's loosely typed rows (JSON-encoded arrays inside strings,
-//! numbers that are sometimes strings), filtered by the `[markets]` rules, and cached.
+//! numbers that are sometimes strings). Which of them to quote is `selection`'s business.
 
-use crate::strategy::scorer::{self, MarketFacts};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::client::{ClientError, ClobClient};
-use crate::config::MarketsConfig;
-use crate::domain::{ConditionId, TickSize, TokenId};
+use crate::domain::{ConditionId, RewardProgram, TickSize, TokenId};
 
 /// Rows per Gamma page.
 const PAGE: usize = 100;
@@ -27,8 +25,8 @@ pub struct RewardTerms {
 
 impl RewardTerms {
     /// The programme in the reward scorer's terms (max spread in price units).
-    pub fn program(&self) -> crate::strategy::rewards::RewardProgram {
-        crate::strategy::rewards::RewardProgram {
+    pub fn program(&self) -> RewardProgram {
+        RewardProgram {
             max_spread: self.max_spread_cents / Decimal::ONE_HUNDRED,
             min_size: self.min_size,
             daily_rate: self.daily_rate,
@@ -87,30 +85,6 @@ impl MarketInfo {
     /// Hours until resolution at `now_secs` (`None` when unknown).
     pub fn hours_to_resolution(&self, now_secs: u64) -> Option<Decimal> {
         self.end_secs.map(|end| Decimal::from(end.saturating_sub(now_secs)) / Decimal::from(3_600))
-    }
-
-    /// What the market scorer needs to know of it at `now_secs` (unknown resolution
-    /// counts as a year away; competition is not known from listings).
-    pub fn facts(&self, now_secs: u64) -> MarketFacts {
-        MarketFacts {
-            id: self.condition_id.to_string(),
-            volume_24h: self.volume,
-            spread: self.spread(),
-            hours_to_resolution: self.hours_to_resolution(now_secs).unwrap_or(Decimal::from(8_760)),
-            mid: self.mid(),
-            reward_daily_rate: self.rewards.map_or(Decimal::ZERO, |r| r.daily_rate),
-            competitors: 0,
-        }
-    }
-
-    /// Whether the market accepts orders and passes the `[markets]` filters at `now_secs`.
-    pub fn passes(&self, filters: &MarketsConfig, now_secs: u64) -> bool {
-        self.accepting_orders && self.rejection(filters, now_secs).is_none()
-    }
-
-    /// The first `[markets]` filter the market fails at `now_secs`, if any.
-    pub fn rejection(&self, filters: &MarketsConfig, now_secs: u64) -> Option<scorer::Rejection> {
-        scorer::filter(&self.facts(now_secs), &filters.scorer_filters())
     }
 }
 
@@ -220,34 +194,6 @@ pub async fn discover(client: &ClobClient) -> Result<(Vec<MarketInfo>, usize), C
     }
 }
 
-/// Discovered markets, refreshed when older than an interval.
-#[derive(Debug)]
-pub struct MarketCatalog {
-    markets: Vec<MarketInfo>,
-    fetched_ms: Option<u64>,
-    refresh_ms: u64,
-}
-
-impl MarketCatalog {
-    /// An empty catalog refreshed every `refresh_ms`.
-    pub fn new(refresh_ms: u64) -> Self {
-        Self { markets: Vec::new(), fetched_ms: None, refresh_ms }
-    }
-
-    /// The markets, refreshed from Gamma first when stale.
-    pub async fn markets(&mut self, client: &ClobClient, now_ms: u64) -> Result<&[MarketInfo], ClientError> {
-        if self.fetched_ms.is_none_or(|at| now_ms.saturating_sub(at) >= self.refresh_ms) {
-            let (markets, skipped) = discover(client).await?;
-            if skipped > 0 {
-                tracing::warn!(skipped, "gamma rows that do not describe a binary market were skipped");
-            }
-            self.markets = markets;
-            self.fetched_ms = Some(now_ms);
-        }
-        Ok(&self.markets)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -281,34 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn filters_apply_the_markets_section() {
-        let row = serde_json::json!({
-            "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
-            "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": true,
-            "bestBid": 0.40, "bestAsk": 0.45, "volumeNum": 50000, "endDate": "2030-01-01T00:00:00Z"
-        });
-        let market = parse_gamma_market(&row).unwrap();
-        let filters = MarketsConfig {
-            max_markets: 10,
-            include: Vec::new(),
-            min_volume: dec!(10000),
-            min_spread: dec!(0.02),
-            max_spread: dec!(0.15),
-            min_hours_to_resolution: dec!(24),
-            min_price: dec!(0.1),
-            max_price: dec!(0.9),
-        };
-        assert!(market.passes(&filters, 1_800_000_000));
-        assert!(
-            !market.passes(&filters, crate::clock::parse_iso8601_secs("2029-12-31T12:00:00Z").unwrap()),
-            "resolves too soon"
-        );
-        assert!(!market.passes(&MarketsConfig { min_volume: dec!(60000), ..filters.clone() }, 1_800_000_000));
-        assert!(!market.passes(&MarketsConfig { max_spread: dec!(0.04), ..filters }, 1_800_000_000));
-    }
-
-    #[test]
-    fn listings_become_scorer_facts_and_reward_programmes() {
+    fn listings_carry_reward_programmes_and_whether_they_accept_orders() {
         let row = serde_json::json!({
             "conditionId": "0xf14e0571c287e3c5eeec66870481433a44c5e3cb8f58a65949ea5c2741e76bd1",
             "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": true,
@@ -316,9 +235,8 @@ mod tests {
             "rewardsMinSize": 50, "rewardsMaxSpread": 3.5, "clobRewards": [{"rewardsDailyRate": 120}]
         });
         let market = parse_gamma_market(&row).unwrap();
-        let facts = market.facts(0);
-        assert_eq!((facts.volume_24h, facts.spread, facts.mid), (dec!(5000), dec!(0.04), dec!(0.42)));
-        assert_eq!((facts.hours_to_resolution, facts.reward_daily_rate), (dec!(8760), dec!(120)));
+        assert_eq!((market.volume, market.spread(), market.mid()), (dec!(5000), dec!(0.04), dec!(0.42)));
+        assert_eq!(market.hours_to_resolution(0), None);
         let program = market.rewards.unwrap().program();
         assert_eq!(
             (program.max_spread, program.min_size, program.daily_rate),
@@ -329,18 +247,7 @@ mod tests {
             "clobTokenIds": ["1", "2"], "orderPriceMinTickSize": "0.01", "acceptingOrders": false, "bestBid": 0.40, "bestAsk": 0.44, "volumeNum": 5000
         }))
         .unwrap();
-        let open_filters = MarketsConfig {
-            max_markets: 1,
-            include: Vec::new(),
-            min_volume: dec!(0),
-            min_spread: dec!(0),
-            max_spread: dec!(1),
-            min_hours_to_resolution: dec!(0),
-            min_price: dec!(0),
-            max_price: dec!(1),
-        };
-        assert!(market.passes(&open_filters, 0));
-        assert!(!closed.passes(&open_filters, 0), "a market not accepting orders never passes");
+        assert!(market.accepting_orders && !closed.accepting_orders);
         assert_eq!(closed.group, None);
     }
 

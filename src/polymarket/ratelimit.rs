@@ -145,8 +145,6 @@ pub enum Admission {
 pub enum Patience {
     /// Wait as long as needed.
     Wait,
-    /// Refuse instead of waiting.
-    Refuse,
     /// Wait up to this many milliseconds, refuse a longer wait.
     UpToMs(u64),
 }
@@ -220,7 +218,6 @@ impl RateLimiter {
             }
         }
         let refusal = match patience {
-            Patience::Refuse if wait > 0 => Some(Admission::Refused),
             Patience::UpToMs(most) if wait > most => Some(Admission::TooLong(wait)),
             _ => None,
         };
@@ -291,7 +288,7 @@ mod tests {
         for _ in 0..60 {
             assert_eq!(limiter.admit(Endpoint::Order, 1, Patience::Wait, 0), Admission::Go);
         }
-        assert_eq!(limiter.admit(Endpoint::Order, 1, Patience::Refuse, 0), Admission::Refused);
+        assert_eq!(limiter.admit(Endpoint::Order, 1, Patience::UpToMs(0), 0), Admission::TooLong(25));
         assert_eq!(
             limiter.admit(Endpoint::Order, 1, Patience::Wait, 0),
             Admission::WaitMs(25),
@@ -316,9 +313,9 @@ mod tests {
             "split it"
         );
         assert_eq!(limiter.admit(Endpoint::CancelBatch, 120, Patience::Wait, 0), Admission::Go);
-        assert_eq!(limiter.admit(Endpoint::Cancel, 1, Patience::Refuse, 0), Admission::Refused);
+        assert!(matches!(limiter.admit(Endpoint::Cancel, 1, Patience::UpToMs(0), 0), Admission::TooLong(_)));
         assert_eq!(
-            limiter.admit(Endpoint::Book, 1, Patience::Refuse, 0),
+            limiter.admit(Endpoint::Book, 1, Patience::UpToMs(0), 0),
             Admission::Go,
             "other families are separate"
         );
@@ -328,9 +325,9 @@ mod tests {
     fn family_limits_apply_without_a_signer_bucket() {
         let mut limiter = RateLimiter::new(SignerTier::STANDARD);
         for _ in 0..300 {
-            assert_eq!(limiter.admit(Endpoint::Markets, 1, Patience::Refuse, 0), Admission::Go);
+            assert_eq!(limiter.admit(Endpoint::Markets, 1, Patience::UpToMs(0), 0), Admission::Go);
         }
-        assert_eq!(limiter.admit(Endpoint::Markets, 1, Patience::Refuse, 0), Admission::Refused);
+        assert!(matches!(limiter.admit(Endpoint::Markets, 1, Patience::UpToMs(0), 0), Admission::TooLong(_)));
         assert_eq!(
             limiter.admit(Endpoint::Markets, 1, Patience::Wait, 0),
             Admission::WaitMs(34),

@@ -92,11 +92,13 @@ impl MarkoutTracker {
     }
 
     /// Markouts measured so far.
+    #[cfg(test)]
     pub fn measured(&self) -> u64 {
         self.measured
     }
 
     /// The share of recent fills that were adverse, [0, 1].
+    #[cfg(test)]
     pub fn adverse_share(&self) -> Decimal {
         self.adverse_share
     }

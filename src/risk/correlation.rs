@@ -21,24 +21,6 @@ use crate::domain::ConditionId;
 
 use crate::strategy::stats::{to_decimal_fast, to_f64};
 
-/// Pearson correlation of two equally long series (0 when either is flat or too short).
-pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    if n < 3 {
-        return 0.0;
-    }
-    let (a, b) = (&a[..n], &b[..n]);
-    let mean = |x: &[f64]| x.iter().sum::<f64>() / n as f64;
-    let (ma, mb) = (mean(a), mean(b));
-    let (mut cov, mut va, mut vb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        cov += (x - ma) * (y - mb);
-        va += (x - ma) * (x - ma);
-        vb += (y - mb) * (y - mb);
-    }
-    if va <= 1e-18 || vb <= 1e-18 { 0.0 } else { (cov / (va * vb).sqrt()).clamp(-1.0, 1.0) }
-}
-
 /// Recent mid returns per market (keyed by `K`), sampled at the same moments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoMovement<K = String> {
@@ -109,33 +91,6 @@ impl<K: Ord + Clone> CoMovement<K> {
         }
         if vx <= 1e-18 || vy <= 1e-18 { 0.0 } else { (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0) }
     }
-}
-
-/// One market's signed exposure (pUSD, positive long YES) and its group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exposure {
-    /// Market id.
-    pub market: String,
-    /// Event or neg-risk group.
-    pub group: String,
-    /// Signed exposure.
-    pub value: Decimal,
-}
-
-/// √(eᵀ·C·e): correlated exposure. Same-group pairs use at least `group_floor`.
-pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor: f64) -> Decimal {
-    let mut total = Decimal::ZERO;
-    for a in exposures {
-        for b in exposures {
-            let rho = if a.market == b.market {
-                Decimal::ONE
-            } else {
-                pair_rho(co.correlation(&a.market, &b.market), a.group == b.group, group_floor)
-            };
-            total += a.value * b.value * rho;
-        }
-    }
-    root(total)
 }
 
 /// ρ between two distinct markets as a decimal: the empirical correlation (a statistic,
@@ -362,6 +317,52 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+
+    /// The reference definitions the book is checked against.
+    /// Pearson correlation of two equally long series (0 when either is flat or too short).
+    pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len().min(b.len());
+        if n < 3 {
+            return 0.0;
+        }
+        let (a, b) = (&a[..n], &b[..n]);
+        let mean = |x: &[f64]| x.iter().sum::<f64>() / n as f64;
+        let (ma, mb) = (mean(a), mean(b));
+        let (mut cov, mut va, mut vb) = (0.0, 0.0, 0.0);
+        for (x, y) in a.iter().zip(b) {
+            cov += (x - ma) * (y - mb);
+            va += (x - ma) * (x - ma);
+            vb += (y - mb) * (y - mb);
+        }
+        if va <= 1e-18 || vb <= 1e-18 { 0.0 } else { (cov / (va * vb).sqrt()).clamp(-1.0, 1.0) }
+    }
+
+    /// One market's signed exposure (pUSD, positive long YES) and its group.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Exposure {
+        /// Market id.
+        pub market: String,
+        /// Event or neg-risk group.
+        pub group: String,
+        /// Signed exposure.
+        pub value: Decimal,
+    }
+
+    /// √(eᵀ·C·e): correlated exposure. Same-group pairs use at least `group_floor`.
+    pub fn correlated_exposure(exposures: &[Exposure], co: &CoMovement, group_floor: f64) -> Decimal {
+        let mut total = Decimal::ZERO;
+        for a in exposures {
+            for b in exposures {
+                let rho = if a.market == b.market {
+                    Decimal::ONE
+                } else {
+                    pair_rho(co.correlation(&a.market, &b.market), a.group == b.group, group_floor)
+                };
+                total += a.value * b.value * rho;
+            }
+        }
+        root(total)
+    }
 
     #[test]
     fn pearson_table() {

@@ -26,11 +26,6 @@ pub fn limit_factor(day_pnl: Decimal, max_daily_loss: Decimal, volatility_multip
     (loss_factor * vol_factor).clamp(Decimal::new(25, 2), Decimal::ONE)
 }
 
-/// A limit scaled by the factor.
-pub fn tightened(limit: Decimal, factor: Decimal) -> Decimal {
-    (limit * factor).round_dp(2)
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -51,7 +46,6 @@ mod tests {
         for (pnl, vol, expected) in table {
             assert_eq!(limit_factor(pnl, dec!(100), vol), expected, "{pnl} {vol}");
         }
-        assert_eq!(tightened(dec!(100), dec!(0.333)), dec!(33.3));
     }
 
     proptest! {

@@ -5,14 +5,15 @@
 //! correlation ([`correlation`]), limits that tighten after losses and in volatility
 //! ([`dynamic`]) and per-market P&L ([`pnl`]).
 
-pub mod actor;
-pub mod adverse;
-pub mod correlation;
-pub mod desk;
-pub mod dynamic;
-pub mod gate;
-pub mod kelly;
-pub mod messages;
-pub mod pnl;
+pub(crate) mod actor;
+pub(crate) mod adverse;
+pub(crate) mod correlation;
+pub(crate) mod desk;
+pub(crate) mod dynamic;
+pub(crate) mod gate;
+pub(crate) mod kelly;
+pub(crate) mod messages;
+pub(crate) mod pnl;
 
+pub use desk::RiskDesk;
 pub use gate::{Approved, Breach, OrderRequest, RiskLimits, RiskState, Verdict, check};

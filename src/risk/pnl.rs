@@ -1,7 +1,5 @@
 //! Per-market P&L, reported: realized, unrealized at the mid, fees and rewards, and the
-//! total; plus the sum over markets.
-
-use std::collections::BTreeMap;
+//! total.
 
 use rust_decimal::Decimal;
 
@@ -30,16 +28,6 @@ impl MarketPnl {
     pub fn total(&self) -> Decimal {
         self.realized + self.unrealized - self.fees + self.rewards
     }
-}
-
-/// The sum over markets.
-pub fn portfolio(markets: &BTreeMap<String, MarketPnl>) -> MarketPnl {
-    markets.values().fold(MarketPnl::default(), |sum, m| MarketPnl {
-        realized: sum.realized + m.realized,
-        unrealized: sum.unrealized + m.unrealized,
-        fees: sum.fees + m.fees,
-        rewards: sum.rewards + m.rewards,
-    })
 }
 
 #[cfg(test)]
@@ -78,7 +66,5 @@ mod tests {
         );
         assert_eq!(pnl.total(), dec!(0.95));
         assert_eq!(pnl.total() - pnl.rewards, ledger.marked_value(dec!(0.45)));
-        let all = portfolio(&BTreeMap::from([("a".to_string(), pnl), ("b".to_string(), pnl)]));
-        assert_eq!(all.total(), dec!(1.9));
     }
 }

@@ -62,8 +62,6 @@ pub struct VerifiedOrder {
     pub id: OrderId,
     /// The parsed order.
     pub parsed: ParsedOrder,
-    /// Which exchange version it was signed for.
-    pub version: ExchangeVersion,
     /// Price in the token's terms.
     pub price: Ticks,
     /// Size.
@@ -190,14 +188,14 @@ pub fn verify(
         };
         let expected = if wrapped { api_address } else { fields.signer };
         if recovered == Some(expected) {
-            verified = Some((OrderId::from_bytes(digest), version));
+            verified = Some(OrderId::from_bytes(digest));
             break;
         }
     }
-    let (id, version) = verified.ok_or(PayloadError::Signature)?;
+    let id = verified.ok_or(PayloadError::Signature)?;
     let (price, lots) =
         price_and_size(fields.maker_amount, fields.taker_amount, order.side, order.order_type, tick)?;
-    Ok(VerifiedOrder { id, parsed: order, version, price, lots })
+    Ok(VerifiedOrder { id, parsed: order, price, lots })
 }
 
 /// The inner signature of a POLY_1271 wrapping, if it wraps this domain and struct.
@@ -279,7 +277,7 @@ mod tests {
         let body = signed(&signer, false);
         let parsed = parse_send_order(&body).unwrap();
         let verified = verify(parsed, "key-1", address, Chain::Polygon, false, TickSize::Hundredth).unwrap();
-        assert_eq!((verified.price, verified.lots, verified.version), (4_800, 1_050, ExchangeVersion::V2));
+        assert_eq!((verified.price, verified.lots), (4_800, 1_050));
     }
 
     #[test]

@@ -10,10 +10,10 @@
 //! | `daemon` | the child process |
 //! | `venue_side` | faults, the taker, and the venue's truth, in-process |
 
-pub mod audit;
-pub mod chaos;
+pub(crate) mod audit;
+pub(crate) mod chaos;
 mod daemon;
 mod run;
 mod venue_side;
 
-pub use run::{SoakOptions, SoakReport, soak};
+pub use run::{SoakOptions, soak};

@@ -9,7 +9,11 @@ use rust_decimal::Decimal;
 
 /// Budgets, pUSD per market, for `capital` split over `scored` markets by score, each at
 /// most `cap`. Markets with a non-positive score get nothing.
-pub fn allocate(capital: Decimal, scored: &[(String, Decimal)], cap: Decimal) -> BTreeMap<String, Decimal> {
+pub fn allocate<K: Ord + Clone>(
+    capital: Decimal,
+    scored: &[(K, Decimal)],
+    cap: Decimal,
+) -> BTreeMap<K, Decimal> {
     let total: Decimal = scored.iter().map(|(_, s)| (*s).max(Decimal::ZERO)).sum();
     scored
         .iter()
@@ -18,17 +22,6 @@ pub fn allocate(capital: Decimal, scored: &[(String, Decimal)], cap: Decimal) ->
             (id.clone(), (capital * share).min(cap).max(Decimal::ZERO).round_dp(2))
         })
         .collect()
-}
-
-/// A quote size scaled to a budget: `base` shares when the budget covers `base` at `price`
-/// on each side `clips` times over, less in proportion otherwise.
-pub fn size_for_budget(base: Decimal, budget: Decimal, price: Decimal, clips: Decimal) -> Decimal {
-    let needed = base * price.max(Decimal::new(1, 2)) * clips.max(Decimal::ONE);
-    if needed.is_zero() || budget >= needed {
-        base
-    } else {
-        (base * budget / needed).max(Decimal::ZERO).round_dp(2)
-    }
 }
 
 #[cfg(test)]
@@ -51,15 +44,7 @@ mod tests {
         assert_eq!(budgets["b"], dec!(300));
         assert_eq!(budgets["c"], dec!(100));
         assert_eq!(budgets["d"], dec!(0));
-        assert!(allocate(dec!(1000), &[], dec!(10)).is_empty());
-    }
-
-    #[test]
-    fn size_shrinks_with_a_thin_budget() {
-        let table = [(dec!(100), dec!(10)), (dec!(25), dec!(5)), (dec!(0), dec!(0))];
-        for (budget, expected) in table {
-            assert_eq!(size_for_budget(dec!(10), budget, dec!(0.5), dec!(10)), expected, "{budget}");
-        }
+        assert!(allocate::<String>(dec!(1000), &[], dec!(10)).is_empty());
     }
 
     proptest! {

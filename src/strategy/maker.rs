@@ -22,14 +22,6 @@ pub fn passive_price(side: Side, wanted: Decimal, book: &Book, tick: TickSize) -
     }
 }
 
-/// Whether a resting order at `price` would cross `book`.
-pub fn crosses(side: Side, price: Decimal, book: &Book) -> bool {
-    match side {
-        Side::Buy => book.best_ask().is_some_and(|ask| price >= pips_decimal(ask.price)),
-        Side::Sell => book.best_bid().is_some_and(|bid| price <= pips_decimal(bid.price)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -37,6 +29,14 @@ mod tests {
 
     use super::*;
     use crate::strategy::book_stats::tests::book_of;
+
+    /// Whether a resting order at `price` would cross `book`.
+    fn crosses(side: Side, price: Decimal, book: &Book) -> bool {
+        match side {
+            Side::Buy => book.best_ask().is_some_and(|ask| price >= pips_decimal(ask.price)),
+            Side::Sell => book.best_bid().is_some_and(|bid| price <= pips_decimal(bid.price)),
+        }
+    }
 
     #[test]
     fn crossing_prices_come_back_one_tick_inside() {

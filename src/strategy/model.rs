@@ -37,7 +37,7 @@ use crate::risk::adverse::{MarkoutTracker, ToxicAction};
 use crate::risk::dynamic::limit_factor;
 use crate::risk::kelly::continuous_fraction;
 
-pub use crate::config::StrategyKind;
+use super::kind::StrategyKind;
 
 /// How long a toxic-flow pause lasts, ms.
 const TOXIC_PAUSE_MS: u64 = 30_000;

@@ -6,7 +6,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::domain::book::{Book, micros_decimal, pips_decimal};
 use crate::domain::{Side, TickSize};
 
 /// Where a quote goes relative to the best level on its side.
@@ -48,25 +47,12 @@ pub fn place(
     if beyond || edge >= min_edge { (improved, Placement::Improve) } else { (best, Placement::Join) }
 }
 
-/// Shares resting ahead of a new order at `price` on `side` of `book`: the whole level
-/// (it joins the back) plus every better level.
-pub fn shares_ahead(book: &Book, side: Side, price: Decimal) -> Decimal {
-    book.depth(side)
-        .take_while(|level| match side {
-            Side::Buy => pips_decimal(level.price) >= price,
-            Side::Sell => pips_decimal(level.price) <= price,
-        })
-        .map(|level| micros_decimal(level.size))
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
-    use crate::strategy::book_stats::tests::book_of;
 
     #[test]
     fn placement_table() {
@@ -137,23 +123,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn shares_ahead_counts_the_level_and_better() {
-        let book = book_of(&[(4_900, 10), (4_800, 20), (4_700, 40)], &[(5_100, 5), (5_200, 6)]);
-        assert_eq!(shares_ahead(&book, Side::Buy, dec!(0.48)), dec!(30));
-        assert_eq!(shares_ahead(&book, Side::Buy, dec!(0.495)), dec!(0));
-        assert_eq!(shares_ahead(&book, Side::Sell, dec!(0.52)), dec!(11));
-    }
-
     proptest! {
-        #[test]
-        fn more_aggressive_prices_have_fewer_shares_ahead(levels in proptest::collection::vec((1u32..99, 1u64..100), 1..10), a in 1u32..99, b in 1u32..99) {
-            let bids: Vec<(u32, u64)> = levels.iter().map(|(p, s)| (p * 100, *s)).collect();
-            let book = book_of(&bids, &[]);
-            let (low, high) = (Decimal::new(i64::from(a.min(b)), 2), Decimal::new(i64::from(a.max(b)), 2));
-            prop_assert!(shares_ahead(&book, Side::Buy, high) <= shares_ahead(&book, Side::Buy, low));
-        }
-
         #[test]
         fn improving_keeps_the_edge(best in 10u32..90, fair in 10u32..90, edge in 0u32..5, buy in any::<bool>()) {
             let side = if buy { Side::Buy } else { Side::Sell };

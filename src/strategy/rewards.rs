@@ -108,17 +108,8 @@ pub struct Objective {
 
 /// Expected pUSD per hour of quoting both sides at `distance` from the mid: fill rate ×
 /// (distance − adverse) × size, plus the hourly reward share when the size qualifies.
-pub fn hourly_value(
-    program: Option<&RewardProgram>,
-    objective: &Objective,
-    distance: Decimal,
-    mid: Decimal,
-) -> Decimal {
-    hourly_value_with(program, objective, to_f64(objective.decay), distance, mid)
-}
-
-/// [`hourly_value`] with the decay already in `f64` (it is the same for every candidate).
-fn hourly_value_with(
+/// `decay` is the objective's decay in `f64` (the same for every candidate).
+fn hourly_value(
     program: Option<&RewardProgram>,
     objective: &Objective,
     decay: f64,
@@ -151,10 +142,10 @@ pub fn best_distance(
         return min;
     }
     let decay = to_f64(objective.decay);
-    let mut best = (min, hourly_value_with(program, objective, decay, min, mid));
+    let mut best = (min, hourly_value(program, objective, decay, min, mid));
     let mut distance = min + step;
     while distance <= max {
-        let value = hourly_value_with(program, objective, decay, distance, mid);
+        let value = hourly_value(program, objective, decay, distance, mid);
         if value > best.1 {
             best = (distance, value);
         }

@@ -97,18 +97,6 @@ pub fn score(facts: &MarketFacts) -> Decimal {
     (volume + spread + time + centrality + rewards + competition) / Decimal::from(6)
 }
 
-/// The markets that pass the filters, best score first (ties by id), at most `max`.
-pub fn select(candidates: &[MarketFacts], filters: &Filters, max: usize) -> Vec<(String, Decimal)> {
-    let mut passing: Vec<(String, Decimal)> = candidates
-        .iter()
-        .filter(|facts| filter(facts, filters).is_none())
-        .map(|facts| (facts.id.clone(), score(facts)))
-        .collect();
-    passing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    passing.truncate(max);
-    passing
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -163,27 +151,7 @@ mod tests {
         assert!(score(&MarketFacts { spread: dec!(0.15), ..facts("a") }) < base);
     }
 
-    #[test]
-    fn select_orders_by_score_and_caps() {
-        let candidates = vec![
-            facts("b"),
-            MarketFacts { reward_daily_rate: dec!(500), ..facts("c") },
-            MarketFacts { volume_24h: dec!(1), ..facts("d") },
-            facts("a"),
-        ];
-        let chosen = select(&candidates, &filters(), 2);
-        assert_eq!(chosen.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["c", "a"]);
-    }
-
     proptest! {
-        #[test]
-        fn selection_is_capped_and_best_first(volumes in proptest::collection::vec(0u32..200_000, 0..30), max in 0usize..10) {
-            let candidates: Vec<MarketFacts> = volumes.iter().enumerate().map(|(i, v)| MarketFacts { id: format!("m{i:02}"), volume_24h: Decimal::from(*v), ..facts("x") }).collect();
-            let chosen = select(&candidates, &filters(), max);
-            prop_assert!(chosen.len() <= max);
-            prop_assert!(chosen.windows(2).all(|w| w[0].1 >= w[1].1));
-        }
-
         #[test]
         fn scores_are_fractions(volume in 0u32..1_000_000, spread in 0u32..100, hours in 0u32..1_000, mid in 0u32..100, reward in 0u32..2_000, rivals in 0u32..20) {
             let f = MarketFacts { id: "x".into(), volume_24h: Decimal::from(volume), spread: Decimal::new(i64::from(spread), 2), hours_to_resolution: Decimal::from(hours), mid: Decimal::new(i64::from(mid), 2), reward_daily_rate: Decimal::from(reward), competitors: rivals };

@@ -78,11 +78,6 @@ impl HopLatency {
         }
     }
 
-    /// The whole path's histogram alone.
-    pub fn whole(&self) -> &LatencyHistogram {
-        &self.whole
-    }
-
     /// Percentiles of everything recorded.
     pub fn report(&self) -> HopReport {
         let [read_to_dispatch, dispatch_to_market, market_to_approved, approved_to_signed] =

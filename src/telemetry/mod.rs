@@ -2,8 +2,8 @@
 //! trade log, day's P&L, kill-switch state), the latency histogram and the hot path's
 //! hop stamps, and the state directory's lock.
 
-pub mod hops;
-pub mod latency;
-pub mod ledger;
-pub mod lock;
-pub mod store;
+pub(crate) mod hops;
+pub(crate) mod latency;
+pub(crate) mod ledger;
+pub(crate) mod lock;
+pub(crate) mod store;

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use polymm::control::client::ControlClient;
-use polymm::control::view::StatusView;
+use polymm::control::ControlClient;
+use polymm::control::StatusView;
 
 /// The daemon's status.
 pub async fn status(ctl: &ControlClient) -> StatusView {

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use polymm::domain::{Bytes32, OrderType, Price, Side, TickSize};
-use polymm::polymarket::amounts::{FeeSchedule, fee_adjusted_buy_amount};
 use polymm::polymarket::{ExchangeTarget, ExchangeVersion, OrderSpec, OrderStamp, Quantity};
+use polymm::polymarket::{FeeSchedule, fee_adjusted_buy_amount};
 use rust_decimal::Decimal;
 use serde_json::Value;
 

@@ -9,7 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use polymm::sim::server::SimHandle;
+use polymm::sim::SimHandle;
 
 /// `--set` values pointing every endpoint at `venue` (https/wss when it serves TLS).
 pub fn venue_sets(venue: &SimHandle) -> Vec<String> {

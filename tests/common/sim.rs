@@ -11,14 +11,14 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Price, Side, Size, TickSize, TokenId};
 use polymm::polymarket::Transport;
-use polymm::polymarket::auth::{ApiCreds, L1Headers, L2Headers};
+use polymm::polymarket::{ApiCreds, L1Headers, L2Headers};
 use polymm::polymarket::{
     Chain, ExchangeTarget, KeySigner, OrderSigner, OrderSpec, OrderStamp, SignatureType, SignedOrder,
 };
-use polymm::sim::agents::{ScenarioCatalog, ScenarioParams};
-use polymm::sim::server::{self, SimHandle};
-use polymm::sim::tls::SimTls;
-use polymm::sim::world::{SimOptions, SimWorld};
+use polymm::sim::SimTls;
+use polymm::sim::{self, SimHandle};
+use polymm::sim::{ScenarioCatalog, ScenarioParams};
+use polymm::sim::{SimOptions, SimWorld};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ pub fn start(options: SimOptions) -> SimHandle {
     let catalog = ScenarioCatalog::new(vec![("still".into(), still()), ("still-neg".into(), neg)]);
     let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
-    server::start(world, 0, clock).unwrap()
+    sim::start(world, 0, clock).unwrap()
 }
 
 /// A venue of `markets` markets where one rival maker keeps a two-sided book and nothing else
@@ -54,8 +54,8 @@ pub fn steady_on(markets: u32, seed: u64, clock: Arc<dyn Clock>, tls: Option<Sim
     let options = SimOptions { scenario: "steady".into(), markets, seed, ..SimOptions::default() };
     let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
     match tls {
-        Some(tls) => server::start_tls(world, 0, clock, tls).unwrap(),
-        None => server::start(world, 0, clock).unwrap(),
+        Some(tls) => sim::start_tls(world, 0, clock, tls).unwrap(),
+        None => sim::start(world, 0, clock).unwrap(),
     }
 }
 
@@ -97,19 +97,19 @@ fn now_secs() -> u64 {
 }
 
 /// A REST client of `venue` without credentials (public endpoints).
-pub fn public_client(venue: &SimHandle) -> polymm::polymarket::client::ClobClient {
-    polymm::polymarket::client::ClobClient::new(
+pub fn public_client(venue: &SimHandle) -> polymm::polymarket::ClobClient {
+    polymm::polymarket::ClobClient::new(
         &venue.client_transport().unwrap(),
         &venue.base_url,
         &venue.gamma_url,
         Arc::new(SystemClock),
-        polymm::polymarket::client::RetryPolicy::default(),
+        polymm::polymarket::RetryPolicy::default(),
     )
 }
 
 impl Trader {
     /// A REST client of `venue` signing and authenticating as this trader.
-    pub fn client(&self, venue: &SimHandle) -> polymm::polymarket::client::ClobClient {
+    pub fn client(&self, venue: &SimHandle) -> polymm::polymarket::ClobClient {
         public_client(venue).with_signer(self.signer.clone()).with_creds(self.creds.clone())
     }
 
@@ -240,7 +240,7 @@ impl Trader {
 
     /// `POST /order`.
     pub async fn post(&self, order: &SignedOrder) -> (StatusCode, Value) {
-        let body = polymm::polymarket::body::order_body(order, &self.creds.api_key);
+        let body = polymm::polymarket::order_body(order, &self.creds.api_key);
         self.signed("POST", "/order", Some(&body)).await
     }
 

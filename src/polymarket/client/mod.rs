@@ -13,7 +13,7 @@
 mod endpoints;
 mod error;
 mod patience;
-pub mod types;
+pub(crate) mod types;
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;

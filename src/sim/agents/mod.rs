@@ -3,8 +3,8 @@
 //! [`FlowDriver::step`] on a timer with the venue locked; tests call it with a fake clock.
 
 mod flow;
-pub mod fundamental;
-pub mod scenario;
+pub(crate) mod fundamental;
+pub(crate) mod scenario;
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
 //! The matching engine's pure core: integer units and the YES-terms order book.
 
-pub mod book;
-pub mod units;
+pub(crate) mod book;
+pub(crate) mod units;

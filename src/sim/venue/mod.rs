@@ -16,15 +16,14 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-pub use accounts::{Account, AccountId, AccountKind, Holding, lot_units};
+pub use accounts::{Account, AccountId, AccountKind, lot_units};
 pub use cancel::CancelOutcome;
 pub use events::{OrderEventKind, VenueEvent};
-pub use market::{
-    BookView, FeeParams, LastTrade, MarketSpec, MarketState, MarketStatus, RewardParams, mirror_top,
-    token_price, token_view, yes_terms,
-};
-pub use orders::{MakerFill, NewOrder, OrderRecord, OrderStatus, Reject, TradeRecord, TradeStatus};
-pub use place::{Placement, fee_bps};
+#[cfg(test)]
+pub use market::LastTrade;
+pub use market::{BookView, FeeParams, MarketSpec, MarketState, MarketStatus, RewardParams, mirror_top};
+pub use orders::{NewOrder, OrderRecord, OrderStatus, Reject, TradeRecord, TradeStatus};
+pub use place::fee_bps;
 
 use crate::crypto::keccak256_parts;
 use crate::domain::{Address, ConditionId, OrderId, Outcome, TokenId};

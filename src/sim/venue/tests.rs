@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::{OrderType, Side, TickSize};
 use crate::sim::engine::units::BASE_UNITS_PER_LOT;
+use crate::sim::venue::accounts::Holding;
 
 const NOW: u64 = 1_800_000_000_000;
 const START: u128 = 1_000 * 1_000_000;

@@ -16,11 +16,11 @@ use actix::{Actor, Addr, Arbiter, AsyncContext as _, Context, Recipient};
 use rust_decimal::Decimal;
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Mode};
 use crate::control::{self, ControlHandles, ControlServer};
+use crate::director::MarketDirector;
 use crate::director::messages::{AttachFeed, FreezeAll, ListMarkets};
-use crate::director::{MarketDirector, RestartPolicy};
-use crate::domain::MarketSetup;
+use crate::domain::{ConditionId, MarketSetup};
 use crate::execution::actor::ExecutionActor;
 use crate::execution::messages::CancelAll;
 use crate::execution::order_path::OrderPath;
@@ -28,12 +28,9 @@ use crate::execution::paper_link::PaperLink;
 use crate::execution::paper_venue::PaperVenue;
 use crate::execution::sender::OrderSender;
 use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes, UserSource};
-use crate::feed::live::FeedConfig;
-use crate::killswitch::SwitchLimits;
 use crate::killswitch::actor::{KillSwitchActor, SwitchTargets};
 use crate::killswitch::messages::{ErrorDuring, ErrorSeen, Flush, GetSwitch, SwitchReport};
-use crate::market::actor::{MarketLinks, MarketTuning};
-use crate::market::core::SafetyParams;
+use crate::market::actor::MarketLinks;
 use crate::market::messages::MarketStatus;
 use crate::polymarket::OrderSigner;
 use crate::polymarket::Transport;
@@ -41,13 +38,18 @@ use crate::polymarket::auth::ApiCreds;
 use crate::polymarket::client::{ClobClient, RetryPolicy, patiently};
 use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::polymarket::heartbeat::{HeartbeatEvent, spawn_heartbeats};
-use crate::risk::RiskLimits;
 use crate::risk::actor::RiskActor;
 use crate::risk::desk::RiskDesk;
-use crate::strategy::quote::QuoteParams;
-use crate::strategy::{ModelParams, allocator, scorer};
+use crate::selection;
 use crate::telemetry::ledger::Ledger;
 use crate::telemetry::lock::StateLock;
+
+mod params;
+
+pub use params::{
+    feed_config, filters, market_tuning, model_params, quote_params, risk_limits, selection_rules,
+    switch_limits,
+};
 
 /// After the first cancel-all, placements already in flight may still land; a second one
 /// this much later catches them.
@@ -75,7 +77,7 @@ pub struct VenueEndpoints {
 
 impl VenueEndpoints {
     /// The endpoints of an embedded venue, trusting its CA when it serves TLS.
-    pub fn of_sim(venue: &crate::sim::server::SimHandle) -> Result<Self, crate::polymarket::TransportError> {
+    pub fn of_sim(venue: &crate::sim::SimHandle) -> Result<Self, crate::polymarket::TransportError> {
         Ok(Self {
             clob: venue.base_url.clone(),
             gamma: venue.gamma_url.clone(),
@@ -129,47 +131,6 @@ pub enum StartError {
     Control(#[from] std::io::Error),
 }
 
-/// The quoting parameters of the `[quoting]` section.
-pub fn quote_params(config: &Config) -> QuoteParams {
-    let q = &config.quoting;
-    QuoteParams {
-        spread: q.spread,
-        spread_min: q.spread_min,
-        spread_max: q.spread_max,
-        size: q.size.value(),
-        position_limit: q.position_limit.value(),
-        inventory_skew_max: q.inventory_skew_max,
-        requote_threshold: q.requote_threshold,
-    }
-}
-
-/// The markets to quote: the configured includes, then the best by the market scorer
-/// that pass the `MARKET_*` filters (in sim mode every listed market qualifies), up to
-/// `max_markets`.
-///
-/// Markets in `held` (the account holds their shares) are chosen like those the operator
-/// includes, whatever the filters say: a restart never leaves inventory unwatched.
-pub fn select(
-    config: &Config,
-    markets: &[MarketInfo],
-    held: &std::collections::BTreeSet<crate::domain::ConditionId>,
-    now_secs: u64,
-) -> Vec<MarketInfo> {
-    let sim = config.mode == crate::config::Mode::Sim;
-    let forced =
-        |m: &MarketInfo| config.markets.include.contains(&m.condition_id) || held.contains(&m.condition_id);
-    let mut chosen: Vec<(Decimal, &MarketInfo)> = markets
-        .iter()
-        .filter(|m| forced(m) || sim || m.passes(&config.markets, now_secs))
-        .map(|m| (scorer::score(&m.facts(now_secs)), m))
-        .collect();
-    chosen.sort_by(|(score_a, a), (score_b, b)| {
-        (!forced(a), std::cmp::Reverse(*score_a)).cmp(&(!forced(b), std::cmp::Reverse(*score_b)))
-    });
-    chosen.truncate(config.markets.max_markets as usize);
-    chosen.into_iter().map(|(_, m)| m.clone()).collect()
-}
-
 /// The markets where the account holds shares (from the Data API; none when it is not
 /// configured or does not answer, which is said).
 async fn held_markets(
@@ -184,63 +145,6 @@ async fn held_markets(
             Default::default()
         }
         None => Default::default(),
-    }
-}
-
-/// How many listed markets each `[markets]` filter refuses (outside sim mode), as
-/// `; N refused by SETTING` parts: read only when none is left, to say why.
-fn refusals(config: &Config, listed: &[MarketInfo], now_secs: u64) -> String {
-    if config.mode == crate::config::Mode::Sim {
-        return String::new();
-    }
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for market in listed {
-        let reason = if market.accepting_orders {
-            market.rejection(&config.markets, now_secs).map(scorer::Rejection::settings)
-        } else {
-            Some("the venue (not accepting orders)")
-        };
-        if let Some(reason) = reason {
-            *counts.entry(reason).or_default() += 1;
-        }
-    }
-    counts.iter().map(|(reason, n)| format!("; {n} refused by {reason}")).collect()
-}
-
-/// The capital allocator's budget for each chosen market: `max_total_exposure` split by
-/// score, at most half of it to one market.
-pub fn budgets(config: &Config, chosen: &[MarketInfo], now_secs: u64) -> BTreeMap<String, Decimal> {
-    let scored: Vec<(String, Decimal)> =
-        chosen.iter().map(|m| (m.condition_id.to_string(), scorer::score(&m.facts(now_secs)))).collect();
-    let capital = config.risk.max_total_exposure.value();
-    allocator::allocate(capital, &scored, capital / Decimal::TWO)
-}
-
-/// The strategy parameters from `[quoting]`, `[risk]` and `[alpha]`.
-pub fn model_params(config: &Config) -> ModelParams {
-    let defaults = ModelParams::new(config.quoting.strategy, quote_params(config));
-    ModelParams {
-        flow_window_ms: config.alpha.flow_window_secs * 1_000,
-        flow_threshold: config.alpha.flow_imbalance_threshold,
-        toxic_threshold: config.risk.adverse_toxic_threshold,
-        regime_window: usize::try_from(config.alpha.regime_window_size).unwrap_or(usize::MAX),
-        kelly_fraction: config.risk.kelly_fraction,
-        max_daily_loss: config.risk.max_daily_loss.value(),
-        ..defaults
-    }
-}
-
-/// How the markets quote and protect themselves, from the configuration.
-pub fn market_tuning(config: &Config) -> MarketTuning {
-    MarketTuning {
-        model: model_params(config),
-        safety: SafetyParams {
-            disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
-            order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
-        },
-        backoff: Duration::from_millis(config.actors.restart_backoff_ms),
-        backoff_max: Duration::from_millis(config.actors.restart_backoff_max_ms),
-        paper: config.mode == crate::config::Mode::Paper,
     }
 }
 
@@ -290,91 +194,40 @@ pub async fn start_as(
     clock: Arc<dyn Clock>,
 ) -> Result<Daemon, StartError> {
     let state_lock = StateLock::acquire(&config.telemetry.state_dir)?;
-    let mut client =
-        ClobClient::new(&venue.transport, &venue.clob, &venue.gamma, clock.clone(), RetryPolicy::default())
-            .with_data_api(&venue.data_api)
-            .with_order_queue_limit(ORDER_QUEUE_LIMIT);
-    if let Account::Venue { signer, creds } = &account {
-        client = client.with_signer(signer.clone()).with_creds(creds.clone());
-        let orphans = patiently("start-up cancel", START_PATIENCE, || client.cancel_all()).await?;
-        if !orphans.canceled.is_empty() {
-            tracing::warn!(
-                count = orphans.canceled.len(),
-                "cancelled orders left on the venue by an earlier run"
-            );
-        }
-    }
-    let client = Rc::new(client);
-    let (listed, _) = patiently("market discovery", START_PATIENCE, || discover(&client)).await?;
-    let total = listed.len();
-    let held = held_markets(&client, &account).await;
-    let chosen = select(config, &listed, &held, clock.now().as_secs());
-    if chosen.is_empty() {
-        let why = refusals(config, &listed, clock.now().as_secs());
-        return Err(StartError::NoMarkets { listed: total, why });
-    }
+    let client = Rc::new(venue_client(venue, &account, clock.clone()).await?);
+    let now_secs = clock.now().as_secs();
+    let chosen = choose_markets(config, &client, &account, now_secs).await?;
     let ledger = Ledger::open(&config.telemetry.state_dir)?;
     let (switch_sender, switch_mailbox) = actix::dev::channel::channel::<KillSwitchActor>(SWITCH_MAILBOX);
     let switch = Addr::new(switch_sender);
     let director_ctx = Context::<MarketDirector>::new();
     let paper = matches!(account, Account::Paper { .. });
-    let (sender, user) = match account {
-        Account::Venue { signer, creds } => {
-            (OrderSender::venue(client.clone(), signer, clock.clone()), UserSource::Venue(creds))
-        }
-        Account::Paper { signer, balance } => {
-            let markets = chosen.iter().map(|info| (info.condition_id, info.yes.clone()));
-            let link = PaperLink::new(PaperVenue::new(balance, markets));
-            (OrderSender::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
-        }
-    };
+    let (sender, user) = order_sender(account, &client, &chosen, &clock);
     let sender = Rc::new(RefCell::new(sender.reporting_errors(switch.clone().recipient())));
     let execution = ExecutionActor::new(sender.clone(), clock.clone()).start();
-    let limits = RiskLimits {
-        max_position: config.risk.max_position.value(),
-        max_total_exposure: config.risk.max_total_exposure.value(),
-        max_correlated_exposure: config.risk.max_correlated_exposure.value(),
-        max_daily_loss: config.risk.max_daily_loss.value(),
-        enforce: config.risk.enforce || config.mode == crate::config::Mode::Live,
-    };
     let groups = chosen.iter().filter_map(|info| Some((info.condition_id, info.group.clone()?))).collect();
-    let desk = Rc::new(RefCell::new(RiskDesk::new(limits).with_groups(groups)));
+    let desk = Rc::new(RefCell::new(RiskDesk::new(params::risk_limits(config)).with_groups(groups)));
     let risk = RiskActor::new(desk.clone()).start();
     let targets = SwitchTargets {
         markets: director_ctx.address().recipient(),
         gate: risk.clone().recipient(),
-        gate_pnl: risk.clone().recipient(),
+        gate_pnl: risk.recipient(),
         cancel_all: execution.clone().recipient(),
         balance: execution.clone().recipient(),
     };
-    let switch_actor = KillSwitchActor::new(
-        ledger,
-        SwitchLimits::from_config(&config.risk, &config.killswitch),
-        Duration::from_secs(config.killswitch.balance_check_secs),
-        targets,
-        clock.clone(),
-    );
+    let balance_every = Duration::from_secs(config.killswitch.balance_check_secs);
+    let switch_actor =
+        KillSwitchActor::new(ledger, params::switch_limits(config), balance_every, targets, clock.clone());
     let armed = switch_actor.is_armed();
     desk.borrow_mut().set_armed(armed);
-    let store_thread = Arbiter::new();
-    if !store_thread.spawn_fn(move || {
-        Context::with_receiver(switch_mailbox).run(switch_actor);
-    }) {
-        return Err(StartError::Control(std::io::Error::other("the kill switch's thread did not start")));
-    }
-    let policy = RestartPolicy {
-        max_restarts: usize::try_from(config.actors.market_max_restarts).unwrap_or(usize::MAX),
-        window_ms: config.killswitch.restart_window_secs * 1_000,
-    };
-    let mut tuning = market_tuning(config);
-    tuning.paper = paper;
+    let store_thread = run_switch(switch_mailbox, switch_actor)?;
     let mut director_actor = MarketDirector::new(
-        tuning,
-        policy,
+        params::market_tuning(config, paper),
+        params::restart_policy(config),
         switch.clone().recipient(),
         clock.clone(),
         !armed,
-        config.mode == crate::config::Mode::Sim || config.control.fault_injection,
+        config.mode == Mode::Sim || config.control.fault_injection,
     );
     let links = MarketLinks {
         orders: OrderPath::new(desk, sender),
@@ -383,14 +236,14 @@ pub async fn start_as(
         fills: switch.clone().recipient(),
         director: director_ctx.address().recipient(),
     };
-    let budgets = budgets(config, &chosen, clock.now().as_secs());
+    let budgets = selection::budgets(config.risk.max_total_exposure.value(), &chosen, now_secs);
     let setups = chosen.iter().map(|info| setup_of(info, &budgets)).collect();
     let mut routes = Routes::default();
     for (setup, addr) in director_actor.start_markets(setups, links) {
         routes.insert(&setup, MarketInbox::of(&addr));
     }
     let director = director_ctx.run(director_actor);
-    tracing::info!(markets = chosen.len(), listed = total, armed, "quoting");
+    tracing::info!(markets = chosen.len(), armed, "quoting");
     let endpoints = FeedEndpoints {
         ws_market: venue.ws_market.clone(),
         ws_user: venue.ws_user.clone(),
@@ -401,7 +254,7 @@ pub async fn start_as(
         user,
         client.clone(),
         routes,
-        feed_config(config),
+        params::feed_config(config),
         clock,
         switch.clone().recipient(),
     )
@@ -428,23 +281,91 @@ pub async fn start_as(
     })
 }
 
-/// Feed timing from the `[feed]` section.
-pub fn feed_config(config: &Config) -> FeedConfig {
-    let timing = config.feed;
-    let mut feed = FeedConfig::default();
-    feed.ws.ping_every = Duration::from_secs(timing.ping_every_secs);
-    feed.ws.pong_within = Duration::from_millis(timing.pong_within_ms);
-    feed.spot_checks_per_sec = usize::try_from(timing.spot_checks_per_sec).unwrap_or(usize::MAX);
-    feed.ws.dead_after = Duration::from_secs(timing.dead_after_secs);
-    feed.fallback_after = Duration::from_secs(timing.fallback_after_secs);
-    feed
+/// The venue's REST client for `account`; a venue account first cancels every order an
+/// earlier run left (waiting out a venue that is briefly unavailable).
+async fn venue_client(
+    venue: &VenueEndpoints,
+    account: &Account,
+    clock: Arc<dyn Clock>,
+) -> Result<ClobClient, StartError> {
+    let client = ClobClient::new(&venue.transport, &venue.clob, &venue.gamma, clock, RetryPolicy::default())
+        .with_data_api(&venue.data_api)
+        .with_order_queue_limit(ORDER_QUEUE_LIMIT);
+    let Account::Venue { signer, creds } = account else { return Ok(client) };
+    let client = client.with_signer(signer.clone()).with_creds(creds.clone());
+    let orphans = patiently("start-up cancel", START_PATIENCE, || client.cancel_all()).await?;
+    if !orphans.canceled.is_empty() {
+        tracing::warn!(
+            count = orphans.canceled.len(),
+            "cancelled orders left on the venue by an earlier run"
+        );
+    }
+    Ok(client)
 }
 
-fn setup_of(info: &MarketInfo, budgets: &BTreeMap<String, Decimal>) -> MarketSetup {
+/// The markets to quote: Gamma's listings through the operator's selection rules, with the
+/// markets where the account holds shares kept whatever the rules say.
+async fn choose_markets(
+    config: &Config,
+    client: &ClobClient,
+    account: &Account,
+    now_secs: u64,
+) -> Result<Vec<MarketInfo>, StartError> {
+    let (listed, _) = patiently("market discovery", START_PATIENCE, || discover(client)).await?;
+    let held = held_markets(client, account).await;
+    let rules = params::selection_rules(config);
+    let chosen = selection::select(&rules, &listed, &held, now_secs);
+    tracing::info!(chosen = chosen.len(), listed = listed.len(), held = held.len(), "markets selected");
+    if chosen.is_empty() {
+        return Err(StartError::NoMarkets {
+            listed: listed.len(),
+            why: selection::refusals(&rules, &listed, now_secs),
+        });
+    }
+    Ok(chosen)
+}
+
+/// How orders reach a market and how their events come back: the venue (signed, sent,
+/// read from the user channel) or the local paper account (filled from the public feed).
+fn order_sender(
+    account: Account,
+    client: &Rc<ClobClient>,
+    chosen: &[MarketInfo],
+    clock: &Arc<dyn Clock>,
+) -> (OrderSender, UserSource) {
+    match account {
+        Account::Venue { signer, creds } => {
+            (OrderSender::venue(client.clone(), signer, clock.clone()), UserSource::Venue(creds))
+        }
+        Account::Paper { signer, balance } => {
+            let markets = chosen.iter().map(|info| (info.condition_id, info.yes.clone()));
+            let link = PaperLink::new(PaperVenue::new(balance, markets));
+            (OrderSender::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
+        }
+    }
+}
+
+/// Runs the kill switch on a thread of its own (its ledger writes never wait on the
+/// markets' thread); the arbiter is stopped at shutdown.
+fn run_switch(
+    mailbox: actix::dev::channel::AddressReceiver<KillSwitchActor>,
+    switch: KillSwitchActor,
+) -> Result<Arbiter, StartError> {
+    let thread = Arbiter::new();
+    if thread.spawn_fn(move || {
+        Context::with_receiver(mailbox).run(switch);
+    }) {
+        Ok(thread)
+    } else {
+        Err(StartError::Control(std::io::Error::other("the kill switch's thread did not start")))
+    }
+}
+
+fn setup_of(info: &MarketInfo, budgets: &BTreeMap<ConditionId, Decimal>) -> MarketSetup {
     MarketSetup {
         rewards: info.rewards.map(|r| r.program()),
         end_ms: info.end_secs.map(|secs| secs.saturating_mul(1_000)),
-        budget: budgets.get(&info.condition_id.to_string()).copied().unwrap_or_default(),
+        budget: budgets.get(&info.condition_id).copied().unwrap_or_default(),
         condition: info.condition_id,
         yes: info.yes.clone(),
         no: info.no.clone(),
