@@ -28,9 +28,7 @@ use polymm::domain::{OrderId, Outcome};
 use polymm::execution::GetLatency;
 use polymm::market::MarketStatus;
 use polymm::polymarket::{OrderSigner, SignatureType};
-use polymm::sim;
-use polymm::sim::ScenarioCatalog;
-use polymm::sim::{SimOptions, SimWorld};
+use polymm::sim::{self, ScenarioCatalog, SimWorld};
 use polymm::system::{self, VenueEndpoints};
 use rust_decimal::Decimal;
 
@@ -81,7 +79,7 @@ fn main() -> anyhow::Result<()> {
     let config = load(&options)?.config;
     actix_rt::System::new().block_on(async move {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let options = SimOptions::from_config(&config.sim, config.venue.chain);
+        let options = system::sim_options(&config);
         let world = SimWorld::build(&options, &ScenarioCatalog::new(config.sim.scenarios.clone()), clock.now().0)?;
         let venue = sim::start(world, 0, clock.clone())?;
         actix_rt::time::sleep(Duration::from_secs(2)).await;

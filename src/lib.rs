@@ -4,7 +4,7 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`domain`] | validated money and identifier types, books, what a market is, the order state machine |
+//! | [`domain`] | validated money and identifier types, books, what a market is, our orders and their events, a market's position ledger, the order state machine |
 //! | [`polymarket`] | the venue protocol: V2 order signing, request bodies, L1/L2 auth, the REST client, the TLS transport (rustls, `venue.ca_file`), websocket connections, rate limits, heartbeats, Gamma discovery, the book-summary hash |
 //! | [`feed`] | market and user data: frame decoding, local books with gap detection and resync, the venue's book hashes, rolling REST spot checks of books and of our orders, the live feeds |
 //! | [`execution`] | the order path a market's orders take (risk desk, signature, request), the sender, the execution actor (reconciles, balance, cancel-all); the paper exchange and its queue-aware fill model |
@@ -25,6 +25,7 @@
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
 //! | [`clock`] | the injected clock |
+//! | `stats` | numeric helpers the signal trackers share (`f64` statistics crossing into `Decimal`) |
 //! | [`crypto`] | keccak-256 |
 //! | [`busy_poll`] | the optional spinning of the actors' thread (latency for one core) |
 //! | [`secret`] | the wrapper that keeps keys and API secrets out of logs |
@@ -57,6 +58,7 @@ pub mod secret;
 pub mod selection;
 pub mod sim;
 mod soak;
+mod stats;
 pub mod strategy;
 pub mod system;
 mod telemetry;

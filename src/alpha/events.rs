@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::strategy::stats::{ewma_weight, to_decimal, to_f64};
+use crate::stats::{ewma_weight, to_decimal, to_f64};
 
 /// What an event calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use crate::polymarket::client::{ClobClient, RetryPolicy};
 use crate::polymarket::gamma::{MarketInfo, discover};
 use crate::sim::agents::ScenarioCatalog;
 use crate::sim::server::{self, SimHandle};
-use crate::sim::world::{SimOptions, SimWorld};
+use crate::sim::world::SimWorld;
 
 /// Which venue to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,7 +95,7 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
             embedded: None,
         }),
         VenueChoice::Sim => {
-            let options = SimOptions::from_config(&config.sim, config.venue.chain);
+            let options = crate::system::sim_options(config);
             let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
             let world = SimWorld::build(&options, &catalog, SystemClock.now().0)?;
             let handle = server::start(world, 0, Arc::new(SystemClock))?;

@@ -17,7 +17,7 @@ use crate::polymarket::transport::TransportError;
 use crate::polymarket::{OrderSigner, SignatureType};
 use crate::sim::agents::ScenarioCatalog;
 use crate::sim::server;
-use crate::sim::world::{SimOptions, SimWorld};
+use crate::sim::world::SimWorld;
 use crate::system::{self, Account, Daemon, VenueEndpoints};
 
 /// Sets up logging from the `[telemetry]` section (`RUST_LOG` wins when set); a panic (a
@@ -59,7 +59,7 @@ pub fn run(global: &GlobalArgs) -> anyhow::Result<()> {
 
 async fn run_sim(config: Config) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let options = SimOptions::from_config(&config.sim, config.venue.chain);
+    let options = crate::system::sim_options(&config);
     let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
     let world = SimWorld::build(&options, &catalog, clock.now().0)?;
     let venue = server::start(world, config.sim.port, clock.clone())?;

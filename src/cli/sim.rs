@@ -57,10 +57,7 @@ pub fn run(global: &GlobalArgs, args: &SimArgs) -> anyhow::Result<()> {
     ];
     options.overrides.extend(flags.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))));
     let config = crate::config::load(&options)?.config;
-    let sim_options = SimOptions {
-        test_accounts: args.accounts,
-        ..SimOptions::from_config(&config.sim, config.venue.chain)
-    };
+    let sim_options = SimOptions { test_accounts: args.accounts, ..crate::system::sim_options(&config) };
     let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
     let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&sim_options, &catalog, crate::clock::Clock::now(clock.as_ref()).0)?;

@@ -111,7 +111,7 @@ impl Run {
             markets: spec.markets,
             starting_balance: Decimal::from(STARTING_BALANCE),
             test_accounts: 1,
-            ..SimOptions::from_config(&config.sim, config.venue.chain)
+            ..crate::system::sim_options(config)
         };
         let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
         let mut world = SimWorld::build(&options, &catalog, START_MS)?;

@@ -1,18 +1,21 @@
-//! The paper account as the actors share it: the feed shows it market data and delivers the
-//! user events it produces, the execution actor places and cancels on it. Both actors run on
-//! one arbiter, so the account is a `RefCell` behind an `Rc`; a `Notify` wakes the feed's
-//! delivery task whenever something may have happened.
+//! The paper account as the actors share it: it is the feed's [`LocalAccount`] (the feed
+//! shows it market data and delivers the user events it produces) and the execution
+//! actor's place to place and cancel. Both actors run on one arbiter, so the account is a
+//! `RefCell` behind an `Rc`; a `Notify` wakes the feed's delivery task whenever something
+//! may have happened.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use futures_util::future::LocalBoxFuture;
 use tokio::sync::Notify;
 
 use super::paper_venue::PaperVenue;
 use crate::clock::Clock;
 use crate::domain::UserEvent;
 use crate::feed::sync::MarketTap;
+use crate::feed::user_source::LocalAccount;
 
 /// A handle on the paper account.
 #[derive(Clone)]
@@ -33,21 +36,23 @@ impl PaperLink {
         self.ready.notify_one();
         result
     }
+}
 
-    /// A market-data tap that fills paper orders, stamped by `clock`.
-    pub fn tap(&self, clock: Arc<dyn Clock>) -> MarketTap {
+impl LocalAccount for PaperLink {
+    fn tap(&self, clock: Arc<dyn Clock>) -> MarketTap {
         let link = self.clone();
         MarketTap::new(move |event| link.with(|venue| venue.on_market(event, clock.now().0)))
     }
 
-    /// The next user events, waiting until there are some.
-    pub async fn events(&self) -> Vec<UserEvent> {
-        loop {
-            let events = self.venue.borrow_mut().take_events();
-            if !events.is_empty() {
-                return events;
+    fn events(&self) -> LocalBoxFuture<'_, Vec<UserEvent>> {
+        Box::pin(async move {
+            loop {
+                let events = self.venue.borrow_mut().take_events();
+                if !events.is_empty() {
+                    return events;
+                }
+                self.ready.notified().await;
             }
-            self.ready.notified().await;
-        }
+        })
     }
 }

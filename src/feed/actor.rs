@@ -2,8 +2,8 @@
 //! each YES book to its market (those whose top moved first, see [`super::priority`];
 //! re-sent every second, so a restarted market gets one at once; `None` while the book is
 //! untrusted) and each order or trade event to the
-//! market it belongs to (from the venue's user channel, or in paper mode from the paper
-//! account, which it also shows every market event). Every second it tells the kill switch
+//! market it belongs to (from the venue's user channel, or in paper mode from the local
+//! account, which it also shows every market event, see [`super::user_source`]). Every second it tells the kill switch
 //! whether market data is flowing. The director re-routes a market it had to start anew.
 
 use std::cell::RefCell;
@@ -19,11 +19,11 @@ use super::live::{FeedConfig, LiveFeed};
 use super::messages::{Reroute, ResendBook};
 use super::priority::BookChanges;
 use super::user_live::LiveUser;
+use super::user_source::UserSource;
 use crate::clock::Clock;
 use crate::domain::ConditionId;
 use crate::domain::MarketSetup;
 use crate::domain::UserEvent;
-use crate::execution::paper_link::PaperLink;
 use crate::killswitch::messages::FeedHealth;
 use crate::market::messages::{BookUpdated, TradePrinted, UserEventReceived, UserGap};
 use crate::polymarket::auth::ApiCreds;
@@ -40,15 +40,6 @@ pub struct FeedEndpoints {
     pub ws_user: String,
     /// TLS trust for both.
     pub transport: Transport,
-}
-
-/// Where our order and trade events come from.
-#[derive(Clone)]
-pub enum UserSource {
-    /// The venue's user channel, authenticated with these credentials.
-    Venue(ApiCreds),
-    /// The paper account, which also sees every market event.
-    Paper(PaperLink),
 }
 
 /// Where the feed sends one market's events.
@@ -198,8 +189,8 @@ impl Actor for FeedActor {
             self.config,
             self.clock.clone(),
         );
-        if let UserSource::Paper(paper) = &self.user {
-            feed = feed.with_tap(paper.tap(self.clock.clone()));
+        if let UserSource::Local(account) = &self.user {
+            feed = feed.with_tap(account.tap(self.clock.clone()));
         }
         let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
         let (resend, coalescer) = (self.resend.clone(), self.coalescer.clone());
@@ -243,12 +234,12 @@ impl Actor for FeedActor {
         );
         match self.user.clone() {
             UserSource::Venue(creds) => self.start_user_channel(creds, ctx),
-            UserSource::Paper(paper) => {
+            UserSource::Local(account) => {
                 let routes = self.routes.clone();
                 ctx.spawn(
                     async move {
                         loop {
-                            let events = paper.events().await;
+                            let events = account.events().await;
                             route_user(&routes.borrow(), events);
                         }
                     }

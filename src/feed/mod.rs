@@ -13,6 +13,7 @@ pub(crate) mod priority;
 pub(crate) mod sync;
 pub(crate) mod user;
 pub(crate) mod user_live;
+pub(crate) mod user_source;
 pub(crate) mod user_spot;
 
 pub use books::{Applied, BookSet, Gap};

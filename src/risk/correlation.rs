@@ -19,7 +19,7 @@ use rust_decimal::{Decimal, MathematicalOps};
 
 use crate::domain::ConditionId;
 
-use crate::strategy::stats::{to_decimal_fast, to_f64};
+use crate::stats::{to_decimal_fast, to_f64};
 
 /// Recent mid returns per market (keyed by `K`), sampled at the same moments.
 #[derive(Debug, Clone, PartialEq)]

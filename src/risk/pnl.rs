@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::strategy::inventory::PositionLedger;
+use crate::domain::PositionLedger;
 
 /// One market's P&L.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -35,8 +35,8 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+    use crate::domain::Fill;
     use crate::domain::{Outcome, Side};
-    use crate::strategy::inventory::Fill;
 
     #[test]
     fn market_pnl_splits_and_sums() {

@@ -60,23 +60,6 @@ impl Default for SimOptions {
     }
 }
 
-impl SimOptions {
-    /// Options from the validated `[sim]` configuration, verifying signatures for `chain`.
-    pub fn from_config(sim: &crate::config::SimConfig, chain: Chain) -> Self {
-        Self {
-            scenario: sim.scenario.clone(),
-            seed: sim.seed,
-            markets: sim.markets,
-            starting_balance: sim.starting_balance.value(),
-            faults: sim.faults.clone(),
-            heartbeat_window_ms: sim.heartbeat_window_secs * 1_000,
-            auth_window_secs: sim.auth_window_secs,
-            chain,
-            test_accounts: 1,
-        }
-    }
-}
-
 /// Why a world could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {

@@ -112,7 +112,7 @@ pub async fn soak(
         scenario: options.scenario.clone(),
         markets: options.markets,
         seed: options.seed,
-        ..SimOptions::from_config(&config.sim, config.venue.chain)
+        ..crate::system::sim_options(config)
     };
     let world = SimWorld::build(&sim, &ScenarioCatalog::new(config.sim.scenarios.clone()), clock.now().0)?;
     let venue = server::start(world, 0, clock)?;

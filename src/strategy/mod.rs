@@ -16,7 +16,6 @@ pub(crate) mod queue;
 pub(crate) mod quote;
 pub(crate) mod rewards;
 pub(crate) mod scorer;
-pub(crate) mod stats;
 pub(crate) mod timing;
 pub(crate) mod volatility;
 

@@ -20,10 +20,9 @@ use rust_decimal::Decimal;
 
 use super::avellaneda::{AsParams, optimal_spread, reservation_price};
 use super::book_stats::{depth_within, imbalance, microprice};
-use super::inventory::{Fill, PositionLedger, skew};
+use super::inventory::skew;
 use super::quote::{Adjustments, NoQuote, Quote, QuoteParams, quote};
 use super::rewards::{self, Objective, RewardProgram};
-use super::stats::to_decimal;
 use super::timing::LoopTiming;
 use super::volatility::VolatilityTracker;
 use crate::alpha::competitors::PennyDetector;
@@ -32,10 +31,12 @@ use crate::alpha::flow::{self, FlowTracker};
 use crate::alpha::regime::{RegimeDetector, RegimeThresholds};
 use crate::alpha::time_of_day::HourlyActivity;
 use crate::domain::book::{Book, pips_decimal};
+use crate::domain::{Fill, PositionLedger};
 use crate::domain::{Side, TickSize};
 use crate::risk::adverse::{MarkoutTracker, ToxicAction};
 use crate::risk::dynamic::limit_factor;
 use crate::risk::kelly::continuous_fraction;
+use crate::stats::to_decimal;
 
 use super::kind::StrategyKind;
 
@@ -509,7 +510,7 @@ impl QuoteModel {
         }
         self.last_reward_ms = Some(now_ms);
         self.signals.reward_share = estimate.share.round_dp(4);
-        self.signals.reward_daily = to_decimal(crate::strategy::stats::to_f64(estimate.daily), Decimal::ZERO);
+        self.signals.reward_daily = to_decimal(crate::stats::to_f64(estimate.daily), Decimal::ZERO);
     }
 }
 

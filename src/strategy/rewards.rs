@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::Side;
 use crate::domain::book::{Book, micros_decimal, pips_decimal};
-use crate::strategy::stats::{to_decimal_fast, to_f64};
+use crate::stats::{to_decimal_fast, to_f64};
 
 /// The single-sided scaling factor.
 pub const SINGLE_SIDED_DIVISOR: Decimal = Decimal::from_parts(3, 0, 0, false, 0);

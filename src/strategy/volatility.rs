@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::stats::{ewma_weight, to_decimal, to_f64};
+use crate::stats::{ewma_weight, to_decimal, to_f64};
 
 /// Tracks the mid's variance rate.
 #[derive(Debug, Clone, PartialEq)]

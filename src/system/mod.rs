@@ -27,7 +27,8 @@ use crate::execution::order_path::OrderPath;
 use crate::execution::paper_link::PaperLink;
 use crate::execution::paper_venue::PaperVenue;
 use crate::execution::sender::OrderSender;
-use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes, UserSource};
+use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes};
+use crate::feed::user_source::UserSource;
 use crate::killswitch::actor::{KillSwitchActor, SwitchTargets};
 use crate::killswitch::messages::{ErrorDuring, ErrorSeen, Flush, GetSwitch, SwitchReport};
 use crate::market::actor::MarketLinks;
@@ -48,7 +49,7 @@ mod params;
 
 pub use params::{
     feed_config, filters, market_tuning, model_params, quote_params, risk_limits, selection_rules,
-    switch_limits,
+    sim_options, switch_limits,
 };
 
 /// After the first cancel-all, placements already in flight may still land; a second one
@@ -340,7 +341,7 @@ fn order_sender(
         Account::Paper { signer, balance } => {
             let markets = chosen.iter().map(|info| (info.condition_id, info.yes.clone()));
             let link = PaperLink::new(PaperVenue::new(balance, markets));
-            (OrderSender::paper(link.clone(), signer, clock.clone()), UserSource::Paper(link))
+            (OrderSender::paper(link.clone(), signer, clock.clone()), UserSource::Local(Rc::new(link)))
         }
     }
 }

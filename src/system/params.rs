@@ -12,6 +12,7 @@ use crate::market::actor::MarketTuning;
 use crate::market::core::SafetyParams;
 use crate::risk::RiskLimits;
 use crate::selection::SelectionRules;
+use crate::sim::SimOptions;
 use crate::strategy::scorer::Filters;
 use crate::strategy::{ModelParams, QuoteParams};
 
@@ -122,4 +123,20 @@ pub fn feed_config(config: &Config) -> FeedConfig {
     feed.ws.dead_after = Duration::from_secs(timing.dead_after_secs);
     feed.fallback_after = Duration::from_secs(timing.fallback_after_secs);
     feed
+}
+
+/// The embedded venue's options from `[sim]`, verifying signatures for `venue.chain`.
+pub fn sim_options(config: &Config) -> SimOptions {
+    let sim = &config.sim;
+    SimOptions {
+        scenario: sim.scenario.clone(),
+        seed: sim.seed,
+        markets: sim.markets,
+        starting_balance: sim.starting_balance.value(),
+        faults: sim.faults.clone(),
+        heartbeat_window_ms: sim.heartbeat_window_secs * 1_000,
+        auth_window_secs: sim.auth_window_secs,
+        chain: config.venue.chain,
+        test_accounts: 1,
+    }
 }

@@ -24,12 +24,12 @@ use self::faults::Faults;
 use self::types::Resting;
 pub use self::types::{FillRecord, Idle, Intent, Inventory, SafetyParams};
 use super::orders::{diff, orders_for};
+use crate::domain::Fill;
 use crate::domain::book::{Book, decimal_micros, decimal_pips};
 use crate::domain::{DesiredOrder, RestingOrder};
 use crate::domain::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::risk::pnl::MarketPnl;
-use crate::strategy::inventory::Fill;
 use crate::strategy::{ModelParams, QuoteModel, Signals};
 
 /// The wait after a first refused placement, ms (doubling with each refusal in a row).
