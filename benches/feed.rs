@@ -9,9 +9,9 @@ mod fixtures;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
-use fixtures::frames::{ASSET, change_frame, market_data, named_frames, on_frame};
 use polymm::feed::BookSet;
 use polymm::feed::decode_market;
+use polymm::testkit::frames::{ASSET, change_frame, market_data, named_frames, on_frame};
 
 fn feed(c: &mut Criterion) {
     let mut data = market_data();

@@ -13,12 +13,12 @@ mod fixtures;
 use std::hint::black_box;
 use std::time::Instant;
 
-use fixtures::frames::{book_frame, change_frame, market_data, on_frame};
-use fixtures::market::BookStream;
 use fixtures::matching::{book_ops, ops, venue_ops};
 use fixtures::orders::OrderFixture;
 use polymm::polymarket::Presignature;
 use polymm::strategy::StrategyKind;
+use polymm::testkit::frames::{book_frame, change_frame, market_data, on_frame};
+use polymm::testkit::market::BookStream;
 
 /// A workload: its name, its repetitions and how to set it up; the set-up returns what
 /// one repetition does.

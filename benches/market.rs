@@ -7,8 +7,8 @@
 mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fixtures::market::BookStream;
 use polymm::strategy::StrategyKind;
+use polymm::testkit::market::BookStream;
 
 fn on_book(c: &mut Criterion) {
     for (name, kind) in [

@@ -30,6 +30,7 @@
 //! | [`busy_poll`] | the optional spinning of the actors' thread (latency for one core) |
 //! | [`secret`] | the wrapper that keeps keys and API secrets out of logs |
 //! | [`error`] | the severity every area's error carries |
+//! | `testkit` | fixtures shared by tests, examples and benches (feature `testkit`, on for every test and bench build) |
 //!
 //! Pure logic (domain, protocol, quoting, signals, risk models, the books) never imports
 //! actix, awc or tokio; actors are thin shells around it, each receiving the messages in its
@@ -62,3 +63,5 @@ mod stats;
 pub mod strategy;
 pub mod system;
 mod telemetry;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;

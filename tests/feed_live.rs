@@ -14,7 +14,7 @@ use common::sim::Trader;
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{Level, parse_micros};
 use polymm::domain::{Outcome, Side};
-use polymm::feed::{FeedConfig, LiveFeed};
+use polymm::feed::{FeedConfig, LiveFeed, SharedBooks};
 use polymm::polymarket::ClobClient;
 use polymm::polymarket::WsConfig;
 use polymm::sim::lots_decimal;
@@ -115,6 +115,7 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
     let mut feed = LiveFeed::start(
         &format!("{}/market", venue.ws_url),
         &venue.client_transport().unwrap(),
+        SharedBooks::default(),
         &ids,
         config(),
         Arc::new(SystemClock),

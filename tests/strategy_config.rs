@@ -4,12 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use polymm::config::{Config, EnvSnapshot, LoadOptions, Mode, load};
-use polymm::domain::{ConditionId, TickSize, TokenId};
-use polymm::polymarket::{MarketInfo, RewardTerms};
+use polymm::domain::ConditionId;
 use polymm::selection::{budgets, select};
 use polymm::strategy::StrategyKind;
 use polymm::system::{model_params, selection_rules};
-use rust_decimal::Decimal;
+use polymm::testkit::listing;
 use rust_decimal_macros::dec;
 
 fn config(env: &[(&str, &str)], overrides: &[(&str, &str)]) -> Config {
@@ -19,31 +18,6 @@ fn config(env: &[(&str, &str)], overrides: &[(&str, &str)]) -> Config {
         overrides: overrides.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
     };
     load(&options).unwrap().config
-}
-
-fn listing(n: u8, volume: u32, spread_cents: u32, reward: u32) -> MarketInfo {
-    MarketInfo {
-        condition_id: ConditionId::from_bytes([n; 32]),
-        question: format!("market {n}"),
-        slug: format!("m-{n}"),
-        yes: TokenId::from_be_bytes([n; 32]),
-        no: TokenId::from_be_bytes([n.wrapping_add(100); 32]),
-        tick: TickSize::Hundredth,
-        min_size: dec!(5),
-        neg_risk: false,
-        end_secs: Some(2_000_000_000),
-        volume: Decimal::from(volume),
-        best_bid: dec!(0.5) - Decimal::new(i64::from(spread_cents), 2) / dec!(2),
-        best_ask: dec!(0.5) + Decimal::new(i64::from(spread_cents), 2) / dec!(2),
-        rewards: (reward > 0).then(|| RewardTerms {
-            min_size: dec!(20),
-            max_spread_cents: dec!(3),
-            daily_rate: Decimal::from(reward),
-        }),
-        version: 2,
-        accepting_orders: true,
-        group: None,
-    }
 }
 
 #[test]
@@ -81,10 +55,10 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
     );
     assert_eq!(c.mode, Mode::Paper);
     let listings = vec![
-        listing(1, 50_000, 4, 0),
-        listing(2, 90_000, 4, 400),
-        listing(3, 10, 4, 0),
-        listing(4, 20_000, 4, 0),
+        listing(1, 50_000, 0, 2_000_000_000),
+        listing(2, 90_000, 400, 2_000_000_000),
+        listing(3, 10, 0, 2_000_000_000),
+        listing(4, 20_000, 0, 2_000_000_000),
     ];
     let chosen = select(&selection_rules(&c), &listings, &Default::default(), 1_700_000_000);
     let ids: Vec<ConditionId> = chosen.iter().map(|m| m.condition_id).collect();
@@ -112,6 +86,6 @@ fn the_scorer_ranks_live_listings_and_the_allocator_splits_the_budget() {
 #[test]
 fn in_sim_mode_every_listing_qualifies_up_to_the_maximum() {
     let c = config(&[], &[("markets.max_markets", "3"), ("markets.min_volume", "1000000")]);
-    let listings: Vec<_> = (1..=5).map(|n| listing(n, 10, 4, 0)).collect();
+    let listings: Vec<_> = (1..=5).map(|n| listing(n, 10, 0, 2_000_000_000)).collect();
     assert_eq!(select(&selection_rules(&c), &listings, &Default::default(), 1_700_000_000).len(), 3);
 }

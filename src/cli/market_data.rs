@@ -192,6 +192,7 @@ pub fn book(global: &GlobalArgs, args: &BookArgs) -> anyhow::Result<()> {
         let mut feed = LiveFeed::start(
             &endpoints.ws_market,
             &endpoints.transport,
+            crate::feed::books::SharedBooks::default(),
             std::slice::from_ref(&token),
             FeedConfig::default(),
             Arc::new(SystemClock),

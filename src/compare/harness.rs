@@ -206,7 +206,7 @@ impl Run {
                 market.dirty = false;
                 let book = book_of(&self.world, index as u32);
                 market.mid = book.as_ref().and_then(Book::mid);
-                let intents = market.core.on_book(book);
+                let intents = market.core.on_book(book.as_ref());
                 market.outbox.extend(intents);
             }
             if now.is_multiple_of(TICK_MS) {

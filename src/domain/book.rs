@@ -103,7 +103,7 @@ pub struct Level {
 }
 
 /// One token's book.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Book {
     /// Ascending by price: best bid last.
     bids: Vec<Level>,
@@ -111,6 +111,24 @@ pub struct Book {
     asks: Vec<Level>,
     /// Venue timestamp (ms) of the last snapshot or change applied.
     timestamp_ms: u64,
+}
+
+impl Clone for Book {
+    fn clone(&self) -> Self {
+        Self { bids: self.bids.clone(), asks: self.asks.clone(), timestamp_ms: self.timestamp_ms }
+    }
+
+    /// Copies `source` into this book's own buffers: no allocation once they are large enough.
+    fn clone_from(&mut self, source: &Self) {
+        self.bids.clone_from(&source.bids);
+        self.asks.clone_from(&source.asks);
+        self.timestamp_ms = source.timestamp_ms;
+    }
+}
+
+/// The midpoint in price units of a bid + ask sum in pips ([`Book::mid_x2`]).
+pub fn mid_of_x2(mid_x2: u32) -> rust_decimal::Decimal {
+    rust_decimal::Decimal::from(mid_x2) / rust_decimal::Decimal::from(20_000)
 }
 
 impl Book {
@@ -196,7 +214,7 @@ impl Book {
 
     /// The mid of the best bid and ask, in price units (`None` without both sides).
     pub fn mid(&self) -> Option<rust_decimal::Decimal> {
-        self.mid_x2().map(|x2| rust_decimal::Decimal::from(x2) / rust_decimal::Decimal::from(20_000))
+        self.mid_x2().map(mid_of_x2)
     }
 
     /// Ask − bid, in pips.

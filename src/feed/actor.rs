@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
+use super::books::SharedBooks;
 use super::coalesce::{Coalescer, Rebroadcast};
 use super::live::{FeedConfig, LiveFeed};
 use super::messages::{Reroute, ResendBook};
@@ -102,6 +103,7 @@ pub struct FeedActor {
     health: Recipient<FeedHealth>,
     resend: Rc<RefCell<Vec<String>>>,
     coalescer: Rc<RefCell<Coalescer>>,
+    books: SharedBooks,
 }
 
 impl FeedActor {
@@ -126,7 +128,14 @@ impl FeedActor {
             health,
             resend: Rc::new(RefCell::new(Vec::new())),
             coalescer: Rc::new(RefCell::new(Coalescer::default())),
+            books: SharedBooks::default(),
         }
+    }
+
+    /// Keeps the books in `books`, which the markets read when told theirs changed.
+    pub fn sharing(mut self, books: SharedBooks) -> Self {
+        self.books = books;
+        self
     }
 }
 
@@ -156,7 +165,6 @@ fn dispatch(routes: &Routes, feed: &LiveFeed, coalescer: &mut Coalescer, tokens:
     for admitted in coalescer.admit(changed) {
         if let Some(market) = routes.by_yes_token.get(admitted.token.as_str()) {
             market.book.do_send(BookUpdated {
-                book: feed.data().book(&admitted.token).cloned(),
                 origin: admitted.frame_at.map(|read| HopStamps::read_at(read).dispatched_at(Instant::now())),
                 in_mailbox: Some(admitted.in_mailbox),
             });
@@ -185,6 +193,7 @@ impl Actor for FeedActor {
         let mut feed = LiveFeed::start(
             &self.endpoints.ws_market,
             &self.endpoints.transport,
+            self.books.clone(),
             &tokens,
             self.config,
             self.clock.clone(),

@@ -3,6 +3,9 @@
 //! disagrees with the venue's `best_bid`/`best_ask`, a crossed book) so the feed can resync
 //! that book from a REST snapshot before trusting deltas again.
 
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::Rc;
+
 use super::decode::MarketEvent;
 use crate::domain::book::{Book, Pips};
 use crate::domain::{Side, TickSize};
@@ -48,6 +51,30 @@ struct Tracked {
 #[derive(Debug, Default)]
 pub struct BookSet {
     books: super::TokenMap<Box<str>, Tracked>,
+}
+
+/// The feed's books, shared with the markets on the same thread: the feed writes them as
+/// frames arrive and a market reads its own when told it changed, so no copy of a book
+/// crosses a mailbox. Every borrow lasts one synchronous step (none is held across an
+/// `.await`), so the feed's writes and the markets' reads never overlap.
+#[derive(Debug, Clone, Default)]
+pub struct SharedBooks(Rc<RefCell<BookSet>>);
+
+impl SharedBooks {
+    /// The books, to read.
+    pub fn read(&self) -> Ref<'_, BookSet> {
+        self.0.borrow()
+    }
+
+    /// One token's book, if tracked and trusted.
+    pub fn book(&self, asset_id: &str) -> Option<Ref<'_, Book>> {
+        Ref::filter_map(self.0.borrow(), |set| set.book(asset_id)).ok()
+    }
+
+    /// The books, to change (the feed's own state only).
+    pub(crate) fn write(&self) -> RefMut<'_, BookSet> {
+        self.0.borrow_mut()
+    }
 }
 
 impl BookSet {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+use super::books::SharedBooks;
 use super::priority::{BookChanges, TopWatch, top_of};
 use super::sync::MarketData;
 use crate::clock::Clock;
@@ -70,15 +71,18 @@ pub struct LiveFeed {
 }
 
 impl LiveFeed {
-    /// Connects to the market channel at `ws_url` over `transport` for `assets`.
+    /// Connects to the market channel at `ws_url` over `transport` for `assets`, keeping
+    /// their books in `books`.
     pub fn start(
         ws_url: &str,
         transport: &Transport,
+        books: SharedBooks,
         assets: &[String],
         config: FeedConfig,
         clock: Arc<dyn Clock>,
     ) -> Self {
         let data = MarketData::new(
+            books,
             assets,
             config.per_connection,
             config.fallback_after.as_millis() as u64,
@@ -174,7 +178,7 @@ impl LiveFeed {
         touched.sort_unstable();
         touched.dedup();
         let data = &self.data;
-        self.tops.split(touched, |token| top_of(data.book(token)))
+        self.tops.split(touched, |token| top_of(data.book(token).as_deref()))
     }
 
     fn apply(&mut self, event: &crate::polymarket::ws::WsEvent, touched: &mut Vec<String>) {

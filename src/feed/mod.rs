@@ -16,7 +16,7 @@ pub(crate) mod user_live;
 pub(crate) mod user_source;
 pub(crate) mod user_spot;
 
-pub use books::{Applied, BookSet, Gap};
+pub use books::{Applied, BookSet, Gap, SharedBooks};
 pub use decode::{MarketEvent, decode_market};
 pub use hashes::{HashWatch, Recipe};
 pub use live::{FeedConfig, LiveFeed};

@@ -3,7 +3,7 @@
 //! and the counters that say how it went. Pure: the driver feeds it websocket events and
 //! REST snapshots.
 
-use super::books::{Applied, BookSet};
+use super::books::{Applied, SharedBooks};
 use super::decode::{MarketEvent, decode_market};
 use super::hashes::HashWatch;
 use crate::domain::book::Book;
@@ -65,7 +65,7 @@ struct Shard {
 /// The market feed's state.
 #[derive(Debug)]
 pub struct MarketData {
-    books: BookSet,
+    books: SharedBooks,
     hashes: HashWatch,
     shards: Vec<Shard>,
     stats: FeedStats,
@@ -108,9 +108,14 @@ pub struct Print {
 impl MarketData {
     /// Tracks `assets`, split into connections of at most `per_connection`; the feed falls
     /// back to REST for a connection down longer than `fallback_after_ms`.
-    pub fn new(assets: &[String], per_connection: usize, fallback_after_ms: u64, now_ms: u64) -> Self {
-        let mut books = BookSet::new();
-        assets.iter().for_each(|a| books.track(a));
+    pub fn new(
+        books: SharedBooks,
+        assets: &[String],
+        per_connection: usize,
+        fallback_after_ms: u64,
+        now_ms: u64,
+    ) -> Self {
+        assets.iter().for_each(|a| books.write().track(a));
         let shards = shard(assets, per_connection)
             .into_iter()
             .map(|assets| Shard { assets, up: false, down_since_ms: Some(now_ms), ever_up: false })
@@ -142,8 +147,13 @@ impl MarketData {
     }
 
     /// A token's book, if trusted.
-    pub fn book(&self, asset: &str) -> Option<&Book> {
+    pub fn book(&self, asset: &str) -> Option<std::cell::Ref<'_, Book>> {
         self.books.book(asset)
+    }
+
+    /// The books, as the markets share them.
+    pub fn books(&self) -> &SharedBooks {
+        &self.books
     }
 
     /// The next `count` tracked tokens after `cursor` in a fixed rotation (for the rolling
@@ -163,7 +173,7 @@ impl MarketData {
     /// least as new as itself is replaced by it (the stream that built it lost something).
     pub fn spot_check(&mut self, summary: &OrderBookSummary) -> SpotCheck {
         let Some(rest) = summary.to_book() else { return SpotCheck::Untracked };
-        let verdict = match self.books.book(&summary.asset_id) {
+        let verdict = match self.books.book(&summary.asset_id).as_deref() {
             None => None,
             Some(local) if rest.timestamp_ms() < local.timestamp_ms() => Some(SpotCheck::Older),
             Some(local) if same_levels(local, &rest) => Some(SpotCheck::Agrees),
@@ -182,7 +192,7 @@ impl MarketData {
 
     /// Tokens whose books are not trusted (to resync from REST).
     pub fn stale(&self) -> Vec<String> {
-        let mut stale: Vec<String> = self.books.unsynced().map(str::to_owned).collect();
+        let mut stale: Vec<String> = self.books.read().unsynced().map(str::to_owned).collect();
         stale.sort_unstable();
         stale
     }
@@ -220,7 +230,7 @@ impl MarketData {
                         state.down_since_ms = Some(now_ms);
                     }
                     state.up = false;
-                    state.assets.iter().for_each(|a| self.books.invalidate(a));
+                    state.assets.iter().for_each(|a| self.books.write().invalidate(a));
                 }
                 Vec::new()
             }
@@ -241,7 +251,7 @@ impl MarketData {
         self.stats.frames += 1;
         let mut touched: Vec<String> = Vec::new();
         let mut tops: Vec<(String, Option<u32>, Option<u32>)> = Vec::new();
-        let books = &mut self.books;
+        let mut books = self.books.write();
         let hashes = &mut self.hashes;
         let stats = &mut self.stats;
         let prints = &mut self.prints;
@@ -292,10 +302,10 @@ impl MarketData {
             }
         };
         if lost && let Some(state) = self.shards.get(shard) {
-            state.assets.iter().for_each(|a| self.books.invalidate(a));
+            state.assets.iter().for_each(|a| books.invalidate(a));
         }
         for (asset, bid, ask) in tops {
-            if let Applied::Gap(_) = self.books.verify_top(&asset, bid, ask) {
+            if let Applied::Gap(_) = books.verify_top(&asset, bid, ask) {
                 self.stats.gaps += 1;
             }
         }
@@ -306,14 +316,15 @@ impl MarketData {
     /// [`HashWatch`]); a book that differs is untrusted until resynced. Returns the tokens
     /// whose books differed.
     pub fn check_hashes(&mut self, limit: usize) -> Vec<String> {
-        let books = &self.books;
+        let books = self.books.read();
         let wrong = self.hashes.check(limit, |token| books.book(token));
+        drop(books);
         let checked = self.hashes.stats();
         self.stats.hash_checks = checked.checks;
         self.stats.hash_mismatches = checked.mismatches;
         for token in &wrong {
             tracing::warn!(%token, "the book's hash differs from the venue's: resyncing it");
-            self.books.invalidate(token);
+            self.books.write().invalidate(token);
             self.stats.gaps += 1;
         }
         wrong
@@ -337,7 +348,7 @@ impl MarketData {
             hashed: super::decode::HashedFields::default(),
         };
         let event = MarketEvent::Book(snapshot);
-        let applied = matches!(self.books.apply(&event), Applied::Updated);
+        let applied = matches!(self.books.write().apply(&event), Applied::Updated);
         if applied {
             self.stats.rest_snapshots += 1;
             if let Some(MarketTap(see)) = &mut self.tap {
@@ -365,7 +376,7 @@ mod tests {
     #[test]
     fn disconnects_untrust_books_until_a_snapshot_and_fallback_starts_after_the_threshold() {
         let assets = vec!["A".to_owned(), "B".to_owned()];
-        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let mut data = MarketData::new(SharedBooks::default(), &assets, 500, 5_000, 0);
         data.on_ws(&WsEvent::Connected { shard: 0 }, 10);
         let snapshot = r#"[{"event_type": "book", "asset_id": "A", "bids": [{"price": "0.4", "size": "1"}], "asks": []},
             {"event_type": "book", "asset_id": "B", "bids": [], "asks": [{"price": "0.6", "size": "1"}]}]"#;
@@ -385,7 +396,7 @@ mod tests {
     #[test]
     fn trade_prints_are_kept_for_the_flow_signals() {
         let assets = vec!["A".to_owned()];
-        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let mut data = MarketData::new(SharedBooks::default(), &assets, 500, 5_000, 0);
         let print = r#"{"event_type": "last_trade_price", "asset_id": "A", "market": "M", "price": "0.51", "size": "12.5", "side": "BUY", "fee_rate_bps": "0"}"#;
         data.on_ws(&frame(0, print), 1);
         data.on_ws(&frame(0, print), 2);
@@ -401,7 +412,7 @@ mod tests {
     #[test]
     fn garbage_is_counted_and_top_mismatches_are_gaps() {
         let assets = vec!["A".to_owned()];
-        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let mut data = MarketData::new(SharedBooks::default(), &assets, 500, 5_000, 0);
         data.on_ws(&frame(0, "{\"event_type\":\"book\",\"asset_id\":"), 1);
         data.on_ws(&frame(0, r#"{"event_type": "book", "asset_id": "A", "bids": [], "asks": []}"#), 2);
         let wrong_top = r#"{"event_type": "price_change", "market": "M", "price_changes": [
@@ -427,7 +438,7 @@ mod tests {
     #[test]
     fn a_book_that_differs_from_a_newer_snapshot_is_replaced_and_an_older_snapshot_proves_nothing() {
         let assets = vec!["A".to_owned(), "B".to_owned(), "C".to_owned()];
-        let mut data = MarketData::new(&assets, 500, 5_000, 0);
+        let mut data = MarketData::new(SharedBooks::default(), &assets, 500, 5_000, 0);
         let book = r#"{"event_type": "book", "asset_id": "A", "timestamp": "100",
             "bids": [{"price": "0.4", "size": "5"}], "asks": [{"price": "0.6", "size": "5"}]}"#;
         data.on_ws(&frame(0, book), 1);

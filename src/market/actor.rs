@@ -25,6 +25,7 @@ use crate::domain::UserEvent;
 use crate::domain::{MarketSetup, Outcome, Side};
 use crate::execution::messages::Reconcile;
 use crate::execution::order_path::{OrderPath, PlaceFrom};
+use crate::feed::books::SharedBooks;
 use crate::killswitch::messages::{MarketFills, MarketMark};
 use crate::risk::OrderRequest;
 use crate::strategy::ModelParams;
@@ -55,6 +56,8 @@ pub struct MarketLinks {
     pub fills: Recipient<MarketFills>,
     /// Told of every restart.
     pub director: Recipient<MarketRestarted>,
+    /// The feed's books: a market reads its own YES book here when told it changed.
+    pub books: SharedBooks,
 }
 
 /// How a market quotes and protects itself.
@@ -342,7 +345,9 @@ impl Handler<BookUpdated> for MarketActor {
         if let Some(flag) = &msg.in_mailbox {
             flag.store(false, std::sync::atomic::Ordering::Release);
         }
-        self.guarded_from(msg.origin, ctx, |core| core.on_book(msg.book));
+        let books = self.links.books.clone();
+        let yes = self.setup.yes.clone();
+        self.guarded_from(msg.origin, ctx, |core| core.on_book(books.book(yes.as_str()).as_deref()));
     }
 }
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::domain::book::Book;
 use crate::domain::{ConditionId, OrderId};
 use crate::domain::{TradeUpdate, UserEvent};
 use crate::execution::paper_venue::PaperRefusal;
@@ -20,12 +19,11 @@ use crate::telemetry::hops::HopStamps;
 
 use crate::domain::RestingOrder;
 
-/// A new YES book (`None`: untrusted right now).
+/// The YES book changed (or stopped being trusted): the market reads it from the feed's
+/// shared books.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "()")]
 pub struct BookUpdated {
-    /// The book.
-    pub book: Option<Book>,
     /// When the frame that changed it was read off the websocket and sent on by the feed
     /// (hop latency).
     pub origin: Option<HopStamps>,

@@ -2,8 +2,6 @@ use proptest::prelude::*;
 use rust_decimal_macros::dec;
 
 use super::*;
-use crate::domain::{TickSize, TokenId};
-use crate::polymarket::RewardTerms;
 
 const NOW: u64 = 1_700_000_000;
 
@@ -23,28 +21,7 @@ fn rules(max_markets: usize) -> SelectionRules {
 }
 
 fn listing(n: u8, volume: u32, reward: u32) -> MarketInfo {
-    MarketInfo {
-        condition_id: ConditionId::from_bytes([n; 32]),
-        question: format!("market {n}"),
-        slug: format!("m-{n}"),
-        yes: TokenId::from_be_bytes([n; 32]),
-        no: TokenId::from_be_bytes([n.wrapping_add(100); 32]),
-        tick: TickSize::Hundredth,
-        min_size: dec!(5),
-        neg_risk: false,
-        end_secs: Some(NOW + 30 * 86_400),
-        volume: Decimal::from(volume),
-        best_bid: dec!(0.48),
-        best_ask: dec!(0.52),
-        rewards: (reward > 0).then(|| RewardTerms {
-            min_size: dec!(20),
-            max_spread_cents: dec!(3),
-            daily_rate: Decimal::from(reward),
-        }),
-        version: 2,
-        accepting_orders: true,
-        group: None,
-    }
+    crate::testkit::listing(n, volume, reward, NOW + 30 * 86_400)
 }
 
 fn ids(chosen: &[MarketInfo]) -> Vec<u8> {

@@ -478,27 +478,11 @@ mod tests {
 
     use super::*;
     use crate::domain::TickSize;
-    use crate::sim::venue::{FeeParams, LastTrade, MarketSpec};
+    use crate::sim::venue::LastTrade;
 
     #[test]
     fn book_hash_is_sha1_of_the_summary_with_an_empty_hash() {
-        let (condition_id, question_id, yes, no) = MarketSpec::ids(1, 0);
-        let spec = MarketSpec {
-            condition_id,
-            question_id,
-            gamma_id: 1,
-            question: String::new(),
-            slug: String::new(),
-            event_slug: String::new(),
-            yes,
-            no,
-            tick: TickSize::Hundredth,
-            min_size: 500,
-            neg_risk: false,
-            fees: FeeParams::FREE,
-            rewards: None,
-            end_ms: 0,
-        };
+        let spec = crate::testkit::market_spec(1, 0, 500, 0);
         let view = BookView {
             bids: vec![(4_800, 3_000)],
             asks: vec![(5_200, 2_500)],

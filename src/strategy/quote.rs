@@ -184,24 +184,6 @@ pub fn quote(
         spread,
     })
 }
-/// The parameters the crate's unit tests quote with: spread 0.04 within [0.02, 0.10], size
-/// 10, position limit 100, skew up to 0.02, requote past 0.005.
-#[cfg(test)]
-impl QuoteParams {
-    pub(crate) fn for_tests() -> Self {
-        use rust_decimal_macros::dec;
-        Self {
-            spread: dec!(0.04),
-            spread_min: dec!(0.02),
-            spread_max: dec!(0.10),
-            size: dec!(10),
-            position_limit: dec!(100),
-            inventory_skew_max: dec!(0.02),
-            requote_threshold: dec!(0.005),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -211,7 +193,7 @@ mod tests {
     use crate::domain::book::Level;
 
     fn params() -> QuoteParams {
-        QuoteParams::for_tests()
+        crate::testkit::quote_params()
     }
 
     fn book(bid: u32, ask: u32) -> Book {

@@ -28,6 +28,7 @@ use crate::execution::paper_link::PaperLink;
 use crate::execution::paper_venue::PaperVenue;
 use crate::execution::sender::OrderSender;
 use crate::feed::actor::{FeedActor, FeedEndpoints, MarketInbox, Routes};
+use crate::feed::books::SharedBooks;
 use crate::feed::user_source::UserSource;
 use crate::killswitch::actor::{KillSwitchActor, SwitchTargets};
 use crate::killswitch::messages::{ErrorDuring, ErrorSeen, Flush, GetSwitch, SwitchReport};
@@ -230,12 +231,14 @@ pub async fn start_as(
         !armed,
         config.mode == Mode::Sim || config.control.fault_injection,
     );
+    let books = SharedBooks::default();
     let links = MarketLinks {
         orders: OrderPath::new(desk, sender),
         reconcile: execution.clone().recipient(),
         marks: switch.clone().recipient(),
         fills: switch.clone().recipient(),
         director: director_ctx.address().recipient(),
+        books: books.clone(),
     };
     let budgets = selection::budgets(config.risk.max_total_exposure.value(), &chosen, now_secs);
     let setups = chosen.iter().map(|info| setup_of(info, &budgets)).collect();
@@ -259,6 +262,7 @@ pub async fn start_as(
         clock,
         switch.clone().recipient(),
     )
+    .sharing(books)
     .start();
     director.do_send(AttachFeed { reroute: feed.clone().recipient(), resend: feed.recipient() });
     let heartbeat = (!paper).then(|| start_heartbeats(client, switch.clone().recipient()));

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fixtures::frames::{market_data, named_frames, on_frame};
+use polymm::testkit::frames::{market_data, named_frames, on_frame};
 use polymarket_client_sdk_v2::clob::ws::WsMessage;
 use polymarket_client_sdk_v2::clob::ws::interest::MessageInterest;
 use polymarket_client_sdk_v2::clob::ws::types::response::parse_if_interested;

@@ -25,7 +25,7 @@ use self::types::Resting;
 pub use self::types::{FillRecord, Idle, Intent, Inventory, SafetyParams};
 use super::orders::{diff, orders_for};
 use crate::domain::Fill;
-use crate::domain::book::{Book, decimal_micros, decimal_pips};
+use crate::domain::book::{Book, Micros, Pips, decimal_micros, decimal_pips, mid_of_x2};
 use crate::domain::{DesiredOrder, RestingOrder};
 use crate::domain::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
@@ -48,7 +48,9 @@ pub struct MarketCore {
     model: QuoteModel,
     tick: TickSize,
     min_size: Decimal,
-    book: Option<Book>,
+    book: Book,
+    book_trusted: bool,
+    others: Book,
     inventory: Inventory,
     resting: BTreeMap<OrderId, Resting>,
     pending: BTreeMap<u64, DesiredOrder>,
@@ -78,7 +80,9 @@ impl MarketCore {
             model: QuoteModel::new(model),
             tick,
             min_size,
-            book: None,
+            book: Book::new(),
+            book_trusted: false,
+            others: Book::new(),
             inventory: Inventory::default(),
             resting: BTreeMap::new(),
             pending: BTreeMap::new(),
@@ -163,8 +167,7 @@ impl MarketCore {
 
     /// The YES mid of others' orders (`None` without a two-sided book).
     pub fn mid(&self) -> Option<Decimal> {
-        let others = self.others_only(self.book.as_ref()?);
-        others.mid()
+        self.others_mid_x2().map(mid_of_x2)
     }
 
     /// Whether the orders and shares have been read back from the venue since the core
@@ -214,7 +217,7 @@ impl MarketCore {
             Some(Idle::Halted)
         } else if !self.reconciled {
             Some(Idle::Reconciling)
-        } else if self.book.is_none() {
+        } else if !self.book_trusted {
             Some(Idle::NoBook)
         } else if !self.pending.is_empty()
             || self.resting.values().any(|r| r.state.state() == OrderState::PendingCancel)
@@ -239,8 +242,7 @@ impl MarketCore {
 
     /// This market's P&L from the strategy's ledger, marked at the others-only mid.
     pub fn pnl(&self) -> MarketPnl {
-        let mid = self.book.as_ref().and_then(|b| self.others_only(b).mid_x2());
-        let mid = mid.map_or(Decimal::new(5, 1), |x2| Decimal::from(x2) / Decimal::from(20_000));
+        let mid = self.mid().unwrap_or(Decimal::new(5, 1));
         MarketPnl::of(self.model.ledger(), mid, self.model.reward_accrued())
     }
 
@@ -260,23 +262,22 @@ impl MarketCore {
         self.requote()
     }
 
-    /// A new YES book (or `None`: the book is not trustworthy now).
-    pub fn on_book(&mut self, book: Option<Book>) -> Vec<Intent> {
-        if book.is_some() {
-            self.book_lost_since_ms = None;
-        } else {
+    /// The YES book now (`None`: it is not trustworthy now). It is copied into the core's
+    /// own buffers, so a steady stream of updates allocates nothing.
+    pub fn on_book(&mut self, book: Option<&Book>) -> Vec<Intent> {
+        let Some(book) = book else {
+            self.book_trusted = false;
             self.book_lost_since_ms.get_or_insert(self.now_ms);
-        }
-        let others = book.as_ref().map(|book| self.others_only(book));
-        if let Some(others) = &others {
-            let (bid, ask) = self.our_yes_prices();
-            self.model.observe_book(self.now_ms, others, bid, ask, self.tick);
-        }
-        self.book = book;
-        match others {
-            Some(others) if self.idle_reason().is_none() => self.requote_on(&others),
-            _ => Vec::new(),
-        }
+            return Vec::new();
+        };
+        self.book_lost_since_ms = None;
+        self.book.clone_from(book);
+        self.book_trusted = true;
+        self.with_others(|core, others| {
+            let (bid, ask) = core.our_yes_prices();
+            core.model.observe_book(core.now_ms, others, bid, ask, core.tick);
+            if core.idle_reason().is_none() { core.requote_on(others) } else { Vec::new() }
+        })
     }
 
     /// Our best resting YES-terms bid and ask.
@@ -297,25 +298,49 @@ impl MarketCore {
         (bid, ask)
     }
 
-    /// The YES book without our own resting orders (a YES bid is a bid; a NO bid is a YES ask
-    /// at 1 − p; sells the other way round), so we never quote off our own quotes.
-    fn others_only(&self, book: &Book) -> Book {
-        let mut others = book.clone();
-        if !self.orders_on_book {
-            return others;
-        }
-        for resting in self.resting.values() {
+    /// Our resting orders as YES-terms levels (a YES bid is a bid; a NO bid is a YES ask at
+    /// 1 − p; sells the other way round), none when they never show in the venue's book.
+    fn ours_yes_terms(&self) -> impl Iterator<Item = (Side, Pips, Micros)> + '_ {
+        self.resting.values().filter(|_| self.orders_on_book).filter_map(|resting| {
             let order = resting.order;
             let (side, price) = match (order.outcome, order.side) {
                 (Outcome::Yes, side) => (side, order.price),
                 (Outcome::No, side) => (side.opposite(), order.price.complement()),
             };
-            let Some(pips) = decimal_pips(price.value()) else { continue };
-            let ours = decimal_micros(order.remaining.value()).unwrap_or(0);
+            let pips = decimal_pips(price.value())?;
+            Some((side, pips, decimal_micros(order.remaining.value()).unwrap_or(0)))
+        })
+    }
+
+    /// Runs `f` on the YES book without our own orders, so we never quote off our own
+    /// quotes: built in a buffer the core keeps (no allocation once warm); `None` without a
+    /// trusted book.
+    fn with_others<R: Default>(&mut self, f: impl FnOnce(&mut Self, &Book) -> R) -> R {
+        if !self.book_trusted {
+            return R::default();
+        }
+        let mut others = std::mem::take(&mut self.others);
+        others.clone_from(&self.book);
+        for (side, pips, ours) in self.ours_yes_terms() {
             let level = others.size_at(side, pips);
             others.set(side, pips, level.saturating_sub(ours));
         }
-        others
+        let result = f(self, &others);
+        self.others = others;
+        result
+    }
+
+    /// Bid + ask of others' orders in pips, read through our orders without copying the
+    /// book (`None` without a trusted two-sided book).
+    fn others_mid_x2(&self) -> Option<u32> {
+        if !self.book_trusted {
+            return None;
+        }
+        let ours_at = |side: Side, price: Pips| -> Micros {
+            self.ours_yes_terms().filter(|(s, p, _)| *s == side && *p == price).map(|(_, _, size)| size).sum()
+        };
+        let best = |side: Side| self.book.depth(side).find(|level| level.size > ours_at(side, level.price));
+        Some(best(Side::Buy)?.price + best(Side::Sell)?.price)
     }
 
     /// Computes the quote and the changes to get there.
@@ -323,8 +348,7 @@ impl MarketCore {
         if self.idle_reason().is_some() {
             return Vec::new();
         }
-        let Some(book) = self.book.as_ref().map(|b| self.others_only(b)) else { return Vec::new() };
-        self.requote_on(&book)
+        self.with_others(|core, others| core.requote_on(others))
     }
 
     /// The quote on `book` (others' orders only) and the changes to get there.
@@ -530,7 +554,7 @@ impl MarketCore {
 
     /// After a crash or a lost connection: nothing derived can be trusted.
     pub fn invalidate(&mut self) {
-        self.book = None;
+        self.book_trusted = false;
         self.book_lost_since_ms = None;
         self.pending.clear();
         self.early_events.clear();

@@ -4,7 +4,6 @@ use super::*;
 use crate::domain::OwnFill;
 use crate::domain::book::Level;
 use crate::domain::{ConditionId, Price};
-use crate::strategy::quote::QuoteParams;
 use crate::strategy::{ModelParams, StrategyKind};
 
 fn token(n: u8) -> TokenId {
@@ -21,7 +20,7 @@ fn core_with(kind: StrategyKind) -> MarketCore {
     MarketCore::new(
         token(1),
         token(2),
-        ModelParams::new(kind, QuoteParams::for_tests()),
+        ModelParams::new(kind, crate::testkit::quote_params()),
         TickSize::Hundredth,
         dec!(5),
     )
@@ -64,7 +63,7 @@ fn bought_ten(id: &str, order: OrderId, asset: TokenId, state: TradeState) -> Tr
 /// A reconciled, quoting market with both quotes acknowledged; returns their ids.
 fn quoting() -> (MarketCore, Vec<OrderId>) {
     let mut core = core();
-    assert!(core.on_book(book(4_500, 5_500)).is_empty(), "not reconciled yet");
+    assert!(core.on_book(book(4_500, 5_500).as_ref()).is_empty(), "not reconciled yet");
     let intents = core.reconcile(Vec::new(), dec!(0), dec!(0));
     let placed = places(&intents);
     assert_eq!(placed.len(), 2);
@@ -78,7 +77,7 @@ fn quoting() -> (MarketCore, Vec<OrderId>) {
 #[test]
 fn quotes_appear_once_reconciled_and_waits_for_acks() {
     let mut core = core();
-    core.on_book(book(4_500, 5_500));
+    core.on_book(book(4_500, 5_500).as_ref());
     assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
     let intents = core.reconcile(Vec::new(), dec!(0), dec!(0));
     let placed = places(&intents);
@@ -96,14 +95,17 @@ fn quotes_appear_once_reconciled_and_waits_for_acks() {
         (Outcome::No, Side::Buy, dec!(0.48))
     );
     assert_eq!(core.idle_reason(), Some(Idle::AwaitingAcks));
-    assert!(core.on_book(book(4_400, 5_400)).is_empty(), "nothing new until the placements are acknowledged");
+    assert!(
+        core.on_book(book(4_400, 5_400).as_ref()).is_empty(),
+        "nothing new until the placements are acknowledged"
+    );
 }
 
 #[test]
 fn small_moves_keep_orders_and_large_moves_replace_them() {
     let (mut core, ids) = quoting();
-    assert!(core.on_book(book(4_500, 5_500)).is_empty());
-    let moved = core.on_book(book(4_600, 5_600));
+    assert!(core.on_book(book(4_500, 5_500).as_ref()).is_empty());
+    let moved = core.on_book(book(4_600, 5_600).as_ref());
     assert_eq!(cancels(&moved), ids, "a one-cent move passes the half-cent threshold");
     assert_eq!(places(&moved).len(), 2);
 }
@@ -143,14 +145,14 @@ fn disable_halt_and_restart_stop_quoting_until_allowed_again() {
     let (mut core, ids) = quoting();
     assert_eq!(cancels(&core.set_enabled(false)), ids);
     assert_eq!(core.idle_reason(), Some(Idle::Disabled));
-    assert!(core.on_book(book(4_000, 6_000)).is_empty());
+    assert!(core.on_book(book(4_000, 6_000).as_ref()).is_empty());
     assert!(
         places(&core.set_enabled(true)).is_empty(),
         "the old orders still rest until their cancels are confirmed"
     );
     let (mut core, ids) = quoting();
     assert_eq!(cancels(&core.halt()), ids);
-    assert!(core.on_book(book(4_000, 6_000)).is_empty());
+    assert!(core.on_book(book(4_000, 6_000).as_ref()).is_empty());
     core.invalidate();
     assert_eq!(core.orders_in(OrderState::Unknown).len(), 2, "after a crash our orders are unknown");
     assert_eq!(core.idle_reason(), Some(Idle::Halted));
@@ -168,7 +170,7 @@ fn our_own_quotes_are_not_taken_for_the_market() {
         0,
     );
     assert!(
-        core.on_book(Some(with_ours)).is_empty(),
+        core.on_book(Some(&with_ours)).is_empty(),
         "our 0.48 bid does not lift the mid to 0.515: no churn"
     );
 }
@@ -224,7 +226,7 @@ fn a_book_lost_past_the_threshold_pulls_the_quotes_and_a_resync_brings_them_back
     assert!(core.tick(14_000).is_empty(), "cancelled once");
     cancelled(&mut core, &ids);
     assert!(core.resting().is_empty());
-    assert_eq!(places(&core.on_book(book(4_500, 5_500))).len(), 2, "quotes come back after resync");
+    assert_eq!(places(&core.on_book(book(4_500, 5_500).as_ref())).len(), 2, "quotes come back after resync");
     assert!(!core.disconnected());
 }
 
@@ -232,7 +234,7 @@ fn a_book_lost_past_the_threshold_pulls_the_quotes_and_a_resync_brings_them_back
 fn orders_past_their_maximum_age_are_cancelled_then_requoted() {
     let mut core = core().with_safety(SafetyParams { disconnect_cancel_ms: 3_000, order_max_age_ms: 60_000 });
     core.set_now(1_000);
-    core.on_book(book(4_500, 5_500));
+    core.on_book(book(4_500, 5_500).as_ref());
     let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
     let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
     for ((key, _), id) in placed.iter().zip(&ids) {
@@ -269,7 +271,7 @@ fn marked_value_adds_cash_and_both_tokens_at_mid_and_new_fills_are_reported_once
 fn a_refused_placement_backs_off_instead_of_retrying_at_once() {
     let mut core = core();
     core.set_now(1_000);
-    core.on_book(book(4_500, 5_500));
+    core.on_book(book(4_500, 5_500).as_ref());
     let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
     core.on_placed(placed[0].0, None);
     core.on_placed(placed[1].0, None);
@@ -291,7 +293,7 @@ fn polymm_core() -> MarketCore {
 #[test]
 fn the_default_model_steps_in_front_of_a_wide_book() {
     let mut core = polymm_core();
-    core.on_book(book(4_000, 6_000));
+    core.on_book(book(4_000, 6_000).as_ref());
     let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
     let prices: Vec<Decimal> = placed.iter().map(|(_, o)| o.price.value()).collect();
     assert_eq!(prices, [dec!(0.41), dec!(0.41)], "YES bid 0.41 and NO bid 0.41 (a YES ask at 0.59)");
@@ -302,7 +304,7 @@ fn the_default_model_steps_in_front_of_a_wide_book() {
 /// A reconciled polymm market with its first quotes acknowledged.
 fn polymm_quoting() -> MarketCore {
     let mut core = polymm_core();
-    core.on_book(book(4_000, 6_000));
+    core.on_book(book(4_000, 6_000).as_ref());
     for (key, _) in places(&core.reconcile(Vec::new(), dec!(0), dec!(0))) {
         core.on_placed(key, Some(OrderId::from_bytes([key as u8; 32])));
     }
@@ -373,7 +375,7 @@ fn missed_user_events_stop_quoting_until_the_venue_is_read_back() {
     let (mut core, ids) = quoting();
     core.events_missed();
     assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
-    assert!(core.on_book(book(4_600, 5_400)).is_empty(), "no quoting on a view that may be wrong");
+    assert!(core.on_book(book(4_600, 5_400).as_ref()).is_empty(), "no quoting on a view that may be wrong");
     let survivor = core.resting().into_iter().find(|o| o.id == ids[1]).unwrap();
     let intents = core.reconcile(vec![survivor], dec!(0), dec!(0));
     assert_eq!(core.resting().len(), 1, "the order cancelled behind our back is forgotten");
@@ -383,7 +385,7 @@ fn missed_user_events_stop_quoting_until_the_venue_is_read_back() {
 #[test]
 fn an_order_filled_before_its_placement_was_answered_is_not_taken_for_resting() {
     let mut core = core();
-    core.on_book(book(4_500, 5_500));
+    core.on_book(book(4_500, 5_500).as_ref());
     let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
     let ids: Vec<OrderId> = placed.iter().map(|(key, _)| OrderId::from_bytes([*key as u8; 32])).collect();
     let event = own_bid_update;
@@ -402,7 +404,7 @@ fn an_order_filled_before_its_placement_was_answered_is_not_taken_for_resting() 
 #[test]
 fn an_order_adopted_part_filled_is_filled_by_the_venues_cumulative_count() {
     let mut core = core();
-    core.on_book(book(4_500, 5_500));
+    core.on_book(book(4_500, 5_500).as_ref());
     let id = OrderId::from_bytes([7; 32]);
     let adopted = RestingOrder {
         id,

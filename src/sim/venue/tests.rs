@@ -3,7 +3,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::{OrderType, Side, TickSize};
+use crate::domain::{OrderType, Side};
 use crate::sim::engine::units::BASE_UNITS_PER_LOT;
 use crate::sim::venue::accounts::Holding;
 
@@ -12,23 +12,7 @@ const START: u128 = 1_000 * 1_000_000;
 
 fn venue() -> (Venue, u32, AccountId, AccountId) {
     let mut venue = Venue::new(VenueRules::default(), 1);
-    let (condition_id, question_id, yes, no) = MarketSpec::ids(1, 0);
-    let market = venue.list_market(MarketSpec {
-        condition_id,
-        question_id,
-        gamma_id: 1,
-        question: "Will it rain?".into(),
-        slug: "will-it-rain".into(),
-        event_slug: "rain".into(),
-        yes,
-        no,
-        tick: TickSize::Hundredth,
-        min_size: 500,
-        neg_risk: false,
-        fees: FeeParams::FREE,
-        rewards: None,
-        end_ms: NOW + 3_600_000,
-    });
+    let market = venue.list_market(crate::testkit::market_spec(1, 0, 500, NOW + 3_600_000));
     let alice =
         venue.open_account(Arc::from("alice"), Address::from_bytes([1; 20]), AccountKind::Client, START);
     let bob = venue.open_account(Arc::from("bob"), Address::from_bytes([2; 20]), AccountKind::Client, START);

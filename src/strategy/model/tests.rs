@@ -6,15 +6,7 @@ use crate::domain::Outcome;
 use crate::strategy::book_stats::tests::book_of;
 
 fn quote_params() -> QuoteParams {
-    QuoteParams {
-        spread: dec!(0.04),
-        spread_min: dec!(0.02),
-        spread_max: dec!(0.12),
-        size: dec!(20),
-        position_limit: dec!(100),
-        inventory_skew_max: dec!(0.02),
-        requote_threshold: dec!(0.005),
-    }
+    QuoteParams { spread_max: dec!(0.12), size: dec!(20), ..crate::testkit::quote_params() }
 }
 
 fn model(kind: StrategyKind) -> QuoteModel {
