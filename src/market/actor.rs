@@ -475,6 +475,7 @@ impl Handler<GetStatus> for MarketActor {
             pending_cancels: self.core.orders_in(crate::domain::OrderState::PendingCancel).len(),
             signals: self.core.signals(),
             pnl: self.core.pnl(),
+            answers: self.core.tally(),
         })
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use actix::prelude::*;
 use rust_decimal::Decimal;
 
+use super::core::OrderTally;
 use crate::domain::{ConditionId, OrderId};
 use crate::domain::{TradeUpdate, UserEvent};
 use crate::execution::paper_venue::PaperRefusal;
@@ -178,6 +179,9 @@ pub struct MarketStatus {
     /// P&L of this market since the actor started: realized, unrealized at the mid, fees,
     /// estimated rewards.
     pub pnl: MarketPnl,
+    /// What the venue's answers did to its orders: taken, refused, cancels refused,
+    /// reconciled open or gone, adopted.
+    pub answers: OrderTally,
 }
 
 /// Ask for a status report.

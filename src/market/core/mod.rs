@@ -21,12 +21,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use self::faults::Faults;
-use self::types::Resting;
-pub use self::types::{FillRecord, Idle, Intent, Inventory, SafetyParams};
+pub use self::types::{FillRecord, Idle, Intent, Inventory, OrderTally, SafetyParams};
+use self::types::{InFlight, Resting};
 use super::orders::{diff, orders_for};
 use crate::domain::Fill;
+use crate::domain::RestingOrder;
 use crate::domain::book::{Book, Micros, Pips, decimal_micros, decimal_pips, mid_of_x2};
-use crate::domain::{DesiredOrder, RestingOrder};
 use crate::domain::{OrderChange, OrderUpdate, TradeState, TradeUpdate};
 use crate::domain::{OrderEvent, OrderId, OrderState, Outcome, Side, Size, TickSize, TokenId, TrackedOrder};
 use crate::risk::pnl::MarketPnl;
@@ -53,7 +53,8 @@ pub struct MarketCore {
     others: Book,
     inventory: Inventory,
     resting: BTreeMap<OrderId, Resting>,
-    pending: BTreeMap<u64, DesiredOrder>,
+    pending: BTreeMap<u64, InFlight>,
+    tally: OrderTally,
     early_events: HashMap<OrderId, Vec<OrderUpdate>>,
     counted_trades: HashSet<String>,
     next_key: u64,
@@ -86,6 +87,7 @@ impl MarketCore {
             inventory: Inventory::default(),
             resting: BTreeMap::new(),
             pending: BTreeMap::new(),
+            tally: OrderTally::default(),
             early_events: HashMap::new(),
             counted_trades: HashSet::new(),
             next_key: 1,
@@ -370,7 +372,7 @@ impl MarketCore {
         for order in changes.place {
             let key = self.next_key;
             self.next_key += 1;
-            self.pending.insert(key, order);
+            self.pending.insert(key, InFlight { order, state: TrackedOrder::new(order.size) });
             intents.push(Intent::Place { key, order });
         }
         intents
@@ -398,8 +400,10 @@ impl MarketCore {
     /// A refusal holds placements back for a while (doubling with refusals in a row, up to
     /// [`MAX_RETRY_MS`]) so a refused quote is not resent in a tight loop.
     pub fn on_placed(&mut self, key: u64, id: Option<OrderId>) {
-        let Some(order) = self.pending.remove(&key) else { return };
+        let Some(InFlight { order, mut state }) = self.pending.remove(&key) else { return };
         let Some(id) = id else {
+            self.faults.note(state.apply(OrderEvent::Rejected));
+            self.tally.rejected += 1;
             if self.pending.is_empty() {
                 self.early_events.clear();
             }
@@ -409,8 +413,8 @@ impl MarketCore {
             return;
         };
         self.refusals_in_a_row = 0;
-        let mut state = TrackedOrder::new(order.size);
         self.faults.note(state.apply(OrderEvent::Accepted));
+        self.tally.accepted += 1;
         let order = RestingOrder {
             id,
             outcome: order.outcome,
@@ -533,7 +537,16 @@ impl MarketCore {
                 self.resting.remove(id);
             }
         }
-        if failed || refused.iter().any(|id| self.resting.contains_key(id)) {
+        let mut in_doubt = failed;
+        for id in refused {
+            if let Some(resting) = self.resting.get_mut(id) {
+                self.faults.note(resting.state.apply(OrderEvent::CancelRefused));
+                resting.order.remaining = resting.state.remaining();
+                self.tally.cancel_refused += 1;
+                in_doubt = true;
+            }
+        }
+        if in_doubt {
             self.reconciled = false;
             return Vec::new();
         }
@@ -552,10 +565,15 @@ impl MarketCore {
         self.requote()
     }
 
-    /// After a crash or a lost connection: nothing derived can be trusted.
+    /// After a crash or a lost connection: nothing derived can be trusted. Our orders'
+    /// states become `Unknown` until a reconciliation reads them back; placements still
+    /// unanswered are forgotten (the ones that landed come back with the venue's open orders).
     pub fn invalidate(&mut self) {
         self.book_trusted = false;
         self.book_lost_since_ms = None;
+        for placement in self.pending.values_mut() {
+            self.faults.note(placement.state.apply(OrderEvent::ContactLost));
+        }
         self.pending.clear();
         self.early_events.clear();
         self.reconciled = false;
@@ -587,22 +605,66 @@ impl MarketCore {
         }
     }
 
-    /// The venue's view after a (re)start: our open orders there and our shares.
+    /// The venue's view after a (re)start: our open orders there and our shares. Each order
+    /// we track is told what the venue holds (`Reconciled`: still open with what is left, or
+    /// gone); an open order we did not know of is adopted from what remains of it.
     pub fn reconcile(&mut self, open: Vec<RestingOrder>, yes: Decimal, no: Decimal) -> Vec<Intent> {
-        self.resting = open
-            .into_iter()
-            .map(|order| {
-                let mut state = TrackedOrder::new(order.remaining);
-                self.faults.note(state.apply(OrderEvent::Accepted));
-                (order.id, Resting { order, state, since_ms: self.now_ms })
-            })
-            .collect();
+        let mut venue: BTreeMap<OrderId, RestingOrder> = open.into_iter().map(|o| (o.id, o)).collect();
+        let known = std::mem::take(&mut self.resting);
+        for (id, mut resting) in known {
+            let there = venue.remove(&id);
+            if let Some(kept) = self.reconciled_order(&mut resting, there) {
+                self.resting.insert(id, kept);
+            }
+        }
+        for (id, order) in venue {
+            self.adopt(id, order);
+        }
         self.inventory.yes = yes;
         self.inventory.no = no;
         let mark = self.mid().unwrap_or(Decimal::new(5, 1));
         self.model.adopt_position(yes, no, mark);
         self.reconciled = true;
         self.requote()
+    }
+
+    /// What the venue says of an order we track: kept with its state moved on when it
+    /// still rests, `None` when it is gone. Should the venue count fewer fills than we
+    /// did, its word is taken and the order is adopted afresh.
+    fn reconciled_order(&mut self, resting: &mut Resting, there: Option<RestingOrder>) -> Option<Resting> {
+        let Some(order) = there else {
+            let cumulative = resting.state.filled();
+            self.faults.note(resting.state.apply(OrderEvent::Reconciled { open: false, cumulative }));
+            self.tally.reconciled_gone += 1;
+            return None;
+        };
+        let matched = resting.state.size().value() - order.remaining.value();
+        let cumulative = match Size::new(matched) {
+            Ok(cumulative) if cumulative >= resting.state.filled() => cumulative,
+            _ => return Some(self.adopted(order)),
+        };
+        self.faults.note(resting.state.apply(OrderEvent::Reconciled { open: true, cumulative }));
+        resting.order.remaining = resting.state.remaining();
+        self.tally.reconciled_open += 1;
+        Some(resting.clone())
+    }
+
+    /// Tracks an open order the venue holds from what remains of it.
+    fn adopt(&mut self, id: OrderId, order: RestingOrder) {
+        let adopted = self.adopted(order);
+        self.tally.adopted += 1;
+        self.resting.insert(id, adopted);
+    }
+
+    fn adopted(&mut self, order: RestingOrder) -> Resting {
+        let mut state = TrackedOrder::new(order.remaining);
+        self.faults.note(state.apply(OrderEvent::Reconciled { open: true, cumulative: Size::ZERO }));
+        Resting { order, state, since_ms: self.now_ms }
+    }
+
+    /// What the venue's answers did to this market's orders so far.
+    pub fn tally(&self) -> OrderTally {
+        self.tally
     }
 
     /// Placements sent and not yet answered.

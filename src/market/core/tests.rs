@@ -3,7 +3,7 @@ use rust_decimal_macros::dec;
 use super::*;
 use crate::domain::OwnFill;
 use crate::domain::book::Level;
-use crate::domain::{ConditionId, Price};
+use crate::domain::{ConditionId, DesiredOrder, Price};
 use crate::strategy::{ModelParams, StrategyKind};
 
 fn token(n: u8) -> TokenId {
@@ -158,6 +158,66 @@ fn disable_halt_and_restart_stop_quoting_until_allowed_again() {
     assert_eq!(core.idle_reason(), Some(Idle::Halted));
     core.resume();
     assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
+}
+
+/// The states of the placements still in flight.
+fn in_flight(core: &MarketCore) -> Vec<OrderState> {
+    core.pending.values().map(|p| p.state.state()).collect()
+}
+
+/// What the venue holds of our order `id` with `remaining` shares left.
+fn venue_order(core: &MarketCore, id: OrderId, remaining: u32) -> RestingOrder {
+    let ours = core.resting[&id].order;
+    RestingOrder { remaining: Size::whole(remaining), ..ours }
+}
+
+#[test]
+fn a_market_started_crashed_restarted_and_reconciled_walks_every_in_flight_state() {
+    let mut core = core();
+    core.on_book(book(4_500, 5_500).as_ref());
+    let placed = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    assert_eq!(in_flight(&core), [OrderState::PendingNew; 2], "sent, not yet answered");
+    let bid = OrderId::from_bytes([1; 32]);
+    core.on_placed(placed[0].0, Some(bid));
+    core.on_placed(placed[1].0, None);
+    assert_eq!(core.orders_in(OrderState::Live), [bid]);
+    assert_eq!((core.tally().accepted, core.tally().rejected), (1, 1), "one taken, one refused");
+    core.set_now(60_000);
+    assert_eq!(cancels(&core.set_enabled(false)), [bid]);
+    assert_eq!(core.orders_in(OrderState::PendingCancel), [bid]);
+    assert!(core.on_cancel_answer(&[], &[bid], false).is_empty());
+    assert_eq!(core.orders_in(OrderState::Live), [bid], "a refused cancel leaves the order resting");
+    assert_eq!((core.tally().cancel_refused, core.idle_reason()), (1, Some(Idle::Disabled)));
+    core.set_enabled(true);
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling), "the refusal put our view in doubt");
+
+    let crashed = core.reconcile(vec![venue_order(&core, bid, 10)], dec!(0), dec!(0));
+    let retry = places(&crashed);
+    assert_eq!(in_flight(&core).len(), retry.len());
+    core.invalidate();
+    assert_eq!(core.orders_in(OrderState::Unknown), [bid], "after the crash nothing is known");
+    assert!(in_flight(&core).is_empty(), "unanswered placements come back with the venue's orders");
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling));
+
+    let stranger = RestingOrder { id: OrderId::from_bytes([9; 32]), ..venue_order(&core, bid, 7) };
+    core.on_book(book(4_500, 5_500).as_ref());
+    core.halt();
+    assert_eq!(
+        core.orders_in(OrderState::Unknown),
+        [bid],
+        "a cancel of an unknown order waits for the answer"
+    );
+    core.reconcile(vec![venue_order(&core, bid, 6), stranger], dec!(4), dec!(0));
+    assert_eq!(core.orders_in(OrderState::PartiallyFilled), [bid], "4 of 10 filled while we were down");
+    assert_eq!(core.resting[&bid].order.remaining, Size::whole(6));
+    assert_eq!(core.orders_in(OrderState::Live), [stranger.id], "an order we did not know of is adopted");
+    let tally = core.tally();
+    assert_eq!((tally.reconciled_open, tally.adopted, tally.reconciled_gone), (2, 1, 0));
+    core.invalidate();
+    core.reconcile(vec![venue_order(&core, stranger.id, 7)], dec!(10), dec!(0));
+    assert!(!core.resting.contains_key(&bid), "gone from the venue: filled or cancelled");
+    assert_eq!(core.tally().reconciled_gone, 1);
+    assert!(core.take_fault().is_none(), "every transition was one the table allows");
 }
 
 #[test]

@@ -58,6 +58,31 @@ pub enum Idle {
     NoQuote(NoQuote),
 }
 
+/// A placement sent and not yet answered: `PendingNew` until the venue names it (then it
+/// rests) or refuses it (`Rejected`).
+#[derive(Debug, Clone)]
+pub(super) struct InFlight {
+    pub(super) order: DesiredOrder,
+    pub(super) state: TrackedOrder,
+}
+
+/// What the venue's answers did to this market's orders since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderTally {
+    /// Placements the venue took.
+    pub accepted: u64,
+    /// Placements refused (by the risk desk or the venue).
+    pub rejected: u64,
+    /// Cancels the venue would not carry out (the order filled or was gone).
+    pub cancel_refused: u64,
+    /// Orders a reconciliation found still open.
+    pub reconciled_open: u64,
+    /// Orders a reconciliation found gone (filled or cancelled while we did not look).
+    pub reconciled_gone: u64,
+    /// Open orders a reconciliation found that we did not know of, now tracked.
+    pub adopted: u64,
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct Resting {
     pub(super) order: RestingOrder,
