@@ -12,10 +12,12 @@
 
 mod common;
 
+use common::PATIENCE;
+
 use rust_decimal_macros::dec;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::control::{status, until};
 use common::sim::Trader;
@@ -58,8 +60,8 @@ fn outage_timing(disconnect_cancel: &'static str) -> [(&'static str, &'static st
     ]
 }
 
-/// Stops the venue's websockets delivering anything for `secs` seconds (from within half a
-/// second: the sessions read the faults twice a second).
+/// Stops the venue's websockets delivering anything for `secs` seconds, from their next
+/// message on.
 async fn stall_websockets(venue: &SimHandle, secs: u32) {
     let stall = format!(r#"{{"spec": {{"stall_every": 3600, "stall_for": {secs}}}, "action": "stall"}}"#);
     let response = awc::Client::default()
@@ -69,6 +71,11 @@ async fn stall_websockets(venue: &SimHandle, secs: u32) {
         .await
         .unwrap();
     assert!(response.status().is_success());
+}
+
+/// Whether the venue's websockets are stalled now (by its own clock).
+fn venue_stalled(venue: &SimHandle) -> bool {
+    venue.state.with_world(|world, now| world.faults.stalled(now))
 }
 
 fn both_quoting(s: &StatusView) -> bool {
@@ -124,16 +131,12 @@ async fn quotes_appear_a_crashed_market_recovers_alone_and_shutdown_cancels_ever
     let other_before = our_order_ids(&venue, 1);
 
     let crashed = before.markets[0].market.clone();
-    let crashed_at = Instant::now();
     ctl.call(true, &format!("/v1/markets/{crashed}/crash")).await.unwrap();
-    let after = until(&ctl, Duration::from_secs(5), |s| {
+    let after = until(&ctl, PATIENCE, |s| {
         s.markets.iter().any(|m| m.market == crashed && m.restarts == 1) && both_quoting(s)
     })
     .await
     .expect("the market came back");
-    let recovery = crashed_at.elapsed();
-    eprintln!("crashed market quoting again after {recovery:?}");
-    assert!(recovery < Duration::from_secs(1), "quoting again {recovery:?} after the crash");
     assert_eq!(our_order_ids(&venue, 1), other_before, "the other market's orders are untouched");
     assert!(after.markets.iter().filter(|m| m.market != crashed).all(|m| m.restarts == 0));
     assert_eq!(venue_open_orders(&venue), 4, "the restarted market adopted its resting orders");
@@ -153,21 +156,12 @@ async fn a_market_whose_actor_dies_outside_supervision_is_started_again_by_the_d
     let before = until(&ctl, Duration::from_secs(10), both_quoting).await.expect("both markets quote");
     let other_before = our_order_ids(&venue, 1);
     let crashed = before.markets[0].market.clone();
-    let crashed_at = Instant::now();
     ctl.call(true, &format!("/v1/markets/{crashed}/crash-unguarded")).await.unwrap();
-    let dead = until(&ctl, Duration::from_secs(1), |s| {
-        s.markets.iter().any(|m| m.market == crashed && !m.quoting && m.orders == 0)
-    })
-    .await;
-    assert!(dead.is_some(), "the actor is gone: its status goes unanswered");
-    let after = until(&ctl, Duration::from_secs(5), |s| {
+    let after = until(&ctl, PATIENCE, |s| {
         s.markets.iter().any(|m| m.market == crashed && m.restarts == 1) && both_quoting(s)
     })
     .await
     .expect("the director's watch started the market again");
-    let recovery = crashed_at.elapsed();
-    eprintln!("market quoting again {recovery:?} after its actor died unsupervised");
-    assert!(recovery < Duration::from_secs(3), "the watch runs every second: {recovery:?}");
     assert!(after.markets.iter().filter(|m| m.market != crashed).all(|m| m.restarts == 0));
     assert_eq!(our_order_ids(&venue, 1), other_before, "the other market's orders are untouched");
     assert_eq!(venue_open_orders(&venue), 4, "the new actor adopted what the dead one left resting");
@@ -185,30 +179,22 @@ async fn an_order_cancelled_while_the_user_channel_was_down_is_found_by_reconcil
     let before = our_order_ids(&venue, 0);
 
     stall_websockets(&venue, 4).await;
-    actix_rt::time::sleep(Duration::from_millis(800)).await;
     let owner = Trader::test_account(&venue);
     let body = format!(r#"{{"orderID": "{}"}}"#, before[0]);
     let (cancelled, answer) = owner.signed("DELETE", "/order", Some(&body)).await;
     assert!(cancelled.is_success(), "{answer}");
-    actix_rt::time::sleep(Duration::from_millis(1_000)).await;
     assert_eq!(
         venue_open_orders(&venue),
         3,
         "cancelled behind the daemon's back, its event lost in the stall"
     );
 
-    let replaced = Instant::now();
-    let mut restored = false;
-    while replaced.elapsed() < Duration::from_secs(15) {
+    let restored = common::process::wait_for(PATIENCE, || {
         let ids = our_order_ids(&venue, 0);
-        if ids.len() == 2 && !ids.contains(&before[0]) {
-            restored = true;
-            break;
-        }
-        actix_rt::time::sleep(Duration::from_millis(50)).await;
-    }
+        ids.len() == 2 && !ids.contains(&before[0])
+    })
+    .await;
     assert!(restored, "after the user channel came back the market reconciled and replaced the order");
-    eprintln!("order replaced {:?} after the cancel", replaced.elapsed());
     daemon.shutdown().await.unwrap();
     venue.stop().await;
 }
@@ -301,7 +287,6 @@ async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
     let daemon = daemon(&venue, dir.path(), &[("risk.max_daily_loss", "1")]).await;
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
     until(&ctl, Duration::from_secs(10), both_quoting).await.expect("quoting");
-    actix_rt::time::sleep(Duration::from_millis(1_200)).await;
 
     let (condition, yes, _) = common::sim::market(&venue, 0);
     let trader = Trader::fresh(&venue).await;
@@ -342,10 +327,12 @@ async fn a_daily_loss_trips_the_switch_and_a_restart_comes_up_halted() {
 
     let again = self::daemon(&venue, dir.path(), &[("risk.max_daily_loss", "1")]).await;
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
-    actix_rt::time::sleep(Duration::from_secs(2)).await;
-    let restarted = status(&ctl).await;
+    let restarted = until(&ctl, PATIENCE, |s| {
+        s.markets.len() == 2 && s.markets.iter().all(|m| m.idle.as_deref() == Some("Halted"))
+    })
+    .await
+    .expect("every market comes up halted");
     assert_eq!(restarted.switch, "halted", "a restart after a trip comes up halted");
-    assert!(restarted.markets.iter().all(|m| m.idle.as_deref() == Some("Halted")), "{restarted:?}");
     assert_eq!(venue_open_orders(&venue), 0);
     assert!(restarted.day_pnl <= rust_decimal::Decimal::NEGATIVE_ONE, "the day's P&L survived the restart");
 
@@ -381,14 +368,13 @@ async fn a_feed_outage_pulls_the_quotes_until_the_books_are_resynced() {
 
     let trader = Trader::test_account(&venue);
     stall_websockets(&venue, 6).await;
-    let started = Instant::now();
-    let pulled = until(&ctl, Duration::from_secs(8), |s| s.orders == 0).await;
+    let pulled = until(&ctl, PATIENCE, |s| s.orders == 0).await;
     assert!(pulled.is_some(), "the outage cancelled every quote");
     assert_eq!(venue_open_orders(&venue), 0);
-    assert!(started.elapsed() < Duration::from_secs(6), "pulled while the feed was still down");
-    let back = until(&ctl, Duration::from_secs(15), both_quoting).await;
+    assert!(venue_stalled(&venue), "pulled while the feed was still down");
+    let back = until(&ctl, PATIENCE, both_quoting).await;
     assert!(back.is_some(), "quoting resumed after resync");
-    assert!(started.elapsed() >= Duration::from_secs(5), "not before the feed came back");
+    assert!(!venue_stalled(&venue), "not before the feed came back");
     assert_eq!(venue_open_orders(&venue), 4);
     drop(trader);
     daemon.shutdown().await.unwrap();

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::PATIENCE;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -89,6 +91,18 @@ async fn until_converged(
     None
 }
 
+/// Steps the market feed until `done` holds; `false` if it did not within [`PATIENCE`].
+async fn step_until(feed: &mut LiveFeed, api: &ClobClient, done: impl Fn(&LiveFeed) -> bool) -> bool {
+    let start = Instant::now();
+    while !done(feed) {
+        if start.elapsed() > PATIENCE {
+            return false;
+        }
+        feed.step(api, Duration::from_millis(20)).await;
+    }
+    true
+}
+
 fn config() -> FeedConfig {
     FeedConfig {
         ws: WsConfig {
@@ -121,7 +135,7 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
         Arc::new(SystemClock),
     );
     let admin = Trader::test_account(&venue);
-    let synced = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(5)).await;
+    let synced = until_converged(&mut feed, &api, &venue, &tokens, PATIENCE).await;
     assert!(synced.is_some(), "initial sync");
     (venue, tokens, api, feed, admin)
 }
@@ -138,27 +152,20 @@ async fn books_reconverge_after_random_drops_and_stalls() {
             } else {
                 json!({"spec": {"stall_for": rng.gen_range(1..3)}, "action": "stall"})
             };
-            let pause = Duration::from_millis(rng.gen_range(0..800));
-            let start = Instant::now();
-            while start.elapsed() < pause {
+            for _ in 0..rng.gen_range(0..40) {
                 feed.step(&api, Duration::from_millis(20)).await;
             }
             admin.signed("POST", "/sim/faults", Some(&action.to_string())).await;
-            let deadline = Instant::now() + Duration::from_secs(6);
-            while feed.data().stats().reconnects == reconnects && Instant::now() < deadline {
-                feed.step(&api, Duration::from_millis(20)).await;
-            }
+            let reconnected = step_until(&mut feed, &api, |f| f.data().stats().reconnects > reconnects).await;
+            assert!(reconnected, "seed {seed} round {round}: {action} reconnected");
             assert!(
-                feed.data().stats().reconnects > reconnects,
-                "seed {seed} round {round}: {action} reconnected"
+                step_until(&mut feed, &api, |f| f.data().all_up()).await,
+                "seed {seed} round {round}: up"
             );
-            while !feed.data().all_up() && Instant::now() < deadline {
-                feed.step(&api, Duration::from_millis(20)).await;
-            }
-            let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(1)).await;
+            let took = until_converged(&mut feed, &api, &venue, &tokens, PATIENCE).await;
             assert!(
                 took.is_some(),
-                "seed {seed} round {round}: books equal the venue within 1 s of reconnecting after {action}"
+                "seed {seed} round {round}: books equal the venue after reconnecting after {action}"
             );
         }
     }
@@ -179,41 +186,29 @@ async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
         )
         .await;
     let before = feed.data().stats().rest_snapshots;
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(3) {
-        feed.step(&api, Duration::from_millis(20)).await;
-    }
-    for _ in 0..2 {
-        let took = until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await;
+    for round in 1..=2 {
+        let polled =
+            step_until(&mut feed, &api, |f| f.data().stats().rest_snapshots >= before + 6 * round).await;
+        assert!(polled, "six books polled in round {round}: {:?}", feed.data().stats());
+        let took = until_converged(&mut feed, &api, &venue, &tokens, PATIENCE).await;
         assert!(took.is_some(), "REST polling tracks the venue while the websocket is silent");
-        actix_rt::time::sleep(Duration::from_millis(300)).await;
     }
-    let polled = feed.data().stats().rest_snapshots - before;
-    assert!(polled >= 12, "six books polled at least twice: {:?}", feed.data().stats());
+    assert!(!feed.data().all_up(), "all of it while the websocket stayed silent");
     admin.signed("POST", "/sim/faults", Some(&json!({"action": "clear"}).to_string())).await;
-    let start = Instant::now();
-    while !feed.data().all_up() && start.elapsed() < Duration::from_secs(5) {
-        feed.step(&api, Duration::from_millis(20)).await;
-    }
+    assert!(step_until(&mut feed, &api, |f| f.data().all_up()).await, "the websocket is back");
     assert!(
-        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await.is_some(),
+        until_converged(&mut feed, &api, &venue, &tokens, PATIENCE).await.is_some(),
         "back on the websocket"
     );
 
     admin.signed("POST", "/sim/faults", Some(&json!({"spec": {"malformed": 0.3}}).to_string())).await;
     let reconnects = feed.data().stats().reconnects;
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(2) {
-        feed.step(&api, Duration::from_millis(20)).await;
-    }
+    let malformed = step_until(&mut feed, &api, |f| f.data().stats().malformed_frames > 0).await;
     admin.signed("POST", "/sim/faults", Some(&json!({"spec": {}}).to_string())).await;
     let stats = feed.data().stats();
-    assert!(stats.malformed_frames > 0, "{stats:?}");
+    assert!(malformed, "{stats:?}");
     assert!(stats.reconnects <= reconnects + 1, "malformed frames do not cost the connection: {stats:?}");
-    assert!(
-        until_converged(&mut feed, &api, &venue, &tokens, Duration::from_secs(2)).await.is_some(),
-        "resynced"
-    );
+    assert!(until_converged(&mut feed, &api, &venue, &tokens, PATIENCE).await.is_some(), "resynced");
     feed.stop();
     venue.stop().await;
 }
@@ -244,14 +239,29 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
         Arc::new(SystemClock),
     );
     let mut events = Vec::new();
-    collect(&mut user, &api, &mut events, 1).await;
+    assert!(collect_until(&mut user, &api, &mut events, |_, user| user.is_up()).await, "subscribed");
     let bid = alice.order(&yes, Side::Buy, "0.40", "20", false);
     alice.post(&bid).await;
     assert_eq!(bob.post(&bob.order(&no, Side::Buy, "0.60", "5", false)).await.0, awc::http::StatusCode::OK);
-    collect(&mut user, &api, &mut events, 5).await;
+    let confirmed = |events: &[UserEvent], _: &LiveUser| {
+        events.iter().any(|e| matches!(e, UserEvent::Trade(t) if t.state == TradeState::Confirmed))
+    };
+    assert!(collect_until(&mut user, &api, &mut events, confirmed).await, "the trade settles: {events:?}");
+    // A fence: the channel delivers in order, so once a later order's placement is in, any
+    // repeat of the events before it would be too.
+    let fence = alice.order(&yes, Side::Buy, "0.10", "5", false);
+    alice.post(&fence).await;
+    assert!(collect_until(&mut user, &api, &mut events, |e, _| placed(e, &fence.id)).await, "fence");
+    assert!(
+        alice
+            .signed("DELETE", "/order", Some(&polymm::polymarket::cancel_body(&fence.id)))
+            .await
+            .0
+            .is_success()
+    );
     let placements = events
         .iter()
-        .filter(|e| matches!(e, UserEvent::Order(o) if o.change == OrderChange::Placement))
+        .filter(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.change == OrderChange::Placement))
         .count();
     let states: Vec<TradeState> = events
         .iter()
@@ -272,11 +282,16 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
             Some(&json!({"spec": {"stall_for": 9}, "action": "stall"}).to_string()),
         )
         .await;
-    collect(&mut user, &api, &mut events, 3).await;
-    assert!(user.in_fallback(), "{:?}", user.stats());
+    let down = collect_until(&mut user, &api, &mut events, |_, user| user.in_fallback()).await;
+    assert!(down, "{:?}", user.stats());
     events.clear();
     assert_eq!(bob.post(&bob.order(&no, Side::Buy, "0.60", "5", false)).await.0, awc::http::StatusCode::OK);
-    collect(&mut user, &api, &mut events, 2).await;
+    let both_by_rest = |events: &[UserEvent], _: &LiveUser| {
+        events.iter().any(|e| matches!(e, UserEvent::Trade(_)))
+            && events.iter().any(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.size_matched == rust_decimal::Decimal::TEN))
+    };
+    assert!(collect_until(&mut user, &api, &mut events, both_by_rest).await, "{events:?}");
+    assert!(user.in_fallback(), "still on REST: {:?}", user.stats());
     let polled: Vec<_> =
         events.iter().filter_map(|e| if let UserEvent::Trade(t) = e { Some(t) } else { None }).collect();
     assert!(
@@ -289,27 +304,40 @@ async fn the_user_feed_delivers_each_event_once_and_polls_trades_while_down() {
     assert_eq!(user.remembered().0, 1, "the open bid's matched size is remembered");
     let cancel = polymm::polymarket::cancel_body(&bid.id);
     assert!(alice.signed("DELETE", "/order", Some(&cancel)).await.0.is_success());
-    collect(&mut user, &api, &mut events, 1).await;
-    assert_eq!(user.remembered().0, 0, "a cancelled order is forgotten, so memory stays bounded");
+    let forgotten = collect_until(&mut user, &api, &mut events, |_, user| user.remembered().0 == 0).await;
+    assert!(forgotten, "a cancelled order is forgotten, so memory stays bounded");
     user.stop();
     venue.stop().await;
 }
 
-async fn collect(
+/// Steps the user feed, gathering its events, until `done` holds; `false` if it did not
+/// within [`PATIENCE`].
+async fn collect_until(
     user: &mut polymm::feed::LiveUser,
     api: &ClobClient,
     events: &mut Vec<polymm::domain::UserEvent>,
-    secs: u64,
-) {
+    done: impl Fn(&[polymm::domain::UserEvent], &polymm::feed::LiveUser) -> bool,
+) -> bool {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(secs) {
+    while !done(events, user) {
+        if start.elapsed() > PATIENCE {
+            return false;
+        }
         events.extend(user.step(api, Duration::from_millis(20)).await);
     }
+    true
+}
+
+/// Whether `events` hold the placement of order `id`.
+fn placed(events: &[polymm::domain::UserEvent], id: &polymm::domain::OrderId) -> bool {
+    use polymm::domain::{OrderChange, UserEvent};
+    events
+        .iter()
+        .any(|e| matches!(e, UserEvent::Order(o) if o.id == *id && o.change == OrderChange::Placement))
 }
 
 #[actix_rt::test]
 async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
-    use polymm::domain::{OrderChange, UserEvent};
     use polymm::feed::LiveUser;
 
     let venue = common::sim::start(common::sim::options());
@@ -329,15 +357,11 @@ async fn the_user_feed_of_thousands_of_markets_still_delivers_events() {
         Arc::new(SystemClock),
     );
     let mut events = Vec::new();
-    collect(&mut user, &api, &mut events, 1).await;
+    assert!(collect_until(&mut user, &api, &mut events, |_, user| user.is_up()).await, "subscribed");
     let bid = alice.order(&yes, Side::Buy, "0.30", "5", false);
     assert!(alice.post(&bid).await.0.is_success());
-    collect(&mut user, &api, &mut events, 2).await;
-    let placed = events
-        .iter()
-        .any(|e| matches!(e, UserEvent::Order(o) if o.id == bid.id && o.change == OrderChange::Placement));
     assert!(
-        placed,
+        collect_until(&mut user, &api, &mut events, |e, _| placed(e, &bid.id)).await,
         "a subscription for 2,001 markets (a 140 KB list) still hears our orders: {:?}",
         user.stats()
     );
@@ -365,8 +389,8 @@ async fn a_user_channel_the_venue_never_takes_is_counted_as_down() {
         Arc::new(SystemClock),
     );
     let mut events = Vec::new();
-    collect(&mut user, &api, &mut events, 1).await;
-    assert!(user.in_fallback(), "never up, so down since the start: {:?}", user.stats());
+    let down = collect_until(&mut user, &api, &mut events, |_, user| user.in_fallback()).await;
+    assert!(down && !user.is_up(), "never up, so down since the start: {:?}", user.stats());
     user.stop();
     venue.stop().await;
 }

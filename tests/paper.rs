@@ -11,7 +11,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::control::{status, until};
+use common::control::until;
 use common::sim::Trader;
 use polymm::clock::SystemClock;
 use polymm::config::{EnvSnapshot, LoadOptions, load};
@@ -82,8 +82,9 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
     assert!(log.lines().count() >= 1, "the paper fill is in the trade log: {log}");
     assert!(venue.state.with_world(|world, _| world.venue.account_at(&paper_address)).is_none());
 
-    actix_rt::time::sleep(Duration::from_millis(2_500)).await;
-    let later = status(&ctl).await;
+    let later = until(&ctl, common::PATIENCE, |s| s.balance.is_some_and(|b| b < dec!(1000)))
+        .await
+        .expect("a balance check after the fill");
     assert_eq!(
         later.switch, "armed",
         "the balance checks read the paper account and agree with its fills: {later:?}"

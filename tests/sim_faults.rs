@@ -71,7 +71,7 @@ async fn websockets_can_be_dropped_stalled_and_fed_garbage() {
 
     let mut socket = Socket::connect(&url).await;
     socket.send(&subscribe).await;
-    assert!(socket.next_text(Duration::from_secs(2)).await.is_some(), "initial book");
+    assert!(socket.next_text(common::PATIENCE).await.is_some(), "initial book");
     alice.signed("POST", "/sim/faults", Some(&json!({"action": "drop_ws"}).to_string())).await;
     let mut closed = false;
     for _ in 0..5 {
@@ -84,10 +84,9 @@ async fn websockets_can_be_dropped_stalled_and_fed_garbage() {
 
     let mut socket = Socket::connect(&url).await;
     socket.send(&subscribe).await;
-    socket.next_text(Duration::from_secs(2)).await.unwrap();
+    socket.next_text(common::PATIENCE).await.unwrap();
     let stall = json!({"spec": {"stall_for": 2}, "action": "stall"}).to_string();
     alice.signed("POST", "/sim/faults", Some(&stall)).await;
-    actix_rt::time::sleep(Duration::from_millis(700)).await;
     socket.send("PING").await;
     alice.post(&alice.order(&yes, Side::Buy, "0.30", "5", false)).await;
     assert_eq!(socket.next_text(Duration::from_millis(800)).await, None, "a stalled socket stays silent");
@@ -95,11 +94,10 @@ async fn websockets_can_be_dropped_stalled_and_fed_garbage() {
     let garbage = json!({"spec": {"malformed": 1.0}, "action": "clear"}).to_string();
     alice.signed("POST", "/sim/faults", Some(&garbage)).await;
     let mut socket = Socket::connect(&url).await;
-    actix_rt::time::sleep(Duration::from_millis(600)).await;
     socket.send(&subscribe).await;
-    socket.next_text(Duration::from_secs(2)).await.unwrap();
+    socket.next_text(common::PATIENCE).await.unwrap();
     alice.post(&alice.order(&yes, Side::Buy, "0.31", "5", false)).await;
-    let frame = socket.next_text(Duration::from_secs(2)).await.unwrap();
+    let frame = socket.next_text(common::PATIENCE).await.unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&frame).is_err(), "malformed frame: {frame}");
     venue.stop().await;
 }

@@ -8,7 +8,11 @@ mod common;
 use std::time::Duration;
 
 use awc::http::StatusCode;
-use common::sim::{Socket, Trader, market, options, start};
+use std::sync::Arc;
+
+use common::PATIENCE;
+use common::process::wait_for;
+use common::sim::{Socket, Trader, manual_clock, market, open_orders, options, start, start_on};
 use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{batch_body, cancel_body, heartbeat_body};
 use serde_json::{Value, json};
@@ -194,7 +198,11 @@ async fn the_venue_refuses_what_it_should() {
 
 #[actix_rt::test]
 async fn a_missed_heartbeat_cancels_everything() {
-    let venue = start(polymm::sim::SimOptions { heartbeat_window_ms: 1_200, ..options() });
+    let clock = manual_clock();
+    let venue = start_on(
+        polymm::sim::SimOptions { heartbeat_window_ms: 1_200, ..options() },
+        Arc::new(clock.clone()),
+    );
     let (_, yes, _) = market(&venue, 0);
     let alice = Trader::test_account(&venue);
     alice.post(&alice.order(&yes, Side::Buy, "0.40", "10", false)).await;
@@ -203,21 +211,25 @@ async fn a_missed_heartbeat_cancels_everything() {
     let id = first["heartbeat_id"].as_str().unwrap().to_owned();
     let (status, _) = alice.signed("POST", "/v1/heartbeats", Some(&heartbeat_body("not-the-id"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    actix_rt::time::sleep(Duration::from_millis(600)).await;
+    clock.advance(1_000);
     let (status, _) = alice.signed("POST", "/v1/heartbeats", Some(&heartbeat_body(&id))).await;
     assert_eq!(status, StatusCode::OK, "echoing the id keeps the chain alive");
+    clock.advance(1_000);
+    assert!(!wait_for(Duration::from_millis(300), || open_orders(&venue) == 0).await, "within the window");
     let (_, open) = alice.signed("GET", "/data/orders", None).await;
-    assert_eq!(open["data"].as_array().unwrap().len(), 1);
-    actix_rt::time::sleep(Duration::from_millis(1_800)).await;
+    assert_eq!(open["data"].as_array().unwrap().len(), 1, "alive past the first window: the beat renewed it");
+    clock.advance(1_800);
+    assert!(wait_for(PATIENCE, || open_orders(&venue) == 0).await, "the dead-man switch fired");
     let (_, open) = alice.signed("GET", "/data/orders", None).await;
-    assert_eq!(open["data"].as_array().unwrap().len(), 0, "the dead-man switch fired");
+    assert_eq!(open["data"].as_array().unwrap().len(), 0);
     assert_eq!(alice.collateral().await, START);
     venue.stop().await;
 }
 
 #[actix_rt::test]
 async fn engine_restart_answers_425_then_accepts_only_post_only() {
-    let venue = start(options());
+    let clock = manual_clock();
+    let venue = start_on(options(), Arc::new(clock.clone()));
     let (_, yes, _) = market(&venue, 0);
     let alice = Trader::test_account(&venue);
     let spec = json!({"spec": {"restart_for": 1, "post_only_for": 1}, "action": "restart"}).to_string();
@@ -227,14 +239,14 @@ async fn engine_restart_answers_425_then_accepts_only_post_only() {
     assert_eq!(status.as_u16(), 425);
     let (status, _) = alice.public(&format!("/book?token_id={yes}")).await;
     assert_eq!(status, StatusCode::OK, "market data keeps flowing");
-    actix_rt::time::sleep(Duration::from_millis(1_100)).await;
+    clock.advance(1_100);
     let (status, reply) = alice.post(&alice.order(&yes, Side::Buy, "0.40", "10", false)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
     assert_eq!(
         alice.post(&alice.order_with(&yes, Side::Buy, "0.40", "10", OrderType::Gtc, true)).await.0,
         StatusCode::OK
     );
-    actix_rt::time::sleep(Duration::from_millis(1_100)).await;
+    clock.advance(1_100);
     assert_eq!(alice.post(&alice.order(&yes, Side::Buy, "0.41", "10", false)).await.0, StatusCode::OK);
     venue.stop().await;
 }
@@ -251,21 +263,21 @@ async fn websockets_stream_books_and_own_order_events() {
     let subscribe =
         json!({"assets_ids": [yes.to_string()], "type": "market", "custom_feature_enabled": true});
     market_ws.send(&subscribe.to_string()).await;
-    let book = market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "book").await.unwrap();
+    let book = market_ws.wait_for(PATIENCE, |v| v["event_type"] == "book").await.unwrap();
     assert_eq!(book["bids"], json!([{"price": "0.4", "size": "20"}]));
     market_ws.send("PING").await;
-    assert_eq!(market_ws.next_text(Duration::from_secs(3)).await.as_deref(), Some("PONG"));
+    assert_eq!(market_ws.next_text(PATIENCE).await.as_deref(), Some("PONG"));
 
     let mut user_ws = Socket::connect(&format!("{}/user", venue.ws_url)).await;
     let auth = json!({"auth": {"apiKey": alice.creds.api_key, "secret": alice.creds.secret.expose(),
         "passphrase": alice.creds.passphrase.expose()}, "markets": [condition], "type": "user"});
     user_ws.send(&auth.to_string()).await;
-    actix_rt::time::sleep(Duration::from_millis(100)).await;
+    user_ws.send("PING").await;
+    assert_eq!(user_ws.next_text(PATIENCE).await.as_deref(), Some("PONG"), "subscribed: it answers in order");
 
     let second = alice.order(&yes, Side::Buy, "0.41", "5", false);
     alice.post(&second).await;
-    let change =
-        market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "price_change").await.unwrap();
+    let change = market_ws.wait_for(PATIENCE, |v| v["event_type"] == "price_change").await.unwrap();
     let entry = change["price_changes"]
         .as_array()
         .unwrap()
@@ -277,39 +289,34 @@ async fn websockets_stream_books_and_own_order_events() {
         (Some("0.41"), Some("5"), Some("0.41"))
     );
     let top = market_ws
-        .wait_for(Duration::from_secs(3), |v| {
-            v["event_type"] == "best_bid_ask" && v["asset_id"] == yes.to_string()
-        })
+        .wait_for(PATIENCE, |v| v["event_type"] == "best_bid_ask" && v["asset_id"] == yes.to_string())
         .await
         .unwrap();
     assert_eq!((top["best_bid"].as_str(), top["best_ask"].as_str()), (Some("0.41"), Some("")));
-    let placement = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "order").await.unwrap();
+    let placement = user_ws.wait_for(PATIENCE, |v| v["event_type"] == "order").await.unwrap();
     assert_eq!(
         (placement["type"].as_str(), placement["id"].as_str()),
         (Some("PLACEMENT"), Some(second.id.to_string().as_str()))
     );
 
     bob.post(&bob.order(&no, Side::Buy, "0.59", "5", false)).await;
-    let last =
-        market_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "last_trade_price").await.unwrap();
+    let last = market_ws.wait_for(PATIENCE, |v| v["event_type"] == "last_trade_price").await.unwrap();
     assert_eq!((last["price"].as_str(), last["size"].as_str()), (Some("0.41"), Some("5")));
-    let trade = user_ws.wait_for(Duration::from_secs(3), |v| v["event_type"] == "trade").await.unwrap();
+    let trade = user_ws.wait_for(PATIENCE, |v| v["event_type"] == "trade").await.unwrap();
     assert_eq!((trade["trader_side"].as_str(), trade["status"].as_str()), (Some("MAKER"), Some("MATCHED")));
     let decoded = polymm::feed::decode_user(&trade.to_string(), &alice.creds.api_key).unwrap();
     let polymm::domain::UserEvent::Trade(update) = &decoded[0] else { panic!("{decoded:?}") };
     assert_eq!((update.fills.len(), update.fills[0].order, update.fills[0].maker), (1, second.id, true));
     assert_eq!(update.fills[0].size, rust_decimal::Decimal::from(5));
-    let confirmed = user_ws
-        .wait_for(Duration::from_secs(6), |v| v["event_type"] == "trade" && v["status"] == "CONFIRMED")
-        .await;
+    let confirmed =
+        user_ws.wait_for(PATIENCE, |v| v["event_type"] == "trade" && v["status"] == "CONFIRMED").await;
     assert!(confirmed.is_some(), "trades settle to CONFIRMED");
 
     let mut intruder = Socket::connect(&format!("{}/user", venue.ws_url)).await;
     intruder
         .send(&json!({"auth": {"apiKey": alice.creds.api_key, "secret": "x", "passphrase": "y"}}).to_string())
         .await;
-    let refused: Value =
-        serde_json::from_str(&intruder.next_text(Duration::from_secs(3)).await.unwrap()).unwrap();
+    let refused: Value = serde_json::from_str(&intruder.next_text(PATIENCE).await.unwrap()).unwrap();
     assert!(refused["error"].is_string());
     venue.stop().await;
 }

@@ -12,7 +12,9 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::sim::{Trader, market, options, start};
+use common::PATIENCE;
+use common::process::wait_for;
+use common::sim::{Trader, manual_clock, market, options, start, start_on};
 use polymm::clock::{Clock, SystemClock};
 use polymm::domain::{OrderType, Side};
 use polymm::error::{HasSeverity, Severity};
@@ -186,29 +188,38 @@ async fn an_engine_restart_is_waited_out_then_only_post_only_orders_go() {
 
 #[actix_rt::test]
 async fn heartbeats_keep_orders_alive_and_stopping_them_lets_the_venue_cancel() {
-    let venue = start(SimOptions { heartbeat_window_ms: 1_000, ..options() });
+    use polymm::polymarket::HeartbeatEvent;
+
+    let clock = manual_clock();
+    let venue = start_on(SimOptions { heartbeat_window_ms: 1_000, ..options() }, Arc::new(clock.clone()));
     let (_, yes, _) = market(&venue, 0);
     let api = std::rc::Rc::new(client(&venue));
     let trader = Trader::test_account(&venue);
     api.post_order(&trader.order(&yes, Side::Buy, "0.40", "5", false)).await.unwrap();
     let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();
     let keeper = polymm::polymarket::spawn_heartbeats(api.clone(), Duration::from_millis(250), sender);
-    actix_rt::time::sleep(Duration::from_millis(2_500)).await;
+    // The venue's clock moves 0.4 s with every beat it takes: 2.4 s, over twice its window.
+    for _ in 0..6 {
+        let beat = tokio::time::timeout(PATIENCE, events.recv()).await.unwrap().unwrap();
+        assert!(matches!(beat, HeartbeatEvent::Beat { .. }), "{beat:?}");
+        clock.advance(400);
+    }
     assert_eq!(api.open_orders(None).await.unwrap().len(), 1, "alive past twice the dead-man window");
 
     let throttle = serde_json::json!({"spec": {"throttle_for": 1}, "action": "throttle"}).to_string();
     trader.signed("POST", "/sim/faults", Some(&throttle)).await;
     let mut missed = false;
-    while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
-        if let polymm::polymarket::HeartbeatEvent::Missed { .. } = event {
+    while let Ok(Some(event)) = tokio::time::timeout(PATIENCE, events.recv()).await {
+        if let HeartbeatEvent::Missed { .. } = event {
             missed = true;
             break;
         }
     }
     assert!(missed, "a failed beat is reported");
     keeper.abort();
-    actix_rt::time::sleep(Duration::from_millis(2_000)).await;
-    assert!(api.open_orders(None).await.unwrap().is_empty(), "without beats the venue cancelled the order");
+    clock.advance(2_000);
+    let cancelled = wait_for(PATIENCE, || common::sim::open_orders(&venue) == 0).await;
+    assert!(cancelled, "without beats the venue cancelled the order");
     venue.stop().await;
 }
 

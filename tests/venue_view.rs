@@ -82,10 +82,17 @@ async fn a_restart_right_after_a_fill_counts_it_once_and_logs_it_once() {
     // The trade's MINED and CONFIRMED statuses reach the new daemon's user channel 1 and 3 s
     // after the match: its view must still be the venue's once they have.
     let confirmed_at = filled_at + 3_500;
-    while venue.state.now_ms() < confirmed_at {
-        assert_eq!(daemon_position(&ctl, &condition).await, Some(venue_yes(&venue)), "while statuses arrive");
-        actix_rt::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::throughout(
+        || venue.state.now_ms() < confirmed_at,
+        async || {
+            assert_eq!(
+                daemon_position(&ctl, &condition).await,
+                Some(venue_yes(&venue)),
+                "while statuses arrive"
+            );
+        },
+    )
+    .await;
     for _ in 0..10 {
         assert_eq!(daemon_position(&ctl, &condition).await, Some(venue_yes(&venue)), "after CONFIRMED");
     }

@@ -202,14 +202,14 @@ impl Actor for FeedActor {
             feed = feed.with_tap(account.tap(self.clock.clone()));
         }
         let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
-        let (resend, coalescer) = (self.resend.clone(), self.coalescer.clone());
+        let (resend, coalescer, clock) = (self.resend.clone(), self.coalescer.clone(), self.clock.clone());
         ctx.spawn(
             async move {
-                let mut rebroadcast = Rebroadcast::new(tokens.len(), Instant::now());
-                let mut last_health = Instant::now();
+                let mut rebroadcast = Rebroadcast::new(tokens.len(), clock.now().0);
+                let mut last_health_ms = clock.now().0;
                 loop {
                     // Wake for the next batch of re-sent books if nothing comes sooner.
-                    let wait = rebroadcast.next_batch_in(Instant::now()).min(Duration::from_millis(50));
+                    let wait = rebroadcast.next_batch_in(clock.now().0).min(Duration::from_millis(50));
                     let BookChanges { top, depth: mut send_now } = feed.step(&client, wait).await;
                     if !top.is_empty() {
                         let first: Vec<&String> = top.iter().collect();
@@ -221,12 +221,13 @@ impl Actor for FeedActor {
                         }
                     }
                     send_now.append(&mut resend.borrow_mut());
-                    if last_health.elapsed() >= Duration::from_secs(1) {
-                        last_health = Instant::now();
+                    let now_ms = clock.now().0;
+                    if now_ms.saturating_sub(last_health_ms) >= 1_000 {
+                        last_health_ms = now_ms;
                         health.do_send(FeedHealth { up: feed.healthy() });
                     }
                     let mut send: Vec<&String> = send_now.iter().collect();
-                    send.extend(rebroadcast.due(Instant::now()).map(|i| &tokens[i]));
+                    send.extend(rebroadcast.due(now_ms).map(|i| &tokens[i]));
                     dispatch(&routes.borrow(), &feed, &mut coalescer.borrow_mut(), &send);
                     for print in feed.take_prints() {
                         if let Some(market) = routes.borrow().by_yes_token.get(&print.asset_id) {

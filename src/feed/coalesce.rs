@@ -85,7 +85,7 @@ impl Coalescer {
 /// in meanwhile waits for them, so no step hands over more than [`Rebroadcast::BATCH`].
 pub struct Rebroadcast {
     tokens: usize,
-    started: Instant,
+    started_ms: u64,
     sent: u128,
 }
 
@@ -93,15 +93,15 @@ impl Rebroadcast {
     /// The most books re-sent in one step.
     pub const BATCH: usize = 4;
 
-    /// `tokens` books, the first second counted from `started`.
-    pub fn new(tokens: usize, started: Instant) -> Self {
-        Self { tokens, started, sent: 0 }
+    /// `tokens` books, the first second counted from `started_ms` (the injected clock).
+    pub fn new(tokens: usize, started_ms: u64) -> Self {
+        Self { tokens, started_ms, sent: 0 }
     }
 
     /// Indices of the tokens due by `now`, at most [`Self::BATCH`]; the rest stay due (a
     /// backlog of more than one round is dropped: each book once, not every missed turn).
-    pub fn due(&mut self, now: Instant) -> impl Iterator<Item = usize> + use<> {
-        let owed = self.owed(now);
+    pub fn due(&mut self, now_ms: u64) -> impl Iterator<Item = usize> + use<> {
+        let owed = self.owed(now_ms);
         let from = self.sent.max(owed.saturating_sub(self.tokens as u128));
         let to = owed.min(from + Self::BATCH as u128);
         self.sent = to;
@@ -110,17 +110,17 @@ impl Rebroadcast {
     }
 
     /// How long after `now` the next full batch is due (zero if it already is).
-    pub fn next_batch_in(&self, now: Instant) -> Duration {
+    pub fn next_batch_in(&self, now_ms: u64) -> Duration {
         if self.tokens == 0 {
             return Duration::MAX;
         }
         let batch_at_us = (self.sent + Self::BATCH as u128) * 1_000_000 / self.tokens as u128;
-        let elapsed_us = now.duration_since(self.started).as_micros();
+        let elapsed_us = u128::from(now_ms.saturating_sub(self.started_ms)) * 1_000;
         Duration::from_micros(u64::try_from(batch_at_us.saturating_sub(elapsed_us)).unwrap_or(u64::MAX))
     }
 
-    fn owed(&self, now: Instant) -> u128 {
-        now.duration_since(self.started).as_micros() * self.tokens as u128 / 1_000_000
+    fn owed(&self, now_ms: u64) -> u128 {
+        u128::from(now_ms.saturating_sub(self.started_ms)) * self.tokens as u128 / 1_000
     }
 }
 
@@ -162,8 +162,8 @@ mod tests {
 
     #[test]
     fn every_book_is_resent_once_a_second_a_few_at_a_time() {
-        let start = Instant::now();
-        let at = |ms| start + Duration::from_millis(ms);
+        let start = 1_000_000;
+        let at = |ms| start + ms;
         let mut rebroadcast = Rebroadcast::new(10, start);
         assert_eq!(rebroadcast.next_batch_in(start), Duration::from_millis(400), "four of ten books: 0.4 s");
         let first: Vec<usize> = rebroadcast.due(at(300)).collect();

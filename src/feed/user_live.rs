@@ -146,6 +146,12 @@ impl LiveUser {
         self.stats
     }
 
+    /// Whether the channel works now: the venue answered since the last (re)connect, so
+    /// our subscription was taken.
+    pub fn is_up(&self) -> bool {
+        self.up
+    }
+
     /// Whether the REST fallback is active now.
     pub fn in_fallback(&self) -> bool {
         self.down_since_ms

@@ -94,8 +94,8 @@ pub struct MarketActor {
     tuning: MarketTuning,
     clock: Arc<dyn Clock>,
     restarts: u32,
-    recent_restarts: VecDeque<Instant>,
-    reconcile_sent: Option<Instant>,
+    recent_restarts: VecDeque<u64>,
+    reconcile_sent_ms: Option<u64>,
     reported_exposure: Option<(Decimal, Decimal)>,
     valued_since_reconcile: bool,
 }
@@ -132,7 +132,7 @@ impl MarketActor {
             clock,
             restarts: 0,
             recent_restarts: VecDeque::new(),
-            reconcile_sent: None,
+            reconcile_sent_ms: None,
             reported_exposure: None,
             valued_since_reconcile: false,
         }
@@ -206,7 +206,8 @@ impl MarketActor {
         if !cancels.is_empty() {
             self.links.orders.cancel(cancels, ctx.address().recipient());
         }
-        if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && self.reconcile_sent.is_none() {
+        if self.core.idle_reason() == Some(super::core::Idle::Reconciling) && self.reconcile_sent_ms.is_none()
+        {
             self.reconcile(ctx);
         }
         for record in self.core.take_new_fills() {
@@ -245,7 +246,7 @@ impl MarketActor {
     }
 
     fn reconcile(&mut self, ctx: &mut Context<Self>) {
-        self.reconcile_sent = Some(Instant::now());
+        self.reconcile_sent_ms = Some(self.clock.now().0);
         self.links.reconcile.do_send(Reconcile {
             market: self.setup.condition,
             yes: self.setup.yes.clone(),
@@ -260,12 +261,15 @@ impl Actor for MarketActor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let wait = if self.recent_restarts.is_empty() { Duration::ZERO } else { self.backoff() };
-        self.reconcile_sent = Some(Instant::now());
+        self.reconcile_sent_ms = Some(self.clock.now().0);
         ctx.run_later(wait, |actor, ctx| actor.reconcile(ctx));
         let phase = self.phase();
         ctx.run_later(phase(RECONCILE_CHECK), |_, ctx| {
             ctx.run_interval(RECONCILE_CHECK, |actor, ctx| {
-                let unanswered = actor.reconcile_sent.is_none_or(|sent| sent.elapsed() >= RECONCILE_RETRY);
+                let now = actor.clock.now().0;
+                let unanswered = actor
+                    .reconcile_sent_ms
+                    .is_none_or(|sent| Duration::from_millis(now.saturating_sub(sent)) >= RECONCILE_RETRY);
                 if actor.core.idle_reason() == Some(super::core::Idle::Reconciling) && unanswered {
                     actor.reconcile(ctx);
                 }
@@ -327,9 +331,13 @@ impl MarketActor {
 impl Supervised for MarketActor {
     fn restarting(&mut self, _: &mut Context<Self>) {
         self.restarts += 1;
-        let now = Instant::now();
+        let now = self.clock.now().0;
         self.recent_restarts.push_back(now);
-        while self.recent_restarts.front().is_some_and(|at| now.duration_since(*at) > RESTART_MEMORY) {
+        while self
+            .recent_restarts
+            .front()
+            .is_some_and(|at| Duration::from_millis(now.saturating_sub(*at)) > RESTART_MEMORY)
+        {
             self.recent_restarts.pop_front();
         }
         self.core.invalidate();
@@ -405,7 +413,7 @@ impl Handler<Reconciled> for MarketActor {
     type Result = ();
 
     fn handle(&mut self, msg: Reconciled, ctx: &mut Context<Self>) {
-        self.reconcile_sent = None;
+        self.reconcile_sent_ms = None;
         self.guarded(ctx, |core| {
             core.already_counted(msg.recent_trades);
             core.reconcile(msg.open, msg.yes, msg.no)

@@ -7,6 +7,22 @@ pub mod control;
 pub mod process;
 pub mod sim;
 
+/// How long a test waits for what must happen: generous, since CI is a loaded machine; a
+/// condition met sooner ends the wait at once.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `check` at every poll (20 a second) for as long as `lasting()` holds: an invariant
+/// watched through a stretch of the venue's time.
+pub async fn throughout<F: std::future::Future<Output = ()>>(
+    lasting: impl Fn() -> bool,
+    mut check: impl FnMut() -> F,
+) {
+    while lasting() {
+        check().await;
+        actix_rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 use std::path::PathBuf;
 use std::str::FromStr;
 

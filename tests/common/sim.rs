@@ -29,11 +29,30 @@ pub fn still() -> ScenarioParams {
 
 /// Starts a venue with two still markets (the second neg-risk) unless told otherwise.
 pub fn start(options: SimOptions) -> SimHandle {
+    start_on(options, Arc::new(SystemClock))
+}
+
+/// [`start`] on `clock`: a [`polymm::clock::ManualClock`] makes the venue's time (heartbeat
+/// windows, engine restarts, fault windows) move only when the test says.
+pub fn start_on(options: SimOptions, clock: Arc<dyn Clock>) -> SimHandle {
     let neg = ScenarioParams { neg_risk: true, ..still() };
     let catalog = ScenarioCatalog::new(vec![("still".into(), still()), ("still-neg".into(), neg)]);
-    let clock = Arc::new(SystemClock);
     let world = SimWorld::build(&options, &catalog, clock.now().0).unwrap();
     sim::start(world, 0, clock).unwrap()
+}
+
+/// A clock for the venue that moves only when told, starting now (so requests signed with
+/// the wall clock stay inside its auth window while it is moved by seconds).
+pub fn manual_clock() -> polymm::clock::ManualClock {
+    polymm::clock::ManualClock::new(SystemClock.now())
+}
+
+/// Our account's open orders on the venue (read from its state, no request).
+pub fn open_orders(venue: &SimHandle) -> usize {
+    venue.state.with_world(|world, _| {
+        let account = world.venue.account_at(&world.test_accounts[0].key.address()).unwrap();
+        world.venue.open_orders(account, None, None).len()
+    })
 }
 
 /// A venue of `markets` markets where one rival maker keeps a two-sided book and nothing else

@@ -167,13 +167,15 @@ async fn set_faults(state: web::Data<SimState>, body: web::Bytes) -> HttpRespons
     if let Some(Err(problems)) = parsed.spec.as_ref().map(FaultSpec::validate) {
         return bad_request(problems);
     }
-    state.with_world(|world, now| {
+    let answer = state.with_world(|world, now| {
         if let Some(spec) = parsed.spec {
             world.faults.set_spec(spec, now);
         }
         if let Some(action) = parsed.action {
             world.faults.trigger(action, now);
         }
-        HttpResponse::Ok().json(json!({"spec": world.faults.spec(), "engine": world.faults.phase(now)}))
-    })
+        json!({"spec": world.faults.spec(), "engine": world.faults.phase(now)})
+    });
+    state.faults_changed();
+    HttpResponse::Ok().json(answer)
 }

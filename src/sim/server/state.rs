@@ -18,18 +18,29 @@ pub struct SimState {
     world: Mutex<SimWorld>,
     hub: broadcast::Sender<Arc<Outgoing>>,
     clock: Arc<dyn Clock>,
+    faults_version: std::sync::atomic::AtomicU64,
 }
 
 impl SimState {
     /// State over `world`, timed by `clock`.
     pub fn new(world: SimWorld, clock: Arc<dyn Clock>) -> Self {
         let (hub, _) = broadcast::channel(FANOUT_CAPACITY);
-        Self { world: Mutex::new(world), hub, clock }
+        Self { world: Mutex::new(world), hub, clock, faults_version: std::sync::atomic::AtomicU64::new(0) }
     }
 
     /// The current time, ms.
     pub fn now_ms(&self) -> u64 {
         self.clock.now().0
+    }
+
+    /// The operator changed the faults: connections apply them before their next message.
+    pub fn faults_changed(&self) {
+        self.faults_version.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// How many times the operator changed the faults.
+    pub fn faults_version(&self) -> u64 {
+        self.faults_version.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn lock(&self) -> MutexGuard<'_, SimWorld> {

@@ -57,7 +57,8 @@ impl Audience {
     }
 }
 
-/// Fault settings a connection refreshes twice a second.
+/// Fault settings a connection refreshes twice a second (time-driven faults start and end
+/// on their own), and before its next message whenever the operator changed them.
 #[derive(Debug, Clone, Copy)]
 struct WsFaults {
     generation: u64,
@@ -80,6 +81,15 @@ fn ws_faults(state: &SimState) -> WsFaults {
             lost: spec.lost,
         }
     })
+}
+
+/// Re-reads the faults if the operator changed them since `seen_version`.
+fn refresh(state: &SimState, faults: &mut WsFaults, seen_version: &mut u64) {
+    let version = state.faults_version();
+    if version != *seen_version {
+        *seen_version = version;
+        *faults = ws_faults(state);
+    }
 }
 
 /// How one message goes out.
@@ -158,11 +168,13 @@ async fn run(state: Arc<SimState>, mut session: Session, mut stream: MessageStre
     let mut audience = Audience::default();
     let mut faults = ws_faults(&state);
     let start_generation = faults.generation;
+    let mut seen_version = state.faults_version();
     let mut check = actix_rt::time::interval(Duration::from_millis(500));
     let mut rng = StdRng::from_entropy();
     loop {
         tokio::select! {
             incoming = stream.next() => {
+                refresh(&state, &mut faults, &mut seen_version);
                 let keep = match incoming {
                     Some(Ok(Message::Text(text))) => {
                         on_text(&state, &mut session, &mut audience, channel, &text, faults.stalled).await
@@ -175,15 +187,18 @@ async fn run(state: Arc<SimState>, mut session: Session, mut stream: MessageStre
                     break;
                 }
             }
-            outgoing = hub.recv() => match outgoing {
-                Ok(message) if !faults.stalled && audience.wants(&message) => {
-                    if !send(&mut session, deliver(&message.text, &faults, &mut rng)).await {
-                        break;
+            outgoing = hub.recv() => {
+                refresh(&state, &mut faults, &mut seen_version);
+                match outgoing {
+                    Ok(message) if !faults.stalled && audience.wants(&message) => {
+                        if !send(&mut session, deliver(&message.text, &faults, &mut rng)).await {
+                            break;
+                        }
                     }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
                 }
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
-            },
+            }
             _ = check.tick() => {
                 faults = ws_faults(&state);
                 if faults.generation != start_generation {
