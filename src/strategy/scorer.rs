@@ -105,14 +105,7 @@ mod tests {
     use super::*;
 
     fn filters() -> Filters {
-        Filters {
-            min_volume: dec!(1000),
-            min_spread: dec!(0.01),
-            max_spread: dec!(0.2),
-            min_hours: dec!(24),
-            min_price: dec!(0.05),
-            max_price: dec!(0.95),
-        }
+        crate::testkit::filters()
     }
 
     fn facts(id: &str) -> MarketFacts {

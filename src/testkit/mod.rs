@@ -15,6 +15,7 @@ use crate::domain::{ConditionId, TickSize, TokenId};
 use crate::polymarket::{MarketInfo, RewardTerms};
 use crate::sim::{FeeParams, MarketSpec};
 use crate::strategy::QuoteParams;
+use crate::strategy::scorer::Filters;
 
 /// The parameters tests quote with: spread 0.04 within [0.02, 0.10], size 10, position
 /// limit 100, skew up to 0.02, requote past 0.005.
@@ -27,6 +28,19 @@ pub fn quote_params() -> QuoteParams {
         position_limit: dec!(100),
         inventory_skew_max: dec!(0.02),
         requote_threshold: dec!(0.005),
+    }
+}
+
+/// The `[markets]` filters tests choose with: volume 1,000, spread 0.01–0.20, a day left,
+/// price 0.05–0.95.
+pub fn filters() -> Filters {
+    Filters {
+        min_volume: dec!(1000),
+        min_spread: dec!(0.01),
+        max_spread: dec!(0.2),
+        min_hours: dec!(24),
+        min_price: dec!(0.05),
+        max_price: dec!(0.95),
     }
 }
 

@@ -3,7 +3,7 @@ use rust_decimal_macros::dec;
 use super::*;
 use crate::domain::OwnFill;
 use crate::domain::book::Level;
-use crate::domain::{ConditionId, DesiredOrder, Price};
+use crate::domain::{ConditionId, DesiredOrder, OrderChange, Price, Size};
 use crate::strategy::{ModelParams, StrategyKind};
 
 fn token(n: u8) -> TokenId {
