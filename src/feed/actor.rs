@@ -1,10 +1,11 @@
-//! `FeedActor`: runs the market and user feeds on its arbiter and routes what they deliver:
-//! each YES book to its market (those whose top moved first, see [`super::priority`];
-//! re-sent every second, so a restarted market gets one at once; `None` while the book is
-//! untrusted) and each order or trade event to the
-//! market it belongs to (from the venue's user channel, or in paper mode from the local
-//! account, which it also shows every market event, see [`super::user_source`]). Every second it tells the kill switch
-//! whether market data is flowing. The director re-routes a market it had to start anew.
+//! `FeedActor`: runs the market and user feeds on its arbiter and routes what they deliver.
+//! Each market whose YES book changed is told so (those whose top moved first, see
+//! [`super::priority`]; every book once a second as well, so a restarted market learns its
+//! book at once) and reads the book from the shared books, untrusted ones reading as none.
+//! Each order or trade event goes to the market it belongs to, from the venue's user channel
+//! or, in paper mode, from the local account, which it also shows every market event (see
+//! [`super::user_source`]). Every second it tells the kill switch whether market data is
+//! flowing. The director re-routes a market it had to start anew.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

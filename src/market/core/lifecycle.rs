@@ -73,8 +73,12 @@ impl MarketCore {
             },
             OrderChange::Cancellation => OrderEvent::Cancelled,
         };
-        if resting.state.apply(event).is_ok() {
-            resting.order.remaining = resting.state.remaining();
+        // The event comes from outside: one the order's state cannot take (a fill beyond its
+        // size, say) puts our view in doubt, so the market reads the venue's back before
+        // quoting again, rather than restarting on it.
+        match resting.state.apply(event) {
+            Ok(_) => resting.order.remaining = resting.state.remaining(),
+            Err(_) => self.reconciled = false,
         }
         if resting.state.state().is_terminal() {
             self.resting.remove(&update.id);

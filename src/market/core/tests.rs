@@ -221,6 +221,14 @@ fn a_market_started_crashed_restarted_and_reconciled_walks_every_in_flight_state
 }
 
 #[test]
+fn an_order_event_the_state_cannot_take_puts_the_view_in_doubt() {
+    let (mut core, ids) = quoting();
+    core.on_order(&own_bid_update(ids[0], dec!(25), OrderChange::Update, "LIVE"));
+    assert_eq!(core.idle_reason(), Some(Idle::Reconciling), "25 matched of a 10-share order: read the venue");
+    assert!(core.take_fault().is_none(), "the venue's word, not our bug: no restart");
+}
+
+#[test]
 fn our_own_quotes_are_not_taken_for_the_market() {
     let (mut core, _) = quoting();
     let mut with_ours = Book::new();
