@@ -23,13 +23,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polymm::clock::{Clock, SystemClock};
-use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::domain::{OrderId, Outcome};
 use polymm::execution::GetLatency;
 use polymm::market::MarketStatus;
-use polymm::polymarket::{OrderSigner, SignatureType};
 use polymm::sim::{self, ScenarioCatalog, SimWorld};
-use polymm::system::{self, VenueEndpoints};
+use polymm::system;
+use polymm::testkit;
 use rust_decimal::Decimal;
 
 /// Resident memory of this process, MB (Linux).
@@ -64,19 +63,18 @@ fn main() -> anyhow::Result<()> {
     let markets: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
     let seconds: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(60);
     let state = tempfile::tempdir()?;
-    let overrides = vec![
-        ("sim.markets".to_owned(), markets.to_string()),
-        ("markets.max_markets".to_owned(), markets.to_string()),
-        ("telemetry.state_dir".to_owned(), state.path().display().to_string()),
-        ("control.port".to_owned(), "0".to_owned()),
-        ("actors.busy_poll".to_owned(), busy_poll.to_string()),
-        ("risk.max_total_exposure".to_owned(), "1000000".to_owned()),
-        ("risk.max_correlated_exposure".to_owned(), "1000000".to_owned()),
-        ("risk.max_daily_loss".to_owned(), "1000000".to_owned()),
-    ];
-    let options =
-        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
-    let config = load(&options)?.config;
+    let (market_count, busy) = (markets.to_string(), busy_poll.to_string());
+    let config = testkit::daemon::config(
+        state.path(),
+        &[
+            ("sim.markets", &market_count),
+            ("markets.max_markets", &market_count),
+            ("actors.busy_poll", &busy),
+            ("risk.max_total_exposure", "1000000"),
+            ("risk.max_correlated_exposure", "1000000"),
+            ("risk.max_daily_loss", "1000000"),
+        ],
+    )?;
     actix_rt::System::new().block_on(async move {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let options = system::sim_options(&config);
@@ -84,11 +82,8 @@ fn main() -> anyhow::Result<()> {
         let venue = sim::start(world, 0, clock.clone())?;
         actix_rt::time::sleep(Duration::from_secs(2)).await;
         let venue_rss = rss_mb();
-        let account = &venue.test_accounts[0];
-        let signer = OrderSigner::new(account.key.clone(), config.venue.chain, SignatureType::Eoa, None)?;
-        let endpoints = VenueEndpoints::of_sim(&venue)?;
         let started = std::time::Instant::now();
-        let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), clock).await?;
+        let daemon = testkit::daemon::start(&config, &venue, clock).await?;
         let mut all_quoting = None;
         while started.elapsed() < Duration::from_secs(300) {
             let status = daemon.status().await;

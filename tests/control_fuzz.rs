@@ -15,10 +15,8 @@ use std::time::Duration;
 
 use common::control::until;
 use polymm::clock::SystemClock;
-use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::ControlClient;
-use polymm::polymarket::{Chain, OrderSigner, SignatureType};
-use polymm::system::{self, VenueEndpoints};
+use polymm::testkit;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -59,19 +57,8 @@ async fn random_requests_get_deliberate_answers_and_the_daemon_keeps_answering()
         std::env::var("CONTROL_FUZZ_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(3_000);
     let venue = common::sim::steady(2, 12);
     let dir = tempfile::tempdir().unwrap();
-    let overrides = vec![
-        ("telemetry.state_dir".to_owned(), dir.path().display().to_string()),
-        ("control.port".to_owned(), "0".to_owned()),
-        ("telemetry.log_level".to_owned(), "error".to_owned()),
-    ];
-    let config =
-        load(&LoadOptions { config_path: None, env: EnvSnapshot::from_pairs([]), overrides }).unwrap().config;
-    let account = &venue.test_accounts[0];
-    let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
-    let endpoints = VenueEndpoints::of_sim(&venue).unwrap();
-    let daemon = system::start(&config, &endpoints, signer, account.creds.clone(), Arc::new(SystemClock))
-        .await
-        .unwrap();
+    let config = testkit::daemon::config(dir.path(), &[("telemetry.log_level", "error")]).unwrap();
+    let daemon = testkit::daemon::start(&config, &venue, Arc::new(SystemClock)).await.unwrap();
     let ctl = ControlClient::from_state_dir(dir.path()).unwrap();
     let quoting = until(&ctl, Duration::from_secs(10), |s| s.quoting == 2).await.expect("quoting");
     let markets: Vec<String> = quoting.markets.iter().map(|m| m.market.clone()).collect();

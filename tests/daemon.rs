@@ -22,31 +22,20 @@ use std::time::Duration;
 use common::control::{status, until};
 use common::sim::Trader;
 use polymm::clock::SystemClock;
-use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::StatusView;
 use polymm::control::{ControlClient, CtlError};
 use polymm::domain::{OrderType, Outcome, Side};
-use polymm::polymarket::{Chain, OrderSigner, SignatureType};
 use polymm::sim::SimHandle;
-use polymm::system::{self, Daemon, VenueEndpoints};
+use polymm::system::Daemon;
+use polymm::testkit;
 
 fn venue() -> SimHandle {
     common::sim::steady(2, 4)
 }
 
 async fn daemon(venue: &SimHandle, state_dir: &Path, extra: &[(&str, &str)]) -> Daemon {
-    let mut overrides = vec![
-        ("telemetry.state_dir".to_owned(), state_dir.display().to_string()),
-        ("control.port".to_owned(), "0".to_owned()),
-    ];
-    overrides.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    let options =
-        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
-    let config = load(&options).unwrap().config;
-    let account = &venue.test_accounts[0];
-    let signer = OrderSigner::new(account.key.clone(), Chain::Polygon, SignatureType::Eoa, None).unwrap();
-    let endpoints = VenueEndpoints::of_sim(venue).unwrap();
-    system::start(&config, &endpoints, signer, account.creds.clone(), Arc::new(SystemClock)).await.unwrap()
+    let config = testkit::daemon::config(state_dir, extra).unwrap();
+    testkit::daemon::start(&config, venue, Arc::new(SystemClock)).await.unwrap()
 }
 
 /// Feed timing for outage tests: dead after 2 s without a pong, no REST fallback, and

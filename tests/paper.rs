@@ -14,7 +14,6 @@ use std::time::Duration;
 use common::control::until;
 use common::sim::Trader;
 use polymm::clock::SystemClock;
-use polymm::config::{EnvSnapshot, LoadOptions, load};
 use polymm::control::ControlClient;
 use polymm::domain::{OrderType, Side};
 use polymm::polymarket::{Chain, KeySigner, OrderSigner, SignatureType};
@@ -33,15 +32,9 @@ async fn paper_orders_rest_locally_fill_from_the_venues_trades_and_never_reach_i
         ("markets.min_hours_to_resolution", "0"),
         ("markets.min_price", "0"),
         ("markets.max_price", "1"),
-        ("control.port", "0"),
         ("killswitch.balance_check_secs", "1"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    let mut overrides = overrides.to_vec();
-    overrides.push(("telemetry.state_dir".to_owned(), dir.path().display().to_string()));
-    let options =
-        LoadOptions { config_path: None, env: EnvSnapshot::from_pairs(std::iter::empty()), overrides };
-    let config = load(&options).unwrap().config;
+    ];
+    let config = polymm::testkit::daemon::config(dir.path(), &overrides).unwrap();
     let key = KeySigner::random();
     let paper_address = key.address();
     let signer = OrderSigner::new(key, Chain::Polygon, SignatureType::Eoa, None).unwrap();

@@ -2,9 +2,10 @@
 //! (feature `testkit`, which every test and bench build turns on through the crate's
 //! dev-dependency on itself): the quoting parameters tests quote with, a Gamma listing, a
 //! market of the embedded venue, a reconciled quoting market with the books it is fed
-//! ([`market`]) and market-channel frames with the feed's production path for them
-//! ([`frames`]). One definition each, so a test and a benchmark speak of the same thing.
+//! ([`market`]), market-channel frames with the feed's production path for them
+//! ([`frames`]) and a daemon started on the embedded venue ([`daemon`]). One definition each, so a test and a benchmark speak of the same thing.
 
+pub mod daemon;
 pub mod frames;
 pub mod market;
 
