@@ -3,7 +3,8 @@
 //! dev-dependency on itself): the quoting parameters tests quote with, a Gamma listing, a
 //! market of the embedded venue, a reconciled quoting market with the books it is fed
 //! ([`market`]), market-channel frames with the feed's production path for them
-//! ([`frames`]) and a daemon started on the embedded venue ([`daemon`]). One definition each, so a test and a benchmark speak of the same thing.
+//! ([`frames`]) and a daemon started on the embedded venue ([`daemon`]). One definition
+//! each, so a test and a benchmark speak of the same thing.
 
 pub mod daemon;
 pub mod frames;
