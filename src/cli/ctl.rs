@@ -135,6 +135,9 @@ fn print_markets(markets: &[MarketView]) -> anyhow::Result<()> {
         if let Some(s) = &m.signals {
             print_line(signal_lines(s, m.pnl.as_ref()))?;
         }
+        if let Some(a) = &m.answers {
+            print_line(answer_line(a))?;
+        }
     }
     Ok(())
 }
@@ -184,6 +187,14 @@ fn signal_lines(s: &crate::strategy::Signals, pnl: Option<&crate::risk::pnl::Mar
     lines.join("\n")
 }
 
+/// What the venue's answers did to one market's orders, indented under its row.
+fn answer_line(a: &crate::market::OrderTally) -> String {
+    format!(
+        "    orders: {} taken, {} refused, {} cancels refused; reconciled {} open, {} gone, {} adopted",
+        a.accepted, a.rejected, a.cancel_refused, a.reconciled_open, a.reconciled_gone, a.adopted
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -212,5 +223,14 @@ mod tests {
         assert!(text.contains("regime thin") && text.contains("volume spike"), "{text}");
         assert!(text.contains("P&L 1.1: realized 1.5"), "{text}");
         assert_eq!(signal_lines(&signals, None).lines().count(), 3);
+    }
+
+    #[test]
+    fn the_answer_line_counts_what_the_venue_did() {
+        let tally = crate::market::OrderTally { accepted: 12, rejected: 2, adopted: 1, ..Default::default() };
+        assert_eq!(
+            answer_line(&tally),
+            "    orders: 12 taken, 2 refused, 0 cancels refused; reconciled 0 open, 0 gone, 1 adopted"
+        );
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Mode;
 use crate::director::DirectedMarket;
 use crate::killswitch::messages::SwitchReport;
+use crate::market::OrderTally;
 use crate::risk::pnl::MarketPnl;
 use crate::strategy::Signals;
 use crate::telemetry::hops::HopReport;
@@ -39,6 +40,10 @@ pub struct MarketView {
     pub signals: Option<Signals>,
     /// P&L since the actor started.
     pub pnl: Option<MarketPnl>,
+    /// What the venue's answers did to its orders since the actor started (absent when the
+    /// actor did not answer).
+    #[serde(default)]
+    pub answers: Option<OrderTally>,
 }
 
 impl From<&DirectedMarket> for MarketView {
@@ -57,6 +62,7 @@ impl From<&DirectedMarket> for MarketView {
             alert: market.alert.clone(),
             signals: status.map(|s| s.signals.clone()),
             pnl: status.map(|s| s.pnl),
+            answers: status.map(|s| s.answers),
         }
     }
 }
@@ -133,6 +139,7 @@ mod tests {
             no: dec!(5),
             restarts: 0,
             alert: None,
+            answers: Some(crate::market::OrderTally { accepted: 4, rejected: 1, ..Default::default() }),
             signals: Some(Signals {
                 strategy: "polymm".into(),
                 reward_share: dec!(0.25),

@@ -7,5 +7,5 @@ pub(crate) mod core;
 pub(crate) mod messages;
 pub(crate) mod orders;
 
-pub use core::{Intent, MarketCore};
+pub use core::{Intent, MarketCore, OrderTally};
 pub use messages::MarketStatus;
