@@ -122,6 +122,22 @@ fn config() -> FeedConfig {
 
 /// A busy venue and a market feed of all its tokens, synced.
 async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, LiveFeed, Trader) {
+    synced_feed_with(config()).await
+}
+
+/// A connection the machine's load cannot make look dead: a pong may take 3 s. A stall of
+/// the venue (8 s below) is still seen as one.
+fn patient_config() -> FeedConfig {
+    let base = config();
+    FeedConfig {
+        ws: WsConfig { pong_within: Duration::from_secs(3), dead_after: Duration::from_secs(3), ..base.ws },
+        ..base
+    }
+}
+
+async fn synced_feed_with(
+    config: FeedConfig,
+) -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, LiveFeed, Trader) {
     let venue = busy_venue();
     let tokens = tokens(&venue);
     let ids: Vec<String> = tokens.iter().map(|(_, _, id)| id.clone()).collect();
@@ -131,7 +147,7 @@ async fn synced_feed() -> (SimHandle, Vec<(u32, Outcome, String)>, ClobClient, L
         &venue.client_transport().unwrap(),
         SharedBooks::default(),
         &ids,
-        config(),
+        config,
         Arc::new(SystemClock),
     );
     let admin = Trader::test_account(&venue);
@@ -177,7 +193,7 @@ async fn books_reconverge_after_random_drops_and_stalls() {
 
 #[actix_rt::test]
 async fn rest_polling_keeps_books_right_while_the_websocket_is_silent() {
-    let (venue, tokens, api, mut feed, admin) = synced_feed().await;
+    let (venue, tokens, api, mut feed, admin) = synced_feed_with(patient_config()).await;
     admin
         .signed(
             "POST",
