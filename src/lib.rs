@@ -45,6 +45,7 @@ pub mod compare;
 pub mod config;
 pub mod control;
 mod crypto;
+pub mod data;
 mod director;
 mod doctor;
 pub mod domain;

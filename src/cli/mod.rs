@@ -6,6 +6,7 @@
 mod auth;
 mod config_cmd;
 mod ctl;
+mod data_cmd;
 mod doctor;
 mod market_data;
 mod run;
@@ -53,6 +54,13 @@ pub struct GlobalArgs {
     pub no_dotenv: bool,
 }
 
+/// `polymm data` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Print what a data set holds: markets, time span, events by kind, gaps, problems.
+    Inspect(data_cmd::InspectArgs),
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -77,6 +85,9 @@ pub enum Command {
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Look at recorded or downloaded market data.
+    #[command(subcommand)]
+    Data(DataCommand),
     /// Build and sign orders offline.
     #[command(subcommand)]
     Order(OrderCommand),
@@ -160,6 +171,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Ctl(args) => ctl::run(&cli.global, &args),
         Command::Doctor => doctor::run(&cli.global),
         Command::Soak(args) => soak::run(&cli.global, &args),
+        Command::Data(DataCommand::Inspect(args)) => data_cmd::inspect(&args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),
         Command::Order(OrderCommand::Sign(args)) => sign::run(&cli.global, &args),
