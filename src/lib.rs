@@ -38,6 +38,7 @@
 //! the hot path, where state lives and where a change goes.
 
 mod alpha;
+pub mod backtest;
 mod busy_poll;
 pub mod cli;
 pub mod clock;

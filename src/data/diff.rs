@@ -1,7 +1,7 @@
 //! Full snapshots into level changes: the first snapshot of a token is a full book, each
 //! later one only the levels that differ from the one before (a level gone is a change to
-//! size 0). Data sets that are sequences of snapshots replay as the venue's own stream of
-//! changes would.
+//! size 0), and each snapshot ends with a `Synced` event. Data sets that are sequences of
+//! snapshots replay as the venue's own stream of changes would.
 
 use std::collections::HashMap;
 
@@ -104,6 +104,7 @@ impl SnapshotDiffer {
                 *old_asks = asks;
             }
         }
+        out.push(Event { at, market, kind: EventKind::Synced { outcome } });
     }
 }
 
@@ -121,6 +122,7 @@ mod tests {
             match &event.kind {
                 EventKind::Book { bids, asks, .. } => book.replace(bids.clone(), asks.clone(), 0),
                 EventKind::Level { side, price, size, .. } => book.set(*side, *price, *size),
+                EventKind::Synced { .. } => {}
                 other => panic!("{other:?}"),
             }
         }
@@ -140,6 +142,7 @@ mod tests {
             &mut out,
         );
         assert!(matches!(out[0].kind, EventKind::Book { .. }));
+        assert_eq!(out[1].kind, EventKind::Synced { outcome: Outcome::Yes });
         out.clear();
         differ.snapshot(
             at,
@@ -149,6 +152,7 @@ mod tests {
             vec![level(5_100, 4), level(5_200, 9)],
             &mut out,
         );
+        assert_eq!(out.pop().map(|e| e.kind), Some(EventKind::Synced { outcome: Outcome::Yes }));
         let kinds: Vec<(Side, u32, u64)> = out
             .iter()
             .map(|e| match e.kind {

@@ -63,6 +63,12 @@ pub enum EventKind {
         /// Shares.
         size: Micros,
     },
+    /// The token's book now equals a full snapshot the source took (after the level
+    /// changes that snapshot amounted to): the moment a snapshot-driven strategy decides.
+    Synced {
+        /// Which token.
+        outcome: Outcome,
+    },
     /// The market's tick size changed.
     Tick(TickSize),
     /// The market resolved.
@@ -82,6 +88,7 @@ impl EventKind {
             Self::Book { .. } => "book",
             Self::Level { .. } => "level",
             Self::Trade { .. } => "trade",
+            Self::Synced { .. } => "synced",
             Self::Tick(_) => "tick",
             Self::Resolved { .. } => "resolved",
             Self::Gap => "gap",

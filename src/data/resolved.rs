@@ -3,7 +3,8 @@
 //! and `books.parquet` (full-depth snapshots of each side, best level first). Markets are
 //! binary with outcomes "UP" (first, YES here) and "DOWN"; the files name no tokens, so
 //! the tokens are `<market_id>:UP` and `<market_id>:DOWN`. Snapshots become level changes
-//! ([`SnapshotDiffer`]); each settled market resolves after its last snapshot.
+//! ([`SnapshotDiffer`]); each settled market resolves a minute after its end or its last
+//! snapshot.
 //!
 //! Data credit for the bundled sample: "Polymarket order-book data from Resolved Markets"
 //! (CC BY 4.0).
@@ -22,6 +23,9 @@ use super::table::{Table, float, floats, integer, text};
 use crate::domain::Outcome;
 use crate::domain::book::Level;
 
+/// A market resolves this long after its end or its last snapshot, whichever is later
+/// (orders still in flight at the last snapshot are carried out first).
+const SETTLE_AFTER_MS: u64 = 60_000;
 /// Columns `markets.parquet` must have.
 const MARKET_COLUMNS: [&str; 6] =
     ["market_id", "category", "end_ts", "outcome_up", "payout_up", "payout_down"];
@@ -167,7 +171,7 @@ impl ResolvedSource {
                 let winner = if meta.payout_yes? >= Decimal::new(5, 1) { Outcome::Yes } else { Outcome::No };
                 let at =
                     ends.get(&index).copied().unwrap_or(0).max(last_seen.get(&index).copied().unwrap_or(0))
-                        + 1;
+                        + SETTLE_AFTER_MS;
                 Some((at, index, winner))
             })
             .collect();

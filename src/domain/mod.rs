@@ -37,7 +37,7 @@ pub(crate) mod side;
 pub(crate) mod size;
 pub(crate) mod user_events;
 
-pub use book::{Book, Level, Micros, Pips, parse_micros, parse_pips};
+pub use book::{Book, Level, Micros, Pips, parse_micros, parse_pips, pips_decimal};
 pub use error::DomainError;
 pub use ids::{Address, Bytes32, ConditionId, OrderId, TokenId};
 pub use market::{MarketSetup, RewardProgram};

@@ -7,7 +7,7 @@
 //! ahead; a trade through our price would have met us first, so it fills us up to its size
 //! (best-priced orders first); an opposite quote crossing our price fills what is left.
 //! It assumes, as the venue's channel does, that a trade print arrives before the level
-//! update it caused. A backtester would reuse the same trait.
+//! update it caused. The backtester's queue models (`backtest::queue`) build on it.
 
 use std::collections::BTreeMap;
 
@@ -103,6 +103,17 @@ impl QueueModel {
     #[cfg(test)]
     pub fn order(&self, id: u64) -> Option<&PaperOrder> {
         self.orders.get(&id)
+    }
+
+    /// Our resting orders of `asset` on `side` at `price`, for a model that moves their
+    /// queue position its own way.
+    pub fn queue_at(
+        &mut self,
+        asset: &str,
+        side: Side,
+        price: Pips,
+    ) -> impl Iterator<Item = &mut PaperOrder> {
+        self.orders.values_mut().filter(move |o| &*o.asset == asset && o.side == side && o.price == price)
     }
 
     /// Fills `size` of order `id`; returns the fill and removes the order when complete.
