@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::books::{MarketBooks, complement};
 use super::exchange::{Exchange, Listing, TakerFills, take};
 use super::fees::Fees;
-use super::measure::{FillRow, Measure, Measured};
+use super::measure::{FillRow, MarketSample, Measure, Measured};
 use super::queue::{Queue, QueueKind};
 use super::strategy::{AccountView, Action, Answer, Holdings, MarketView, ReplayStrategy};
 use crate::data::{Event, EventKind, MarketMeta, Source};
@@ -443,7 +443,12 @@ impl<'s> Replay<'s> {
         let rows = self.markets.iter().enumerate().filter_map(|(i, m)| {
             let m = m.as_ref()?;
             let (bid, ask) = exchange.two_sided(i as u32);
-            (!m.settled).then_some((i as u32, m.holdings.yes - m.holdings.no, bid && ask))
+            (!m.settled).then_some(MarketSample {
+                market: i as u32,
+                position: m.holdings.yes - m.holdings.no,
+                two_sided: bid && ask,
+                mid: m.books.merged().mid(),
+            })
         });
         self.measure.sample(now, equity, rows);
     }

@@ -96,6 +96,19 @@ pub struct MarketTotals {
     samples: u64,
 }
 
+/// One market at a sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketSample {
+    /// Market index.
+    pub market: u32,
+    /// YES-equivalent position.
+    pub position: Decimal,
+    /// Both sides quoted.
+    pub two_sided: bool,
+    /// YES-terms mid.
+    pub mid: Option<Decimal>,
+}
+
 /// The accumulators.
 #[derive(Debug, Default)]
 pub struct Measure {
@@ -106,6 +119,7 @@ pub struct Measure {
     drawdown: Decimal,
     markets: Vec<MarketTotals>,
     positions: Vec<Vec<(u64, Decimal)>>,
+    mids: Vec<Vec<(u64, Decimal)>>,
 }
 
 impl Measure {
@@ -114,18 +128,18 @@ impl Measure {
         Self::default()
     }
 
-    /// A market appears.
+    /// A market appears, with the name the report gives it.
     pub fn market(&mut self, market: u32, name: &str) {
+        self.totals(market).name = name.to_owned();
+    }
+
+    fn totals(&mut self, market: u32) -> &mut MarketTotals {
         while self.markets.len() <= market as usize {
             let index = self.markets.len() as u32;
             self.markets.push(MarketTotals { market: index, ..MarketTotals::default() });
             self.positions.push(Vec::new());
+            self.mids.push(Vec::new());
         }
-        self.markets[market as usize].name = name.to_owned();
-    }
-
-    fn totals(&mut self, market: u32) -> &mut MarketTotals {
-        self.market(market, "");
         &mut self.markets[market as usize]
     }
 
@@ -162,19 +176,14 @@ impl Measure {
         }
     }
 
-    /// One sample: total equity change (rewards included), and each market's position and
-    /// whether it was quoted on both sides.
-    pub fn sample(
-        &mut self,
-        now_ms: u64,
-        equity: Decimal,
-        markets: impl Iterator<Item = (u32, Decimal, bool)>,
-    ) {
+    /// One sample: total equity change (rewards included), and each market's position,
+    /// whether it was quoted on both sides, and its mid.
+    pub fn sample(&mut self, now_ms: u64, equity: Decimal, markets: impl Iterator<Item = MarketSample>) {
         let peak = self.peak.map_or(equity, |p| p.max(equity));
         self.peak = Some(peak);
         self.drawdown = self.drawdown.max(peak - equity);
         self.equity.push((now_ms, equity));
-        for (market, position, two_sided) in markets {
+        for MarketSample { market, position, two_sided, mid } in markets {
             let totals = self.totals(market);
             totals.samples += 1;
             totals.quoted_samples += u64::from(two_sided);
@@ -182,6 +191,12 @@ impl Measure {
             let series = &mut self.positions[market as usize];
             if series.last().is_none_or(|(_, p)| *p != position) {
                 series.push((now_ms, position));
+            }
+            let mids = &mut self.mids[market as usize];
+            if let Some(mid) = mid
+                && mids.last().is_none_or(|(_, m)| *m != mid)
+            {
+                mids.push((now_ms, mid));
             }
         }
     }
@@ -211,6 +226,7 @@ impl Measure {
             max_drawdown: self.drawdown,
             markets: self.markets,
             positions: self.positions,
+            mids: self.mids,
         }
     }
 }
@@ -228,6 +244,8 @@ pub struct Measured {
     pub markets: Vec<MarketTotals>,
     /// Each market's YES-equivalent position when it changed (sampled a second).
     pub positions: Vec<Vec<(u64, Decimal)>>,
+    /// Each market's YES-terms mid when it changed (sampled a second).
+    pub mids: Vec<Vec<(u64, Decimal)>>,
 }
 
 impl Measured {

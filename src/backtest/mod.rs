@@ -12,7 +12,10 @@ pub(crate) mod exchange;
 pub(crate) mod fees;
 pub(crate) mod measure;
 pub(crate) mod queue;
+pub(crate) mod report;
 pub(crate) mod strategy;
+pub(crate) mod summary;
+pub(crate) mod svg;
 
 pub use books::MarketBooks;
 pub use core_strategy::{CoreParams, CoreStrategy};
@@ -21,4 +24,6 @@ pub use exchange::{Listing, TakerFills, venue_mid};
 pub use fees::Fees;
 pub use measure::{FillRow, MARKOUTS_MS, MarketTotals, Measured};
 pub use queue::QueueKind;
+pub use report::report_html;
 pub use strategy::{AccountView, Action, Answer, Holdings, MarketView, ReplayStrategy, TakeFill, TakeSize};
+pub use summary::{Summary, fills_csv};

@@ -4,6 +4,7 @@
 //! `main` only prints the error. The daemon itself (`polymm run`) starts in `system.rs`.
 
 mod auth;
+mod backtest;
 mod config_cmd;
 mod ctl;
 mod data_cmd;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Check or show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Replay recorded or downloaded market data through the daemon's strategies and print
+    /// the comparison table (`--report DIR` for the HTML report).
+    Backtest(backtest::BacktestArgs),
     /// Look at recorded or downloaded market data.
     #[command(subcommand)]
     Data(DataCommand),
@@ -171,6 +175,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Ctl(args) => ctl::run(&cli.global, &args),
         Command::Doctor => doctor::run(&cli.global),
         Command::Soak(args) => soak::run(&cli.global, &args),
+        Command::Backtest(args) => backtest::run(&cli.global, &args),
         Command::Data(DataCommand::Inspect(args)) => data_cmd::inspect(&args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),

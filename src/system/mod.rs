@@ -49,8 +49,8 @@ use crate::telemetry::lock::StateLock;
 mod params;
 
 pub use params::{
-    feed_config, filters, market_tuning, model_params, quote_params, risk_limits, selection_rules,
-    sim_options, switch_limits,
+    core_params, feed_config, filters, market_tuning, model_params, quote_params, risk_limits,
+    selection_rules, sim_options, switch_limits,
 };
 
 /// After the first cancel-all, placements already in flight may still land; a second one

@@ -16,6 +16,21 @@ use crate::sim::SimOptions;
 use crate::strategy::scorer::Filters;
 use crate::strategy::{ModelParams, QuoteParams};
 
+/// The daemon's strategy of `kind` on the backtest's replay: the model parameters, the
+/// safety rules, and each market's bankroll (the total exposure over `[markets]
+/// max_markets`, as when the daemon quotes its full pool).
+pub fn core_params(config: &Config, kind: crate::strategy::StrategyKind) -> crate::backtest::CoreParams {
+    crate::backtest::CoreParams {
+        model: ModelParams { kind, ..model_params(config) },
+        safety: SafetyParams {
+            disconnect_cancel_ms: config.killswitch.disconnect_cancel_secs * 1_000,
+            order_max_age_ms: config.quoting.order_max_age_secs * 1_000,
+        },
+        bankroll: config.risk.max_total_exposure.value()
+            / rust_decimal::Decimal::from(config.markets.max_markets.max(1)),
+    }
+}
+
 /// The quoting parameters of the `[quoting]` section.
 pub fn quote_params(config: &Config) -> QuoteParams {
     let q = &config.quoting;

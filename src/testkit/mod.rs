@@ -9,6 +9,7 @@
 pub mod daemon;
 pub mod frames;
 pub mod market;
+pub mod parquet;
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
