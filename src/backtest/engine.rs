@@ -259,7 +259,7 @@ impl<'s> Replay<'s> {
         }
         let end = self.now_ms;
         self.advance(end + 60_000, true, strategy);
-        self.finish(strategy)
+        self.finish(strategy, end)
     }
 
     /// Runs what falls due up to `until` (actions due at `until` itself only if
@@ -618,7 +618,7 @@ impl<'s> Replay<'s> {
         self.measure.settled(index, payout_yes, paid - before);
     }
 
-    fn finish(mut self, strategy: &mut dyn ReplayStrategy) -> ReplayResult {
+    fn finish(mut self, strategy: &mut dyn ReplayStrategy, last_event_ms: u64) -> ReplayResult {
         self.sample(strategy);
         let rewards = self.total_rewards(strategy);
         let equity: Decimal = self.markets.iter().flatten().map(Market::equity).sum();
@@ -635,7 +635,7 @@ impl<'s> Replay<'s> {
             pnl: equity + rewards,
             rewards,
             events: self.events,
-            span: (self.first_ms.unwrap_or(0), self.now_ms),
+            span: (self.first_ms.unwrap_or(0), last_event_ms),
             refused: self.refused,
         }
     }

@@ -66,15 +66,15 @@ pub struct BookArgs {
 }
 
 /// The endpoints in use, and the embedded venue if one was started.
-struct Endpoints {
-    clob: String,
+pub(super) struct Endpoints {
+    pub(super) clob: String,
     gamma: String,
-    ws_market: String,
-    transport: Transport,
-    embedded: Option<SimHandle>,
+    pub(super) ws_market: String,
+    pub(super) transport: Transport,
+    pub(super) embedded: Option<SimHandle>,
 }
 
-fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
+pub(super) fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
     if let Some(clob) = &args.clob {
         let clob = clob.trim_end_matches('/').to_owned();
         let ws = clob.replacen("http", "ws", 1);
@@ -110,7 +110,7 @@ fn endpoints(config: &Config, args: &VenueArgs) -> anyhow::Result<Endpoints> {
     }
 }
 
-fn client(endpoints: &Endpoints) -> ClobClient {
+pub(super) fn client(endpoints: &Endpoints) -> ClobClient {
     ClobClient::new(
         &endpoints.transport,
         &endpoints.clob,

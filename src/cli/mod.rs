@@ -10,6 +10,7 @@ mod ctl;
 mod data_cmd;
 mod doctor;
 mod market_data;
+mod record;
 mod run;
 mod sign;
 mod sim;
@@ -89,6 +90,9 @@ pub enum Command {
     /// Replay recorded or downloaded market data through the daemon's strategies and print
     /// the comparison table (`--report DIR` for the HTML report).
     Backtest(backtest::BacktestArgs),
+    /// Record the market channel of the chosen markets (both tokens) into hourly zstd files
+    /// for `polymm backtest`.
+    Record(record::RecordArgs),
     /// Look at recorded or downloaded market data.
     #[command(subcommand)]
     Data(DataCommand),
@@ -176,6 +180,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor => doctor::run(&cli.global),
         Command::Soak(args) => soak::run(&cli.global, &args),
         Command::Backtest(args) => backtest::run(&cli.global, &args),
+        Command::Record(args) => record::run(&cli.global, &args),
         Command::Data(DataCommand::Inspect(args)) => data_cmd::inspect(&args),
         Command::Config(ConfigCommand::Check) => config_cmd::check(&cli.global),
         Command::Config(ConfigCommand::Show { json }) => config_cmd::show(&cli.global, json),

@@ -69,6 +69,8 @@ pub fn build(v: &mut Validator<'_>) -> Config {
             log_level: v.text("telemetry.log_level").unwrap_or_default(),
             state_dir: PathBuf::from(v.text("telemetry.state_dir").unwrap_or_default()),
             status_interval_secs: v.whole("telemetry.status_interval_secs", 1, 3_600),
+            record: v.flag("telemetry.record"),
+            record_dir: PathBuf::from(v.text("telemetry.record_dir").unwrap_or_default()),
         },
         credentials: Credentials {
             private_key: v.secret("credentials.private_key"),

@@ -319,6 +319,21 @@ pub struct TelemetryConfig {
     pub state_dir: PathBuf,
     /// Status line interval, seconds.
     pub status_interval_secs: u64,
+    /// Record the market channel while trading.
+    pub record: bool,
+    /// Where recordings go (relative: under `state_dir`).
+    pub record_dir: PathBuf,
+}
+
+impl TelemetryConfig {
+    /// The folder recordings go to.
+    pub fn recordings(&self) -> PathBuf {
+        if self.record_dir.is_absolute() {
+            self.record_dir.clone()
+        } else {
+            self.state_dir.join(&self.record_dir)
+        }
+    }
 }
 
 /// Keys and API credentials; `Debug` shows only which are present.

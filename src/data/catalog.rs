@@ -53,6 +53,29 @@ pub struct MarketMeta {
     pub payout_yes: Option<Decimal>,
 }
 
+impl MarketMeta {
+    /// A market as Gamma lists it (what the recorder writes).
+    pub fn from_listing(market: &crate::polymarket::MarketInfo) -> Self {
+        Self {
+            condition: market.condition_id.to_string(),
+            yes: market.yes.to_string(),
+            no: market.no.to_string(),
+            question: if market.slug.is_empty() { market.question.clone() } else { market.slug.clone() },
+            category: String::new(),
+            tick: market.tick.value(),
+            min_size: market.min_size,
+            neg_risk: market.neg_risk,
+            end_ms: market.end_secs.map(|s| s * 1_000),
+            rewards: market.rewards.as_ref().map(|r| RewardMeta {
+                min_size: r.min_size,
+                max_spread_cents: r.max_spread_cents,
+                daily_rate: r.daily_rate,
+            }),
+            payout_yes: None,
+        }
+    }
+}
+
 /// The markets of a data set, by index, with a lookup from token id.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {

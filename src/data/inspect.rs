@@ -1,12 +1,14 @@
 //! `polymm data inspect`: what a data set holds, read once through: markets, time span,
 //! events by kind, gaps (marked ones and silences), and what was skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use super::event::EventKind;
 use super::source::Source;
 use crate::clock::Millis;
+use crate::domain::book::Book;
+use crate::domain::{Outcome, Side};
 
 /// A silence this long in a market that was trading counts as a gap.
 pub const SILENCE_MS: u64 = 60_000;
@@ -30,8 +32,45 @@ pub struct Inspection {
     pub silences: u64,
     /// Median feed latency (local − exchange), ms, where the source has both times.
     pub feed_latency_ms: Option<u64>,
+    /// Full books that arrived while the replayed book of their token was whole, each
+    /// compared with it level by level.
+    pub books_checked: u64,
+    /// Of those, how many differed: a replay that lost or misapplied a change.
+    pub book_mismatches: u64,
     /// Problems skipped, and the first few named.
     pub problems: super::error::Problems,
+}
+
+/// Every token's book as the events build it, and the check of each full book against it.
+#[derive(Default)]
+struct BookCheck {
+    books: HashMap<(u32, Outcome), Book>,
+}
+
+impl BookCheck {
+    fn see(&mut self, event: &super::event::Event, inspection: &mut Inspection) {
+        match &event.kind {
+            EventKind::Book { outcome, bids, asks } => {
+                let mut snapshot = Book::new();
+                snapshot.replace(bids.iter().copied(), asks.iter().copied(), 0);
+                if let Some(book) = self.books.get(&(event.market, *outcome)) {
+                    inspection.books_checked += 1;
+                    let same = |side| book.depth(side).eq(snapshot.depth(side));
+                    if !(same(Side::Buy) && same(Side::Sell)) {
+                        inspection.book_mismatches += 1;
+                    }
+                }
+                self.books.insert((event.market, *outcome), snapshot);
+            }
+            EventKind::Level { outcome, side, price, size } => {
+                if let Some(book) = self.books.get_mut(&(event.market, *outcome)) {
+                    book.set(*side, *price, *size);
+                }
+            }
+            EventKind::Gap => self.books.retain(|(market, _), _| *market != event.market),
+            _ => {}
+        }
+    }
 }
 
 /// Reads `source` to the end.
@@ -39,7 +78,9 @@ pub fn inspect(source: &mut dyn Source) -> Inspection {
     let mut inspection = Inspection { kind: source.kind(), ..Inspection::default() };
     let mut last_by_market: BTreeMap<u32, u64> = BTreeMap::new();
     let mut latencies: Vec<u64> = Vec::new();
+    let mut books = BookCheck::default();
     while let Some(event) = source.next_event() {
+        books.see(&event, &mut inspection);
         let at = event.at.ms();
         inspection.span =
             Some(inspection.span.map_or((at, at), |(first, last)| (first.min(at), last.max(at))));
@@ -90,6 +131,11 @@ impl Inspection {
             self.gaps,
             self.silences,
             SILENCE_MS / 1_000
+        );
+        let _ = writeln!(
+            out,
+            "books: {} full books checked against the replayed book, {} differed",
+            self.books_checked, self.book_mismatches
         );
         if let Some(latency) = self.feed_latency_ms {
             let _ = writeln!(out, "feed latency (local − exchange), median: {latency} ms");

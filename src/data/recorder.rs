@@ -61,7 +61,7 @@ struct Chunk {
 pub struct Recorder {
     buffer: Vec<u8>,
     file: Option<String>,
-    metas: Vec<Vec<u8>>,
+    metas: Vec<(String, Vec<u8>)>,
     sender: Option<Sender<Chunk>>,
     writer: Option<JoinHandle<()>>,
     stats: Arc<RecorderStats>,
@@ -121,12 +121,15 @@ impl Recorder {
         self.ns_of(Instant::now())
     }
 
-    /// Records a market's metadata (again in every later file).
+    /// Records a market's metadata (the latest again at the head of every later file).
     pub fn meta(&mut self, meta: &MarketMeta) {
         let Ok(json) = serde_json::to_vec(meta) else { return };
         let now = self.now_ns();
         self.append(RecordKind::Meta, now, 0, &json);
-        self.metas.push(json);
+        match self.metas.iter_mut().find(|(condition, _)| *condition == meta.condition) {
+            Some((_, known)) => *known = json,
+            None => self.metas.push((meta.condition.clone(), json)),
+        }
     }
 
     /// Records a market-channel frame read at `received` on `connection`.
@@ -171,7 +174,7 @@ impl Recorder {
     fn start_file(&mut self, file: String, local_ns: u64) {
         self.file = Some(file);
         encode(&mut self.buffer, RecordHead { kind: RecordKind::Header, local_ns, connection: 0 }, HEADER);
-        for meta in &self.metas {
+        for (_, meta) in &self.metas {
             encode(&mut self.buffer, RecordHead { kind: RecordKind::Meta, local_ns, connection: 0 }, meta);
         }
     }

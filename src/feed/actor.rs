@@ -105,6 +105,7 @@ pub struct FeedActor {
     resend: Rc<RefCell<Vec<String>>>,
     coalescer: Rc<RefCell<Coalescer>>,
     books: SharedBooks,
+    recording: Option<(crate::data::RecorderConfig, Vec<crate::data::MarketMeta>)>,
 }
 
 impl FeedActor {
@@ -130,12 +131,24 @@ impl FeedActor {
             resend: Rc::new(RefCell::new(Vec::new())),
             coalescer: Rc::new(RefCell::new(Coalescer::default())),
             books: SharedBooks::default(),
+            recording: None,
         }
     }
 
     /// Keeps the books in `books`, which the markets read when told theirs changed.
     pub fn sharing(mut self, books: SharedBooks) -> Self {
         self.books = books;
+        self
+    }
+
+    /// The same feed recording its market channel (`telemetry.record`), with `markets`'
+    /// metadata at the head of each file.
+    pub fn recording(
+        mut self,
+        config: crate::data::RecorderConfig,
+        markets: Vec<crate::data::MarketMeta>,
+    ) -> Self {
+        self.recording = Some((config, markets));
         self
     }
 }
@@ -201,6 +214,18 @@ impl Actor for FeedActor {
         );
         if let UserSource::Local(account) = &self.user {
             feed = feed.with_tap(account.tap(self.clock.clone()));
+        }
+        if let Some((config, markets)) = self.recording.take() {
+            match crate::data::Recorder::start(&config) {
+                Ok(mut recorder) => {
+                    markets.iter().for_each(|meta| recorder.meta(meta));
+                    tracing::info!(dir = %config.dir.display(), "recording the market channel");
+                    feed = feed.with_recorder(recorder);
+                }
+                Err(error) => {
+                    tracing::error!(%error, dir = %config.dir.display(), "cannot record the market channel")
+                }
+            }
         }
         let (client, routes, health) = (self.client.clone(), self.routes.clone(), self.health.clone());
         let (resend, coalescer, clock) = (self.resend.clone(), self.coalescer.clone(), self.clock.clone());

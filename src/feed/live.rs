@@ -68,6 +68,8 @@ pub struct LiveFeed {
     in_fallback: bool,
     frame_times: Vec<(String, std::time::Instant)>,
     tops: TopWatch,
+    recorder: Option<crate::data::Recorder>,
+    snapshots_due: Vec<String>,
 }
 
 impl LiveFeed {
@@ -119,7 +121,31 @@ impl LiveFeed {
             in_fallback: false,
             frame_times: Vec::new(),
             tops: TopWatch::default(),
+            recorder: None,
+            snapshots_due: Vec::new(),
         }
+    }
+
+    /// The same feed recording what arrives: every frame with its read time and
+    /// connection, connects and drops, and a REST snapshot of every token now and after
+    /// each reconnect (on its connection's tokens).
+    pub fn with_recorder(mut self, mut recorder: crate::data::Recorder) -> Self {
+        recorder.marker(0, crate::data::format::MarkerKind::Start, "");
+        self.snapshots_due = self.data.shard_assets().concat();
+        self.recorder = Some(recorder);
+        self
+    }
+
+    /// Records a market's changed metadata, when recording.
+    pub fn record_meta(&mut self, meta: &crate::data::MarketMeta) {
+        if let Some(recorder) = self.recorder.as_mut() {
+            recorder.meta(meta);
+        }
+    }
+
+    /// The recorder's counters, when recording.
+    pub fn recorder_stats(&self) -> Option<std::sync::Arc<crate::data::RecorderStats>> {
+        self.recorder.as_ref().map(crate::data::Recorder::stats)
     }
 
     /// The same feed showing every decoded event to `tap` too.
@@ -182,6 +208,9 @@ impl LiveFeed {
     }
 
     fn apply(&mut self, event: &crate::polymarket::ws::WsEvent, touched: &mut Vec<String>) {
+        if self.recorder.is_some() {
+            self.record(event);
+        }
         let changed = self.data.on_ws(event, self.clock.now().0);
         if let crate::polymarket::ws::WsEvent::Frame { received, .. } = event {
             self.frame_times.extend(changed.iter().map(|token| (token.clone(), *received)));
@@ -189,7 +218,62 @@ impl LiveFeed {
         touched.extend(changed);
     }
 
+    fn record(&mut self, event: &crate::polymarket::ws::WsEvent) {
+        use crate::data::format::MarkerKind;
+        use crate::polymarket::ws::WsEvent;
+        let Some(recorder) = self.recorder.as_mut() else { return };
+        match event {
+            WsEvent::Frame { shard, text, received } => recorder.frame(*shard as u32, *received, text),
+            WsEvent::Connected { shard } => {
+                recorder.marker(*shard as u32, MarkerKind::Connect, "");
+                if let Some(assets) = self.data.shard_assets().get(*shard) {
+                    self.snapshots_due.extend(assets.iter().cloned());
+                }
+            }
+            WsEvent::Disconnected { shard, reason } => {
+                recorder.marker(*shard as u32, MarkerKind::Drop, reason)
+            }
+        }
+    }
+
+    /// Writes REST snapshots to the recording (never applied here: the feed's own resync
+    /// rules decide what the books take).
+    fn record_snapshots(&mut self, books: &[crate::polymarket::client::types::OrderBookSummary]) {
+        let Some(recorder) = self.recorder.as_mut() else { return };
+        for summary in books {
+            if let Ok(json) = serde_json::to_vec(summary) {
+                recorder.snapshot(&json);
+            }
+        }
+    }
+
+    /// The recording's snapshots due (at start and after reconnects), a hundred at a time.
+    async fn snapshot_for_recording(&mut self, client: &ClobClient) {
+        if self.snapshots_due.is_empty() {
+            return;
+        }
+        let take = self.snapshots_due.len().min(100);
+        let assets: Vec<String> = self.snapshots_due.drain(..take).collect();
+        if let Some(recorder) = self.recorder.as_mut() {
+            recorder.marker(0, crate::data::format::MarkerKind::Resync, "REST snapshots for the recording");
+        }
+        let tokens: Vec<TokenId> = assets.iter().filter_map(|a| a.parse().ok()).collect();
+        match client.books(&tokens).await {
+            Ok(books) => self.record_snapshots(&books),
+            Err(error) => {
+                tracing::warn!(%error, "recording: REST snapshots failed; trying again");
+                self.snapshots_due.extend(assets);
+            }
+        }
+    }
+
     async fn rest_upkeep(&mut self, client: &ClobClient) -> Vec<String> {
+        if self.recorder.is_some() {
+            self.snapshot_for_recording(client).await;
+            if let Some(recorder) = self.recorder.as_mut() {
+                recorder.flush_if_due();
+            }
+        }
         let now = self.clock.now().0;
         let fallback = self.data.fallback_assets(now);
         if fallback.is_empty() == self.in_fallback {
@@ -235,6 +319,7 @@ impl LiveFeed {
                 return Vec::new();
             }
         };
+        self.record_snapshots(&books);
         let mut replaced = Vec::new();
         for summary in books {
             if self.data.spot_check(&summary) == super::sync::SpotCheck::Replaced {
@@ -254,6 +339,7 @@ impl LiveFeed {
             let tokens: Vec<TokenId> = chunk.iter().filter_map(|a| a.parse().ok()).collect();
             match client.books(&tokens).await {
                 Ok(books) => {
+                    self.record_snapshots(&books);
                     for summary in books {
                         if self.data.apply_rest(&summary) {
                             restored.push(summary.asset_id);
@@ -266,8 +352,11 @@ impl LiveFeed {
         restored
     }
 
-    /// Stops every connection.
+    /// Stops every connection (and writes out the recording).
     pub fn stop(self) {
         self.tasks.into_iter().for_each(|task| task.abort());
+        if let Some(recorder) = self.recorder {
+            recorder.close();
+        }
     }
 }

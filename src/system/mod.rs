@@ -253,7 +253,7 @@ pub async fn start_as(
         ws_user: venue.ws_user.clone(),
         transport: venue.transport.clone(),
     };
-    let feed = FeedActor::new(
+    let mut feed = FeedActor::new(
         endpoints,
         user,
         client.clone(),
@@ -262,8 +262,12 @@ pub async fn start_as(
         clock,
         switch.clone().recipient(),
     )
-    .sharing(books)
-    .start();
+    .sharing(books);
+    if config.telemetry.record {
+        let metas = chosen.iter().map(crate::data::MarketMeta::from_listing).collect();
+        feed = feed.recording(crate::data::RecorderConfig::new(config.telemetry.recordings()), metas);
+    }
+    let feed = feed.start();
     director.do_send(AttachFeed { reroute: feed.clone().recipient(), resend: feed.recipient() });
     let heartbeat = (!paper).then(|| start_heartbeats(client, switch.clone().recipient()));
     let handles = ControlHandles {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::book::{Book, Level, parse_micros, parse_pips};
 use crate::domain::price::parse_decimal;
@@ -51,7 +51,7 @@ fn nullable_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D)
 }
 
 /// One level of a REST book.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct BookLevel {
     /// Price text.
     pub price: String,
@@ -59,8 +59,8 @@ pub struct BookLevel {
     pub size: String,
 }
 
-/// `GET /book`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `GET /book` (serialized again, as the recorder writes it).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct OrderBookSummary {
     /// Condition id.
     pub market: String,
