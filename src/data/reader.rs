@@ -11,11 +11,12 @@ use std::rc::Rc;
 use super::error::{DataError, Problems};
 use super::format::{HEAD_LEN, RecordHead, decode_head, is_recording};
 
-/// The recording files at `path` (a file, or a folder's `.pmrec.zst` files), in name
-/// order, which is time order.
+/// The recording files at `path` (a `.pmrec.zst` file, or a folder's), in name order,
+/// which is time order.
 pub fn recording_files(path: &Path) -> Result<Vec<PathBuf>, DataError> {
     if path.is_file() {
-        return Ok(vec![path.to_owned()]);
+        let named = path.file_name().and_then(|n| n.to_str()).is_some_and(is_recording);
+        return Ok(if named { vec![path.to_owned()] } else { Vec::new() });
     }
     let entries = std::fs::read_dir(path).map_err(|e| DataError::io(path, e))?;
     let mut files: Vec<PathBuf> = entries

@@ -5,6 +5,7 @@
 
 pub mod control;
 pub mod process;
+pub mod resolvedkit;
 pub mod sim;
 
 /// How long a test waits for what must happen: generous, since CI is a loaded machine; a

@@ -1,0 +1,104 @@
+//! Recordings: what the recorder writes reads back event for event, a new hour starts a
+//! file that reads on its own, a crash's broken tail costs only itself (named by file and
+//! position), and a recording of the embedded venue replays to the venue's own books.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use polymm::data::{MarketMeta, OwnSource, Recorder, RecorderConfig, Source, recording_files};
+use polymm::testkit::frames::{ASSET, book_frame, change_frame};
+use rust_decimal_macros::dec;
+
+fn meta() -> MarketMeta {
+    MarketMeta {
+        condition: "0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1".into(),
+        yes: ASSET.into(),
+        no: "42".into(),
+        question: "a test market".into(),
+        category: String::new(),
+        tick: dec!(0.001),
+        min_size: dec!(5),
+        neg_risk: false,
+        end_ms: None,
+        rewards: None,
+        payout_yes: None,
+    }
+}
+
+/// Records a book and `changes` change frames, the last `later` after the rest.
+fn record(dir: &Path, changes: u32, later: Duration) {
+    let mut recorder = Recorder::start(&RecorderConfig::new(dir)).unwrap();
+    recorder.meta(&meta());
+    let now = Instant::now();
+    recorder.frame(0, now, &book_frame(10));
+    for _ in 0..changes {
+        recorder.frame(0, now, &change_frame(4));
+    }
+    recorder.frame(0, now, "{not json");
+    recorder.frame(1, now + later, &change_frame(2));
+    recorder.close();
+}
+
+fn count(source: &mut dyn Source) -> usize {
+    std::iter::from_fn(|| source.next_event()).count()
+}
+
+#[test]
+fn what_is_recorded_reads_back_and_a_new_hour_is_a_file_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    record(dir.path(), 100, Duration::from_secs(3_600));
+    let files = recording_files(dir.path()).unwrap();
+    assert_eq!(files.len(), 2, "the frame an hour later went to the next hour's file: {files:?}");
+    let mut whole = OwnSource::open(dir.path()).unwrap();
+    assert_eq!(count(&mut whole), 1 + 100 * 4 + 2, "a book, 400 level changes, then 2 an hour later");
+    assert_eq!(whole.problems().malformed, 1, "the frame that is not JSON is counted and skipped");
+    assert!(whole.problems().first[0].contains("record"), "{:?}", whole.problems().first);
+    let mut second = OwnSource::open(&files[1]).unwrap();
+    assert_eq!(count(&mut second), 2, "the later file knows its market from its own header");
+    assert_eq!(second.catalog().markets().len(), 1);
+}
+
+#[test]
+fn a_broken_tail_costs_only_itself_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    record(dir.path(), 2_000, Duration::ZERO);
+    let file = recording_files(dir.path()).unwrap().remove(0);
+    let mut intact = OwnSource::open(&file).unwrap();
+    let all = count(&mut intact);
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() - 7]).unwrap();
+    let mut cut = OwnSource::open(&file).unwrap();
+    let kept = count(&mut cut);
+    assert!(kept < all, "the last frame's records are lost");
+    assert_eq!(cut.problems().truncated, 1);
+    let why = &cut.problems().first.last().unwrap();
+    assert!(why.contains(".pmrec.zst") && why.contains("compressed byte"), "{why}");
+    std::fs::write(dir.path().join("polymm-2026-01-01T00.pmrec.zst"), b"garbage, not zstd").unwrap();
+    let mut garbage = OwnSource::open(dir.path()).unwrap();
+    assert_eq!(count(&mut garbage), kept, "the garbage file yields nothing; the cut one's head still reads");
+    assert_eq!(garbage.problems().truncated, 2);
+}
+
+#[test]
+fn a_recording_of_the_embedded_venue_replays_to_its_books_and_backtests() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rec");
+    let polymm = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_polymm")).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let recorded = polymm(&["record", "--all", "--seconds", "8", "--out", out.to_str().unwrap()]);
+    assert!(recorded.contains("recorded"), "{recorded}");
+    let inspected = polymm(&["data", "inspect", out.to_str().unwrap()]);
+    let line = inspected.lines().find(|l| l.starts_with("books:")).unwrap();
+    let checked: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(checked > 0, "{inspected}");
+    assert!(line.ends_with(", 0 differed"), "the replayed books equal every snapshot: {inspected}");
+    assert!(inspected.contains("skipped: 0 records, 0 malformed frames, 0 truncated tails"), "{inspected}");
+    let table = polymm(&["backtest", "--data", out.to_str().unwrap(), "--strategy", "polymm"]);
+    assert!(table.contains("| polymm |"), "{table}");
+}
