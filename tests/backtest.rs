@@ -13,7 +13,7 @@ use std::process::Command;
 
 use polymm::backtest::{CoreStrategy, Latency, QueueKind, Replay, ReplayConfig, Summary, TakerFills};
 use polymm::config::{Config, EnvSnapshot, LoadOptions, load};
-use polymm::data::{EventKind, Source};
+use polymm::data::EventKind;
 use polymm::strategy::StrategyKind;
 use polymm::testkit::parquet::{PmxtRow, write_pmxt};
 use rust_decimal::Decimal;

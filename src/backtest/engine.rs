@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use rust_decimal::Decimal;
 
 use super::books::{MarketBooks, complement};
-use super::exchange::{Exchange, Listing, TakerFills, take};
+use super::exchange::{Exchange, Listing, Placement, TakerFills, take};
 use super::fees::Fees;
 use super::measure::{FillRow, MarketSample, Measure, Measured};
 use super::queue::{Queue, QueueKind};
@@ -473,10 +473,8 @@ impl<'s> Replay<'s> {
         let mut refused = Vec::new();
         let answer = match action {
             Action::Place { key, outcome, side, price, size } => {
-                let placed = self
-                    .exchange
-                    .place(index, outcome, side, price, size, market.books.merged(), &mut self.user)
-                    .ok();
+                let order = Placement { market: index, outcome, side, price, size };
+                let placed = self.exchange.place(order, market.books.merged(), &mut self.user).ok();
                 if placed.is_none() {
                     self.refused += 1;
                 }

@@ -37,6 +37,21 @@ pub struct Listing {
     pub no: TokenId,
 }
 
+/// A post-only order to rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Market index.
+    pub market: u32,
+    /// Which token.
+    pub outcome: Outcome,
+    /// Side.
+    pub side: Side,
+    /// Limit price.
+    pub price: Pips,
+    /// Size.
+    pub size: Micros,
+}
+
 /// An order we have open.
 #[derive(Debug, Clone)]
 struct Open {
@@ -90,14 +105,11 @@ impl Exchange {
     /// Rests a post-only order against `merged` (the market's YES-terms book).
     pub fn place(
         &mut self,
-        market: u32,
-        outcome: Outcome,
-        side: Side,
-        price: Pips,
-        size: Micros,
+        order: Placement,
         merged: &Book,
         out: &mut Vec<(u32, UserEvent)>,
     ) -> Result<OrderId, PaperReject> {
+        let Placement { market, outcome, side, price, size } = order;
         let listing = self.listings.get(market as usize).cloned().ok_or(PaperReject::Invalid)?;
         let id = self.order_id();
         let (yes_side, yes_price) = yes_terms(outcome, side, price);

@@ -65,7 +65,7 @@ impl FromStr for QueueKind {
 
 impl QueueKind {
     /// The share of a level's decrease that came from behind us.
-    fn from_behind(self, front: Micros, back: Micros) -> f64 {
+    fn share_from_behind(self, front: Micros, back: Micros) -> f64 {
         let f = |x: Micros| match self {
             Self::Power(n) => (x as f64).powf(n),
             Self::Log => (x as f64).ln_1p(),
@@ -135,7 +135,7 @@ impl FillModel for Queue {
                         let drop = (before - size) as f64;
                         let front = order.queue_ahead;
                         let back = before.saturating_sub(front);
-                        let behind = kind.from_behind(front, back);
+                        let behind = kind.share_from_behind(front, back);
                         let estimate =
                             front as f64 - (1.0 - behind) * drop + (back as f64 - behind * drop).min(0.0);
                         order.queue_ahead = (estimate.max(0.0) as Micros).min(size);

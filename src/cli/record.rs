@@ -59,7 +59,7 @@ fn choose(listed: Vec<MarketInfo>, args: &RecordArgs, config: &crate::config::Co
     let now = SystemClock.now().as_secs();
     let mut chosen: Vec<MarketInfo> =
         listed.into_iter().filter(|m| crate::selection::passes(m, &filters, now)).collect();
-    chosen.sort_by(|a, b| b.volume.cmp(&a.volume));
+    chosen.sort_by_key(|m| std::cmp::Reverse(m.volume));
     chosen.truncate(config.markets.max_markets as usize);
     chosen
 }

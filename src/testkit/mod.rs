@@ -7,6 +7,7 @@
 //! each, so a test and a benchmark speak of the same thing.
 
 pub mod daemon;
+pub mod data;
 pub mod frames;
 pub mod market;
 pub mod parquet;
