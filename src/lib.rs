@@ -21,6 +21,8 @@
 //! | [`telemetry`] | the SQLite store and the ledger (fills, JSON trade log, daily P&L, kill switch), the state directory's lock |
 //! | [`sim`] | the embedded Polymarket-compatible venue (`polymm sim`, `--tls` with a throwaway CA) |
 //! | [`compare`] | `polymm sim-compare`: strategies side by side on identical seeded simulations |
+//! | [`data`] | market data at rest: the recording format and recorder, loaders for recordings, resolvedkit and PMXT v2 Parquet as one event stream |
+//! | [`backtest`] | the replay engine: the daemon's `MarketCore` (or any strategy) on a data set against the paper exchange's fill code with queue, latency and fee models, the summary and the HTML report |
 //! | [`soak`] | `polymm soak`: the daemon under every fault the venue has, panics, kill -9 after fills, then an audit against the venue |
 //! | [`config`] | layered configuration (defaults, `actors.toml`, environment, CLI) and its validation |
 //! | [`cli`] | the command line: argument definitions and the one-shot commands |
