@@ -102,3 +102,32 @@ fn a_recording_of_the_embedded_venue_replays_to_its_books_and_backtests() {
     let table = polymm(&["backtest", "--data", out.to_str().unwrap(), "--strategy", "polymm"]);
     assert!(table.contains("| polymm |"), "{table}");
 }
+
+#[test]
+fn a_rest_snapshot_is_replayed_only_where_the_channel_has_not_given_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recorder = Recorder::start(&RecorderConfig::new(dir.path())).unwrap();
+    recorder.meta(&meta());
+    let rest = |asset: &str| {
+        format!(
+            r#"{{"market":"m","asset_id":"{asset}","timestamp":"1","hash":"","bids":[{{"price":"0.40","size":"1"}}],"asks":[]}}"#
+        )
+    };
+    recorder.snapshot(rest("42").as_bytes());
+    recorder.frame(0, Instant::now(), &book_frame(5));
+    recorder.frame(0, Instant::now(), &change_frame(2));
+    recorder.snapshot(rest(ASSET).as_bytes());
+    recorder.close();
+    let mut source = OwnSource::open(dir.path()).unwrap();
+    let books: Vec<_> = std::iter::from_fn(|| source.next_event())
+        .filter_map(|e| match e.kind {
+            polymm::data::EventKind::Book { outcome, .. } => Some(outcome),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        books,
+        [polymm::domain::Outcome::No, polymm::domain::Outcome::Yes],
+        "the NO token's REST snapshot starts its book; the YES token's, fetched after its channel book, is not replayed"
+    );
+}

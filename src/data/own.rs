@@ -1,8 +1,9 @@
 //! polymm's own recordings as events: frames through the daemon's own market-channel
-//! decoder, REST snapshots as full books, connection drops as gaps, metadata into the
-//! catalog. Streams file by file, record by record.
+//! decoder, REST snapshots as full books where the channel has not given the token's book
+//! yet (at the start, after a drop), connection drops as gaps, metadata into the catalog.
+//! Streams file by file, record by record.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use super::catalog::{Catalog, MarketMeta};
@@ -19,6 +20,7 @@ use crate::polymarket::client::types::{BookLevel, OrderBookSummary};
 /// A recording (one file or a folder of them).
 pub struct OwnSource {
     files: VecDeque<PathBuf>,
+    whole: HashSet<(u32, Outcome)>,
     reader: Option<RecordReader>,
     catalog: Catalog,
     pending: VecDeque<Event>,
@@ -35,6 +37,7 @@ impl OwnSource {
         }
         Ok(Self {
             files,
+            whole: HashSet::new(),
             reader: None,
             catalog: Catalog::default(),
             pending: VecDeque::new(),
@@ -86,6 +89,7 @@ impl OwnSource {
             RecordKind::Marker => match serde_json::from_slice::<Marker>(&self.payload) {
                 Ok(marker) if marker.event == MarkerKind::Drop => {
                     let at = Stamp { exchange_ms: 0, local_ns };
+                    self.whole.clear();
                     for market in 0..self.catalog.markets().len() as u32 {
                         self.pending.push_back(Event { at, market, kind: EventKind::Gap });
                     }
@@ -105,6 +109,11 @@ impl OwnSource {
             );
             return;
         };
+        if !self.whole.insert((market, outcome)) {
+            // The channel's stream already makes this book; a snapshot fetched while frames
+            // kept arriving may be older than what they applied.
+            return;
+        }
         let levels = |levels: &[BookLevel]| -> Option<Vec<Level>> {
             levels
                 .iter()
@@ -128,8 +137,12 @@ impl OwnSource {
         let pending = &mut self.pending;
         let mut unknown_tokens = 0;
         let mut settled = Vec::new();
+        let whole = &mut self.whole;
         let decoded = decode_market(text, |event| match normalize(&event, catalog, local_ns) {
             Some(event) => {
+                if let EventKind::Book { outcome, .. } = &event.kind {
+                    whole.insert((event.market, *outcome));
+                }
                 if let EventKind::Resolved { winner } = event.kind {
                     settled.push((event.market, winner));
                 }
