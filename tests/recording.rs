@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -130,4 +132,65 @@ fn a_rest_snapshot_is_replayed_only_where_the_channel_has_not_given_the_book() {
         [polymm::domain::Outcome::No, polymm::domain::Outcome::Yes],
         "the NO token's REST snapshot starts its book; the YES token's, fetched after its channel book, is not replayed"
     );
+}
+
+/// Events a recording folder holds so far (a file being written reads up to its last
+/// complete frame).
+fn recorded_events(dir: &Path) -> usize {
+    OwnSource::open(dir).map(|mut source| count(&mut source)).unwrap_or(0)
+}
+
+#[actix_rt::test]
+async fn record_stops_cleanly_on_sigterm_and_the_daemon_records_while_it_trades() {
+    use common::process::{Running, polymm, wait_for};
+    let venue = common::sim::steady(2, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("recorded");
+    let record = polymm(
+        dir.path(),
+        &["record", "--all", "--clob", &venue.base_url, "--out", out.to_str().unwrap()],
+        &["telemetry.log_level=error".into()],
+        &[],
+    );
+    let recorder = Running::spawn(record);
+    if !wait_for(common::PATIENCE, || recorded_events(&out) > 0).await {
+        recorder.fail("polymm record wrote nothing");
+    }
+    let (status, printed) = recorder.terminate(common::PATIENCE).await;
+    assert!(status.success(), "{printed:?}");
+    assert!(printed.iter().any(|l| l.starts_with("recorded ")), "{printed:?}");
+    let file = recording_files(&out).unwrap().pop().unwrap();
+    let mut reader = polymm::data::RecordReader::open(&file).unwrap();
+    let (mut payload, mut problems, mut last) = (Vec::new(), polymm::data::Problems::default(), None);
+    while let Some(head) = reader.next_record(&mut payload, &mut problems) {
+        last = Some((head.kind, payload.clone()));
+    }
+    let (kind, payload) = last.unwrap();
+    assert_eq!(kind, polymm::data::format::RecordKind::Marker);
+    assert!(String::from_utf8_lossy(&payload).contains("stop"), "the last record marks a clean stop");
+    assert!(problems.is_clean());
+
+    let daemon_dir = dir.path().join("daemon");
+    std::fs::create_dir_all(&daemon_dir).unwrap();
+    let mut sets = common::process::venue_sets(&venue);
+    sets.extend([
+        "telemetry.record=true".to_owned(),
+        format!("telemetry.state_dir={}", daemon_dir.display()),
+        "control.port=0".into(),
+        "telemetry.log_level=error".into(),
+        format!("markets.include={}", common::sim::market(&venue, 0).0),
+    ]);
+    let key = venue.test_accounts[0].key.export_secret();
+    let run = polymm(dir.path(), &["run", "--mode", "paper"], &sets, &[("POLY_PRIVATE_KEY", key.expose())]);
+    let daemon = Running::spawn(run);
+    let recordings = daemon_dir.join("recordings");
+    if !wait_for(common::PATIENCE, || recorded_events(&recordings) > 0).await {
+        daemon.fail("the daemon recorded nothing");
+    }
+    let (status, printed) = daemon.terminate(common::PATIENCE).await;
+    assert!(status.success(), "{printed:?}");
+    let mut source = OwnSource::open(&recordings).unwrap();
+    assert!(count(&mut source) > 0);
+    assert!(source.catalog().markets().len() >= 1, "the daemon's markets head the file");
+    venue.stop().await;
 }
