@@ -83,8 +83,7 @@ fn replay(c: &mut Criterion) {
                     Replay::new(&mut source, ReplayConfig::default())
                         .run(&mut strategy, &mut |_| {})
                         .measured
-                        .fills
-                        .len()
+                        .fill_count
                 },
                 BatchSize::LargeInput,
             )

@@ -219,7 +219,7 @@ fn queue_models_order_fills_from_optimistic_to_pessimistic() {
         let mut source = polymm::data::open(&file).unwrap();
         let mut strategy = CoreStrategy::new(polymm::system::core_params(&config(), StrategyKind::Fixed));
         let config = ReplayConfig { queue, ..ReplayConfig::default() };
-        Replay::new(source.as_mut(), config).run(&mut strategy, &mut |_| {}).measured.fills.len()
+        Replay::new(source.as_mut(), config).run(&mut strategy, &mut |_| {}).measured.fill_count
     };
     let (optimistic, neutral, pessimistic) =
         (fills(QueueKind::TradeOnly), fills(QueueKind::Power(2.0)), fills(QueueKind::RiskAverse));

@@ -25,7 +25,7 @@ fn main() -> anyhow::Result<()> {
         println!(
             "{fills:?}: P&L {} on {} fills, return on invested {}%",
             result.pnl.round_dp(2),
-            result.measured.fills.len(),
+            result.measured.fill_count,
             (ret * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2)
         );
     }

@@ -122,7 +122,6 @@ impl ReplayStrategy for LateFavorite {
 
 /// What resolvedkit reports: P&L over the cash spent on buys.
 pub fn return_on_invested(result: &polymm::backtest::ReplayResult) -> Decimal {
-    let invested: Decimal =
-        result.measured.fills.iter().filter(|f| f.side == Side::Buy).map(|f| f.price * f.shares).sum();
+    let invested = result.measured.bought;
     if invested.is_zero() { Decimal::ZERO } else { result.pnl / invested }
 }

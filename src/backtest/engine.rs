@@ -225,6 +225,13 @@ impl<'s> Replay<'s> {
         self.peeked.as_ref().is_some_and(|next| next.market == event.market && next.at == event.at)
     }
 
+    /// The same replay handing each fill to `sink` once its markouts are taken (in fill
+    /// order): how `fills.csv` is written without holding the fills.
+    pub fn with_fills(mut self, sink: super::measure::FillSink) -> Self {
+        self.measure = Measure::with_sink(sink);
+        self
+    }
+
     /// Runs the replay to the end of the data, reporting progress now and then.
     pub fn run(
         mut self,

@@ -113,7 +113,7 @@ fn equity(html: &mut String, results: &[ReplayResult], start: u64) {
     let mut drawdown = Vec::new();
     for (i, r) in results.iter().enumerate() {
         let points: Vec<(f64, f64)> =
-            r.measured.equity.iter().map(|(t, e)| (hours(*t, start), f(*e))).collect();
+            r.measured.equity.points().iter().map(|(t, e)| (hours(*t, start), f(*e))).collect();
         let mut peak = f64::MIN;
         let falls: Vec<(f64, f64)> = points
             .iter()
@@ -154,7 +154,7 @@ fn inventory(html: &mut String, result: &ReplayResult, start: u64) {
         .take(8)
         .enumerate()
         .filter_map(|(i, market)| {
-            let positions = result.measured.positions.get(market as usize)?;
+            let positions = result.measured.positions.get(market as usize)?.points();
             let mut points = Vec::new();
             for pair in positions.windows(2) {
                 points.push((hours(pair[0].0, start), f(pair[0].1)));
@@ -183,12 +183,12 @@ fn inventory(html: &mut String, result: &ReplayResult, start: u64) {
 
 fn fills_over_price(html: &mut String, result: &ReplayResult, start: u64) {
     let Some(&market) = busiest(result).first() else { return };
-    let mids = result.measured.mids.get(market as usize).map(Vec::as_slice).unwrap_or_default();
+    let mids = result.measured.mids.get(market as usize).map(|m| m.points()).unwrap_or_default();
     let mid: Vec<(f64, f64)> = mids.iter().map(|(t, m)| (hours(*t, start), f(*m))).collect();
     let fills = |side: Side| -> Vec<(f64, f64)> {
         result
             .measured
-            .fills
+            .fill_sample
             .iter()
             .filter(|fill| fill.market == market && fill.yes_terms().0 == side)
             .map(|fill| (hours(fill.at_ms, start), f(fill.yes_terms().1)))

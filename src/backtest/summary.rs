@@ -1,7 +1,7 @@
 //! A replay's results in the shapes people read: the `sim-compare` table's row
 //! ([`StrategyReport`]), the summary written to `summary.json` (every figure as a decimal
 //! string, keys in a fixed order, nothing from the wall clock: the same inputs give the same
-//! bytes), and `fills.csv`.
+//! bytes), and the lines of `fills.csv` (written as fills complete, never held).
 
 use std::fmt::Write as _;
 
@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::engine::{Latency, ReplayResult};
-use super::measure::{MARKOUTS_MS, MarketTotals};
+use super::measure::{FillRow, MARKOUTS_MS, MarketTotals};
 use crate::compare::StrategyReport;
 
 /// One strategy's summary.
@@ -102,9 +102,9 @@ impl Summary {
             rebates: round(rebates),
             settlement: round(settlement),
             max_drawdown: round(m.max_drawdown),
-            fills: m.fills.len() as u64,
-            volume: round(m.fills.iter().map(|f| f.shares).sum()),
-            markout_cents: m.markout_cents(),
+            fills: m.fill_count,
+            volume: round(m.volume),
+            markout_cents: m.markout_cents,
             quoted: if samples == 0 { Decimal::ZERO } else { (quoted / Decimal::from(samples)).round_dp(3) },
             refused: result.refused,
             markets,
@@ -130,33 +130,35 @@ impl Summary {
     }
 }
 
-/// `fills.csv`: one line per fill.
-pub fn fills_csv(result: &ReplayResult) -> String {
+/// `fills.csv`'s first line.
+pub fn fills_csv_header() -> String {
     let mut out = String::from("time_ms,market,token,side,price,shares,fee,rebate,maker,mid");
     for ms in MARKOUTS_MS {
         let _ = write!(out, ",markout_{}s", ms / 1_000);
     }
     out.push('\n');
+    out
+}
+
+/// One fill's line of `fills.csv`.
+pub fn fills_csv_line(f: &FillRow) -> String {
     let text = |d: Option<Decimal>| d.map_or_else(String::new, |d| d.round_dp(6).normalize().to_string());
-    for f in &result.measured.fills {
-        let _ = write!(
-            out,
-            "{},{},{:?},{:?},{},{},{},{},{},{}",
-            f.at_ms,
-            f.market,
-            f.outcome,
-            f.side,
-            f.price.round_dp(6).normalize(),
-            f.shares.round_dp(6).normalize(),
-            f.fee.normalize(),
-            f.rebate.normalize(),
-            f.maker,
-            text(f.mid)
-        );
-        for markout in f.markouts {
-            let _ = write!(out, ",{}", text(markout));
-        }
-        out.push('\n');
+    let mut out = format!(
+        "{},{},{:?},{:?},{},{},{},{},{},{}",
+        f.at_ms,
+        f.market,
+        f.outcome,
+        f.side,
+        f.price.round_dp(6).normalize(),
+        f.shares.round_dp(6).normalize(),
+        f.fee.normalize(),
+        f.rebate.normalize(),
+        f.maker,
+        text(f.mid)
+    );
+    for markout in f.markouts {
+        let _ = write!(out, ",{}", text(markout));
     }
+    out.push('\n');
     out
 }

@@ -1,8 +1,12 @@
 //! `polymm backtest`: the daemon's strategies replayed on recorded or downloaded market
 //! data, each on the same events, printed as the `sim-compare` table; `--report DIR`
-//! writes the HTML report, `summary.json` and `fills.csv`.
+//! writes the HTML report, `summary.json` and `fills.csv` (the first strategy's fills).
 
+use std::cell::{Cell, RefCell};
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -106,23 +110,49 @@ fn progress_bar(label: &str, total: Option<u64>) -> ProgressBar {
     bar
 }
 
-/// Replays the data at `path` once with the daemon's strategy of `kind`.
+/// `fills.csv` written as the replay completes fills.
+type CsvOut = Rc<RefCell<BufWriter<File>>>;
+
+fn fills_file(path: &Path) -> anyhow::Result<CsvOut> {
+    let mut file =
+        BufWriter::new(File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    file.write_all(crate::backtest::fills_csv_header().as_bytes())?;
+    Ok(Rc::new(RefCell::new(file)))
+}
+
+/// Replays the data at `path` once with the daemon's strategy of `kind`, writing its
+/// fills to `fills` when given.
 pub fn replay(
     config: &Config,
     path: &Path,
     kind: StrategyKind,
     replay_config: ReplayConfig,
     expected_events: Option<u64>,
+    fills: Option<&Path>,
 ) -> anyhow::Result<ReplayResult> {
     let mut source = crate::data::open(path)?;
     let mut strategy = CoreStrategy::new(crate::system::core_params(config, kind));
     let label = format!("{} ({})", crate::strategy::model::strategy_name(kind), replay_config.queue);
     let bar = progress_bar(&label, expected_events);
-    let result = Replay::new(source.as_mut(), replay_config).run(&mut strategy, &mut |p| {
+    let mut replay = Replay::new(source.as_mut(), replay_config);
+    let csv = fills.map(fills_file).transpose()?;
+    let failed = Rc::new(Cell::new(false));
+    if let Some(out) = &csv {
+        let (out, failed) = (out.clone(), failed.clone());
+        replay = replay.with_fills(Box::new(move |fill| {
+            if out.borrow_mut().write_all(crate::backtest::fills_csv_line(fill).as_bytes()).is_err() {
+                failed.set(true);
+            }
+        }));
+    }
+    let result = replay.run(&mut strategy, &mut |p| {
         bar.set_position(p.events);
         bar.set_message(Millis(p.now_ms).iso8601());
     });
     bar.finish_and_clear();
+    if let Some(out) = csv {
+        anyhow::ensure!(!failed.get() && out.borrow_mut().flush().is_ok(), "writing fills.csv failed");
+    }
     let problems = source.problems();
     if !problems.is_clean() {
         tracing::warn!(
@@ -150,10 +180,15 @@ pub fn run(global: &GlobalArgs, args: &BacktestArgs) -> anyhow::Result<()> {
             TakerFillsArg::Mid => TakerFills::Mid,
         },
     };
+    if let Some(dir) = &args.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let fills_path = args.report.as_ref().map(|dir| dir.join("fills.csv"));
     let mut results = Vec::new();
     let mut events = None;
-    for kind in &kinds {
-        let result = replay(&config, &args.data, *kind, replay_config, events)?;
+    for (index, kind) in kinds.iter().enumerate() {
+        let fills = if index == 0 { fills_path.as_deref() } else { None };
+        let result = replay(&config, &args.data, *kind, replay_config, events, fills)?;
         events = Some(result.events);
         results.push(result);
     }
@@ -193,7 +228,7 @@ fn queue_variants(
     let mut out = Vec::new();
     for kind in kinds {
         for queue in [QueueKind::TradeOnly, QueueKind::Power(2.0), QueueKind::RiskAverse] {
-            let result = replay(config, path, *kind, ReplayConfig { queue, ..base }, events)?;
+            let result = replay(config, path, *kind, ReplayConfig { queue, ..base }, events, None)?;
             out.push(Summary::of(&result));
         }
     }
@@ -214,9 +249,6 @@ fn write_report(
         "queue_models": variants,
     }))?;
     std::fs::write(dir.join("summary.json"), json + "\n")?;
-    if let Some(first) = results.first() {
-        std::fs::write(dir.join("fills.csv"), crate::backtest::fills_csv(first))?;
-    }
     let mut source = crate::data::open(data)?;
     let coverage = crate::data::inspect(source.as_mut());
     let html = crate::backtest::report_html(data, results, variants, &coverage);
