@@ -22,7 +22,8 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let minutes: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10);
     let seed: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(42);
-    let dir = tempfile::tempdir()?;
+    let dir = tempfile::tempdir()?.keep();
+    println!("state and recording in {}", dir.display());
     let overrides = [
         ("mode", "paper"),
         ("telemetry.record", "true"),
@@ -36,7 +37,7 @@ fn main() -> anyhow::Result<()> {
         ("sim.seed", &seed.to_string()),
     ];
     let overrides: Vec<(&str, &str)> = overrides.to_vec();
-    let config = polymm::testkit::daemon::config(dir.path(), &overrides)?;
+    let config = polymm::testkit::daemon::config(&dir, &overrides)?;
     let paper = actix_rt::System::new().block_on(async {
         let options = system::sim_options(&config);
         let catalog = ScenarioCatalog::new(config.sim.scenarios.clone());
@@ -50,14 +51,17 @@ fn main() -> anyhow::Result<()> {
         actix_rt::time::sleep(Duration::from_secs(minutes * 60)).await;
         let statuses = daemon.status().await;
         let (mut trading, mut rewards) = (Decimal::ZERO, Decimal::ZERO);
+        let mut per_market = Vec::new();
         for status in &statuses {
-            trading += status.pnl.realized + status.pnl.unrealized - status.pnl.fees;
+            let pnl = status.pnl.realized + status.pnl.unrealized - status.pnl.fees;
+            trading += pnl;
             rewards += status.pnl.rewards;
+            per_market.push((status.condition.to_string(), pnl, status.position));
         }
         daemon.shutdown().await?;
         actix_rt::time::sleep(Duration::from_secs(2)).await;
         venue.stop().await;
-        anyhow::Ok((trading, rewards))
+        anyhow::Ok((trading, rewards, per_market))
     })?;
     let recordings = config.telemetry.recordings();
     let mut source = polymm::data::open(&recordings)?;
@@ -71,9 +75,24 @@ fn main() -> anyhow::Result<()> {
         ..ReplayConfig::default()
     };
     let result = Replay::new(source.as_mut(), replay).run(&mut strategy, &mut |_| {});
+    let source_catalog = source.catalog().clone();
     let summary = Summary::of(&result);
     let backtest = summary.pnl - summary.rewards;
-    let (live, live_rewards) = paper;
+    let (live, live_rewards, per_market) = paper;
+    println!(
+        "market                                                              paper P&L  position | backtest P&L  settled"
+    );
+    for (condition, pnl, position) in &per_market {
+        let index = source_catalog.condition(condition);
+        let totals = index.and_then(|i| summary.markets.get(i as usize));
+        println!(
+            "{condition}  {:>9}  {:>8} | {:>12}  {}",
+            pnl.round_dp(2),
+            position.round_dp(2),
+            totals.map_or_else(|| "-".into(), |t| (t.pnl - t.rewards).round_dp(2).to_string()),
+            totals.and_then(|t| t.payout_yes).map_or_else(|| "no".into(), |p| format!("at {p}"))
+        );
+    }
     println!("paper (live):  trading P&L {}, rewards {}", live.round_dp(2), live_rewards.round_dp(2));
     println!(
         "backtest:      trading P&L {}, rewards {}, fills {}",

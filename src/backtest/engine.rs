@@ -12,139 +12,20 @@ use std::collections::BinaryHeap;
 use rust_decimal::Decimal;
 
 use super::books::{MarketBooks, complement};
-use super::exchange::{Exchange, Listing, Placement, TakerFills, take};
-use super::fees::Fees;
-use super::measure::{FillRow, MarketSample, Measure, Measured};
-use super::queue::{Queue, QueueKind};
-use super::strategy::{AccountView, Action, Answer, Holdings, MarketView, ReplayStrategy};
-use crate::data::{Event, EventKind, MarketMeta, Source};
-use crate::domain::book::{Micros, Pips, micros_decimal};
-use crate::domain::{ConditionId, Outcome, Side, TokenId, UserEvent};
+use super::config::{Latency, Progress, ReplayConfig, ReplayResult};
+use super::exchange::{Exchange, Placement, take};
+use super::market::Market;
+use super::measure::{FillRow, MarketSample, Measure};
+use super::queue::Queue;
+use super::strategy::{AccountView, Action, Answer, Holdings, ReplayStrategy};
+use crate::data::{Event, EventKind, Source};
+use crate::domain::book::micros_decimal;
+use crate::domain::{Outcome, UserEvent};
 
 /// The strategies' timer, ms.
 pub const TICK_MS: u64 = 250;
 /// The sampling interval, ms.
 pub const SAMPLE_MS: u64 = 1_000;
-
-/// How long an order takes to reach the exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Latency {
-    /// Fixed delays, ms.
-    Fixed {
-        /// Placements and taker orders.
-        place_ms: u64,
-        /// Cancels.
-        cancel_ms: u64,
-    },
-    /// The market's latest recorded feed latency (local − exchange time), for every action.
-    Feed,
-}
-
-/// The replay's models.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReplayConfig {
-    /// Queue position of resting orders.
-    pub queue: QueueKind,
-    /// Order latency.
-    pub latency: Latency,
-    /// Fees and rebates.
-    pub fees: Fees,
-    /// How taker orders fill.
-    pub taker_fills: TakerFills,
-}
-
-impl Default for ReplayConfig {
-    fn default() -> Self {
-        Self {
-            queue: QueueKind::RiskAverse,
-            latency: Latency::Fixed { place_ms: 100, cancel_ms: 100 },
-            fees: Fees::default(),
-            taker_fills: TakerFills::Book,
-        }
-    }
-}
-
-/// How far a replay has come.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Progress {
-    /// Events replayed.
-    pub events: u64,
-    /// Replay time, unix ms.
-    pub now_ms: u64,
-}
-
-/// What a replay produced.
-#[derive(Debug, Clone)]
-pub struct ReplayResult {
-    /// The strategy.
-    pub strategy: String,
-    /// The models.
-    pub config: ReplayConfig,
-    /// The measurements.
-    pub measured: Measured,
-    /// Total P&L (equity change with rewards).
-    pub pnl: Decimal,
-    /// Estimated rewards.
-    pub rewards: Decimal,
-    /// Events replayed.
-    pub events: u64,
-    /// First and last event, unix ms.
-    pub span: (u64, u64),
-    /// Actions refused by the exchange (crossing placements, taker orders with no book).
-    pub refused: u64,
-}
-
-struct Market {
-    meta: MarketMeta,
-    listing: Listing,
-    books: MarketBooks,
-    holdings: Holdings,
-    takes_in_flight: usize,
-    settled: bool,
-    last_print: Option<(u64, Pips, Micros)>,
-    feed_latency_ms: u64,
-    mark: Option<Decimal>,
-}
-
-impl Market {
-    fn view(&self, index: u32, now_ms: u64) -> MarketView<'_> {
-        MarketView {
-            index,
-            meta: &self.meta,
-            listing: &self.listing,
-            books: &self.books,
-            now_ms,
-            holdings: self.holdings,
-            takes_in_flight: self.takes_in_flight,
-        }
-    }
-
-    /// Cash plus shares at the YES-terms mid.
-    fn equity(&self) -> Decimal {
-        let mark = self.mark.unwrap_or(Decimal::new(5, 1));
-        self.holdings.cash + self.holdings.yes * mark + self.holdings.no * (Decimal::ONE - mark)
-    }
-
-    fn listing(index: u32, meta: &MarketMeta) -> Listing {
-        let token = |text: &str, n: u32| {
-            text.parse::<TokenId>()
-                .unwrap_or_else(|_| TokenId::from_be_bytes(u256_of(u64::from(index) * 2 + u64::from(n))))
-        };
-        let mut condition = [0u8; 32];
-        condition[28..].copy_from_slice(&index.to_be_bytes());
-        Listing {
-            condition: ConditionId::from_bytes(condition),
-            yes: token(&meta.yes, 1),
-            no: token(&meta.no, 2),
-        }
-    }
-}
-
-fn u256_of(value: u64) -> [u8; 32] {
-    let mut bytes = [0u8; 32];
-    bytes[24..].copy_from_slice(&value.to_be_bytes());
-    bytes
-}
 
 /// An action waiting out its latency.
 #[derive(Debug, PartialEq, Eq)]
@@ -503,17 +384,7 @@ impl<'s> Replay<'s> {
                 if fill.refused.is_some() {
                     self.refused += 1;
                 } else {
-                    let notional = fill.shares * fill.price;
-                    let h = &mut market.holdings;
-                    let (cash, shares) = match side {
-                        Side::Buy => (-notional - fill.fee, fill.shares),
-                        Side::Sell => (notional - fill.fee, -fill.shares),
-                    };
-                    h.cash += cash;
-                    match outcome {
-                        Outcome::Yes => h.yes += shares,
-                        Outcome::No => h.no += shares,
-                    }
+                    market.book(outcome, side, fill.price, fill.shares, fill.fee, Decimal::ZERO);
                     self.measure.fill(FillRow {
                         at_ms: self.now_ms,
                         market: index,
@@ -574,17 +445,7 @@ impl<'s> Replay<'s> {
         for fill in &trade.fills {
             let outcome = if fill.asset == market.listing.no { Outcome::No } else { Outcome::Yes };
             let rebate = fees.maker_rebate(&market.meta.category, fill.price, fill.size);
-            let notional = fill.price * fill.size;
-            let h = &mut market.holdings;
-            let (cash, shares) = match fill.side {
-                Side::Buy => (-notional, fill.size),
-                Side::Sell => (notional, -fill.size),
-            };
-            h.cash += cash + rebate;
-            match outcome {
-                Outcome::Yes => h.yes += shares,
-                Outcome::No => h.no += shares,
-            }
+            market.book(outcome, fill.side, fill.price, fill.size, Decimal::ZERO, rebate);
             self.measure.fill(FillRow {
                 at_ms: self.now_ms,
                 market: index,

@@ -6,10 +6,12 @@
 //! Deterministic: the same inputs give the same output.
 
 pub(crate) mod books;
+pub(crate) mod config;
 pub(crate) mod core_strategy;
 pub(crate) mod engine;
 pub(crate) mod exchange;
 pub(crate) mod fees;
+pub(crate) mod market;
 pub(crate) mod measure;
 pub(crate) mod queue;
 pub(crate) mod report;
@@ -18,8 +20,9 @@ pub(crate) mod summary;
 pub(crate) mod svg;
 
 pub use books::MarketBooks;
+pub use config::{Latency, Progress, ReplayConfig, ReplayResult};
 pub use core_strategy::{CoreParams, CoreStrategy};
-pub use engine::{Latency, Progress, Replay, ReplayConfig, ReplayResult};
+pub use engine::Replay;
 pub use exchange::{Listing, TakerFills, venue_mid};
 pub use fees::Fees;
 pub use measure::{FillRow, FillSink, MARKOUTS_MS, MarketTotals, Measured, Thinned};

@@ -10,7 +10,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::engine::ReplayResult;
+use super::config::ReplayResult;
 use super::summary::Summary;
 use super::svg::{PALETTE, Series, bars, lines, thin};
 use crate::data::Inspection;

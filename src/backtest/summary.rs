@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::engine::{Latency, ReplayResult};
+use super::config::{Latency, ReplayResult};
 use super::measure::{FillRow, MARKOUTS_MS, MarketTotals};
 use crate::compare::StrategyReport;
 

@@ -78,6 +78,31 @@ fn label(value: f64) -> String {
     }
 }
 
+/// The chart's opening tag and title.
+fn open(title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" font-family=\"sans-serif\" font-size=\"11\">\
+         <text x=\"{LEFT}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{}</text>",
+        escape(title)
+    )
+}
+
+/// Horizontal grid lines with their labels, for y from `y0` to `y1` placed by `sy`.
+fn grid(out: &mut String, y0: f64, y1: f64, sy: &dyn Fn(f64) -> f64) {
+    let plot_w = WIDTH - LEFT - RIGHT;
+    for y in ticks(y0, y1, 5) {
+        let py = sy(y);
+        let _ = write!(
+            out,
+            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT + plot_w,
+            LEFT - 4.0,
+            py + 4.0,
+            label(y)
+        );
+    }
+}
+
 /// A line (or dot) chart; `x_label` formats x ticks.
 pub fn lines(title: &str, series: &[Series], x_label: &dyn Fn(f64) -> String) -> String {
     let all = series.iter().flat_map(|s| s.points.iter());
@@ -88,11 +113,7 @@ pub fn lines(title: &str, series: &[Series], x_label: &dyn Fn(f64) -> String) ->
         y0 = y0.min(y);
         y1 = y1.max(y);
     }
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" font-family=\"sans-serif\" font-size=\"11\">\
-         <text x=\"{LEFT}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{}</text>",
-        escape(title)
-    );
+    let mut out = open(title);
     if x0 > x1 {
         out.push_str("<text x=\"300\" y=\"130\">no data</text></svg>");
         return out;
@@ -114,17 +135,7 @@ pub fn lines(title: &str, series: &[Series], x_label: &dyn Fn(f64) -> String) ->
         out,
         "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"none\" stroke=\"#999\"/>"
     );
-    for y in ticks(y0, y1, 5) {
-        let py = sy(y);
-        let _ = write!(
-            out,
-            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LEFT + plot_w,
-            LEFT - 4.0,
-            py + 4.0,
-            label(y)
-        );
-    }
+    grid(&mut out, y0, y1, &sy);
     if y0 < 0.0 && y1 > 0.0 {
         let py = sy(0.0);
         let _ = write!(
@@ -189,22 +200,8 @@ pub fn bars(title: &str, categories: &[&str], series: &[(String, &'static str, V
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let sy = |y: f64| TOP + (1.0 - (y - y0) / (y1 - y0)) * plot_h;
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" font-family=\"sans-serif\" font-size=\"11\">\
-         <text x=\"{LEFT}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{}</text>",
-        escape(title)
-    );
-    for y in ticks(y0, y1, 5) {
-        let py = sy(y);
-        let _ = write!(
-            out,
-            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#eee\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LEFT + plot_w,
-            LEFT - 4.0,
-            py + 4.0,
-            label(y)
-        );
-    }
+    let mut out = open(title);
+    grid(&mut out, y0, y1, &sy);
     let zero = sy(0.0);
     let group_w = plot_w / categories.len().max(1) as f64;
     let bar_w = (group_w * 0.8) / series.len().max(1) as f64;
