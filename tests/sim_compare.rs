@@ -71,3 +71,16 @@ fn the_command_prints_one_row_per_strategy() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("martingale"));
 }
+
+#[test]
+fn no_market_waits_on_answers_for_more_than_a_minute_in_two_hours_of_any_scenario() {
+    for scenario in ["calm", "trending", "jumpy", "toxic", "competitive", "resolving"] {
+        let spec = CompareSpec { scenario: scenario.into(), seed: 11, duration_ms: 7_200_000, markets: 2 };
+        let report = run_strategy(&config(), &spec, StrategyKind::Polymm).unwrap();
+        assert!(
+            report.longest_stall_secs <= 60,
+            "{scenario}: a market waited {} s on answers or a reconciliation",
+            report.longest_stall_secs
+        );
+    }
+}

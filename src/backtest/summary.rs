@@ -125,6 +125,7 @@ impl Summary {
             volume: self.volume,
             markout_cents: self.markout_cents[1],
             quoted: self.quoted,
+            longest_stall_secs: 0,
             last_signals: Vec::new(),
         }
     }

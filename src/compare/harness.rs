@@ -16,7 +16,7 @@ use crate::domain::UserEvent;
 use crate::domain::book::{Book, Level};
 use crate::domain::{Address, OrderId, OrderType, Outcome, Side};
 use crate::feed::user::decode_user;
-use crate::market::core::{Intent, MarketCore, SafetyParams};
+use crate::market::core::{Idle, Intent, MarketCore, SafetyParams};
 use crate::sim::agents::ScenarioCatalog;
 use crate::sim::engine::units::{BASE_UNITS_PER_LOT, lots_decimal, lots_from_decimal, price_decimal};
 use crate::sim::venue::{AccountId, NewOrder, VenueEvent};
@@ -64,6 +64,7 @@ struct Market {
     mid: Option<Decimal>,
     dirty: bool,
     outbox: Vec<Intent>,
+    stalled_since: Option<u64>,
 }
 
 struct Run {
@@ -76,6 +77,7 @@ struct Run {
     counted: HashSet<(String, OrderId)>,
     next_order: u64,
     now_ms: u64,
+    longest_stall_ms: u64,
 }
 
 fn book_of(world: &SimWorld, market: u32) -> Option<Book> {
@@ -147,7 +149,7 @@ impl Run {
                 .with_safety(safety);
                 core.set_now(START_MS);
                 let outbox = core.reconcile(Vec::new(), Decimal::ZERO, Decimal::ZERO);
-                Market { core, mid: None, dirty: true, outbox }
+                Market { core, mid: None, dirty: true, outbox, stalled_since: None }
             })
             .collect();
         Ok(Self {
@@ -160,6 +162,7 @@ impl Run {
             counted: HashSet::new(),
             next_order: 0,
             now_ms: START_MS,
+            longest_stall_ms: 0,
         })
     }
 
@@ -167,6 +170,7 @@ impl Run {
         let rewards: Decimal = self.markets.iter().map(|m| m.core.model().reward_accrued()).sum();
         let mut report =
             self.tally.finish(crate::strategy::model::strategy_name(kind), self.equity_change(), rewards);
+        report.longest_stall_secs = self.longest_stall_ms / 1_000;
         report.last_signals = self
             .markets
             .iter()
@@ -338,13 +342,11 @@ impl Run {
         if cancelled.is_empty() && refused.is_empty() {
             return;
         }
-        let more = self.markets[index].core.on_cancel_answer(&cancelled, &refused, false);
-        let more = if refused.is_empty() {
-            more
-        } else {
+        let mut more = self.markets[index].core.on_cancel_answer(&cancelled, &refused, false);
+        if !self.markets[index].core.is_reconciled() {
             let (open, yes, no) = self.venue_view(index);
-            self.markets[index].core.reconcile(open, yes, no)
-        };
+            more.extend(self.markets[index].core.reconcile(open, yes, no));
+        }
         self.markets[index].outbox.extend(more);
     }
 
@@ -398,7 +400,22 @@ impl Run {
         equity - Decimal::from(STARTING_BALANCE)
     }
 
+    /// Notes how long each market has waited on answers (`AwaitingAcks`) or a
+    /// reconciliation: a wait that never ends is a market frozen for good.
+    fn watch_stalls(&mut self) {
+        let now = self.now_ms;
+        for market in &mut self.markets {
+            let stalled = matches!(market.core.idle_reason(), Some(Idle::AwaitingAcks | Idle::Reconciling));
+            match (stalled, market.stalled_since) {
+                (true, None) => market.stalled_since = Some(now),
+                (true, Some(since)) => self.longest_stall_ms = self.longest_stall_ms.max(now - since),
+                (false, _) => market.stalled_since = None,
+            }
+        }
+    }
+
     fn sample(&mut self) {
+        self.watch_stalls();
         let mids: Vec<Option<Decimal>> = self.markets.iter().map(|m| m.mid).collect();
         self.tally.mids(self.now_ms, |index| mids.get(index).copied().flatten());
         let rewards: Decimal = self.markets.iter().map(|m| m.core.model().reward_accrued()).sum();

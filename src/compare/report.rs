@@ -39,6 +39,8 @@ pub struct StrategyReport {
     pub markout_cents: Decimal,
     /// Share of market-seconds with both sides quoted.
     pub quoted: Decimal,
+    /// The longest a market waited on answers or a reconciliation, seconds.
+    pub longest_stall_secs: u64,
     /// Each market's last readings, for `--verbose`.
     #[serde(skip)]
     pub last_signals: Vec<String>,
@@ -148,6 +150,7 @@ impl Tally {
             volume: self.volume.round_dp(2),
             markout_cents: markout_cents.round_dp(2),
             quoted: quoted.round_dp(3),
+            longest_stall_secs: 0,
             last_signals: Vec::new(),
         }
     }

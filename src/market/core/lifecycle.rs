@@ -58,6 +58,10 @@ impl MarketCore {
             let kept: usize = self.early_events.values().map(Vec::len).sum();
             if !self.pending.is_empty() && kept < MAX_EARLY_EVENTS {
                 self.early_events.entry(update.id).or_default().push(update.clone());
+            } else if self.pending.is_empty() && update.change == OrderChange::Placement {
+                // An order placed that no answer of ours names (one a reconciliation
+                // superseded, say): read the venue back, which adopts it.
+                self.reconciled = false;
             }
             return;
         };
@@ -141,8 +145,18 @@ impl MarketCore {
 
     /// The venue's view after a (re)start: our open orders there and our shares. Each order
     /// we track is told what the venue holds (`Reconciled`: still open with what is left, or
-    /// gone); an open order we did not know of is adopted from what remains of it.
+    /// gone); an open order we did not know of is adopted from what remains of it; placements
+    /// still unanswered are forgotten (superseded by this view).
     pub fn reconcile(&mut self, open: Vec<RestingOrder>, yes: Decimal, no: Decimal) -> Vec<Intent> {
+        // The venue's view supersedes placements still unanswered: one that landed is among
+        // `open` and adopted below; one that lands later announces itself (its placement
+        // event names no order of ours) and the next reconciliation adopts it. Waiting for
+        // their answers instead could wait forever if an answer was lost.
+        for placement in self.pending.values_mut() {
+            self.faults.note(placement.state.apply(OrderEvent::ContactLost));
+        }
+        self.pending.clear();
+        self.early_events.clear();
         let mut venue: BTreeMap<OrderId, RestingOrder> = open.into_iter().map(|o| (o.id, o)).collect();
         let known = std::mem::take(&mut self.resting);
         for (id, mut resting) in known {

@@ -493,3 +493,22 @@ fn an_order_adopted_part_filled_is_filled_by_the_venues_cumulative_count() {
     core.on_order(&update(dec!(10)));
     assert!(core.resting().iter().all(|o| o.id != id), "filled to the original size: gone");
 }
+
+#[test]
+fn a_reconciliation_supersedes_unanswered_placements_and_one_landing_later_is_read_back() {
+    let mut core = core();
+    core.on_book(book(4_500, 5_500).as_ref());
+    let first = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    assert_eq!((core.pending_placements(), core.idle_reason()), (2, Some(Idle::AwaitingAcks)));
+    let again = places(&core.reconcile(Vec::new(), dec!(0), dec!(0)));
+    assert_eq!(again.len(), 2, "the venue holds nothing: the market quotes afresh rather than wait");
+    assert!(again.iter().all(|(key, _)| first.iter().all(|(old, _)| old != key)));
+    core.on_placed(first[0].0, Some(OrderId::from_bytes([7; 32])));
+    assert_eq!(core.pending_placements(), 2, "an answer to a superseded placement changes nothing");
+    for (key, _) in &again {
+        core.on_placed(*key, Some(OrderId::from_bytes([(*key % 200) as u8 + 20; 32])));
+    }
+    assert!(core.is_reconciled());
+    core.on_order(&own_bid_update(OrderId::from_bytes([7; 32]), dec!(0), OrderChange::Placement, "LIVE"));
+    assert!(!core.is_reconciled(), "an order of ours that no answer named is read back and adopted");
+}
