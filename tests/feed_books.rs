@@ -159,6 +159,17 @@ fn lost_level_is_caught_by_the_next_hash(
         {
             return true;
         }
+        // A later change to the same level can heal the loss before any hash is due: then
+        // the book is right again, and another change is skipped.
+        if let Some(token) = &skipped
+            && let Some((market, outcome, _)) = tokens.iter().find(|(_, _, id)| id == token)
+            && let Some(book) = books.book(token)
+            && [Side::Buy, Side::Sell].into_iter().all(|side| {
+                book.depth(side).collect::<Vec<_>>() == venue_levels(world, *market, *outcome, side)
+            })
+        {
+            skipped = None;
+        }
     }
     false
 }

@@ -287,6 +287,55 @@ mod tests {
     }
 
     #[test]
+    fn the_world_news_is_the_same_whatever_a_trader_does() {
+        let options = SimOptions { scenario: "mixed".into(), seed: 5, markets: 3, ..SimOptions::default() };
+        let mut quiet = SimWorld::build(&options, &catalog(), 0).unwrap();
+        let mut busy = SimWorld::build(&options, &catalog(), 0).unwrap();
+        let test = busy.test_accounts[0].clone();
+        let account = busy.client_account(&test.creds.api_key, test.key.address());
+        let mut placed = 0;
+        for step in 1..=3_000u64 {
+            let now = step * 100;
+            if step % 10 == 0 {
+                for market in 0..2u32 {
+                    let Some((Some(bid), Some(ask))) = busy.venue.market(market).map(|m| m.yes_top()) else {
+                        continue;
+                    };
+                    let order = crate::sim::venue::NewOrder {
+                        id: busy.venue.agent_order_id(),
+                        account,
+                        maker_address: test.key.address(),
+                        market,
+                        outcome: crate::domain::Outcome::Yes,
+                        side: if step % 20 == 0 {
+                            crate::domain::Side::Buy
+                        } else {
+                            crate::domain::Side::Sell
+                        },
+                        price: if step % 20 == 0 { bid + 100 } else { ask - 100 },
+                        lots: 2_000,
+                        order_type: crate::domain::OrderType::Gtc,
+                        post_only: true,
+                        expiration: 0,
+                    };
+                    placed += usize::from(busy.venue.place(order, now).is_ok());
+                }
+            }
+            quiet.step(now);
+            busy.step(now);
+            quiet.venue.drain_events();
+            busy.venue.drain_events();
+            assert_eq!(
+                quiet.flow.fundamentals(),
+                busy.flow.fundamentals(),
+                "the hidden values part at step {step}"
+            );
+        }
+        assert!(placed > 50, "the busy world's quotes moved its book ({placed} placed)");
+        assert_eq!(quiet.venue.is_open(2), busy.venue.is_open(2));
+    }
+
+    #[test]
     fn unknown_scenario_lists_the_known_ones() {
         let options = SimOptions { scenario: "stormy".into(), ..SimOptions::default() };
         let err = SimWorld::build(&options, &catalog(), 0).unwrap_err().to_string();
