@@ -312,7 +312,7 @@ impl QuoteModel {
     ) -> Result<Quote, NoQuote> {
         let result = match self.params.kind {
             StrategyKind::Fixed => {
-                let adjust = Adjustments { skew: false, ..Adjustments::NEUTRAL };
+                let adjust = Adjustments::SEED;
                 self.why = SpreadWhy::Fixed;
                 quote(&self.params.quote, book, tick, min_size, position, adjust)
             }
@@ -408,6 +408,7 @@ impl QuoteModel {
                 None => Some(if pennied { half } else { half / Decimal::TWO }),
             },
             reduce_only: closing,
+            full_size_to_limit: false,
         };
         self.signals.skew = skew(position, p.quote.position_limit, p.quote.inventory_skew_max);
         self.signals.flow_imbalance = flow_now.round_dp(4);

@@ -55,6 +55,10 @@ pub struct Adjustments {
     /// Only the side that reduces the position, at most the position's size (closing out
     /// before resolution).
     pub reduce_only: bool,
+    /// The seed bot's sizing: full size on both sides until the position reaches its limit,
+    /// then the side that would add to it is skipped (instead of shrinking from half the
+    /// limit).
+    pub full_size_to_limit: bool,
 }
 
 impl Adjustments {
@@ -68,7 +72,12 @@ impl Adjustments {
         position_limit: None,
         queue_min_edge: None,
         reduce_only: false,
+        full_size_to_limit: false,
     };
+
+    /// The seed bot's quote (`fixed`): the fixed spread around the mid, skewed against
+    /// inventory up to `inventory_skew_max`, full size until the position limit.
+    pub const SEED: Self = Self { full_size_to_limit: true, ..Self::NEUTRAL };
 }
 
 /// A two-sided quote in YES terms, with why a side is missing.
@@ -161,6 +170,10 @@ pub fn quote(
         let closing =
             Size::round_down(base.min(position.abs())).ok().filter(|s| s.value() >= min_size && !s.is_zero());
         if position > Decimal::ZERO { (None, closing) } else { (closing, None) }
+    } else if adjust.full_size_to_limit {
+        let full = Size::round_down(base).ok().filter(|s| s.value() >= min_size && !s.is_zero());
+        let room = |adding: bool| if adding && position.abs() >= limit { None } else { full };
+        (room(position >= Decimal::ZERO), room(position <= Decimal::ZERO))
     } else {
         (
             side_quote_size(base, position, limit, position >= Decimal::ZERO, min_size),
@@ -357,6 +370,23 @@ mod tests {
             (past_half.bid, past_half.ask_size),
             (None, Size::whole(5)),
             "long 12 of 20: a bid of 4 is under the minimum"
+        );
+        let seed = |position| {
+            quote(&params(), &book(4_500, 5_500), TickSize::Hundredth, dec!(5), position, Adjustments::SEED)
+                .unwrap()
+        };
+        let near = seed(dec!(90));
+        assert_eq!(
+            (near.bid_size, near.ask_size),
+            (Size::whole(10), Size::whole(10)),
+            "full size below the limit"
+        );
+        assert!(near.mid < dec!(0.5), "the seed skews against a long position: {}", near.mid);
+        let at_limit = seed(dec!(100));
+        assert_eq!(
+            (at_limit.bid, at_limit.ask_size),
+            (None, Size::whole(10)),
+            "at the limit only the reducing side"
         );
         let tiny = Adjustments { size_multiplier: dec!(0.1), ..Adjustments::NEUTRAL };
         assert_eq!(

@@ -41,12 +41,13 @@ fn buy_fill(model: &mut QuoteModel, now_ms: u64, price: Decimal) {
 }
 
 #[test]
-fn fixed_quotes_the_base_spread_around_the_mid_whatever_happens() {
+fn fixed_quotes_the_seeds_spread_skewed_against_inventory_whatever_happens() {
     let mut fixed = model(StrategyKind::Fixed);
     shake(&mut fixed, 30, 300);
     let q = plan(&mut fixed, 30_000, &wide_book(), dec!(60)).unwrap();
-    assert_eq!((q.mid, q.spread), (dec!(0.5), dec!(0.04)));
-    assert_eq!(q.bid.map(|p| p.value()), Some(dec!(0.48)));
+    assert_eq!((q.mid, q.spread), (dec!(0.488), dec!(0.04)), "0.5 less 60/100 of the 0.02 skew");
+    assert_eq!((q.bid.map(|p| p.value()), q.ask.map(|p| p.value())), (Some(dec!(0.46)), Some(dec!(0.51))));
+    assert_eq!((q.bid_size.value(), q.ask_size.value()), (dec!(20), dec!(20)), "full size below the limit");
     assert_eq!(fixed.signals().strategy, "fixed");
 }
 
@@ -226,12 +227,16 @@ proptest! {
         if let Some(b) = q.bid {
             prop_assert!(TickSize::Hundredth.admits(b.value()) && b.value() < pips_decimal(ask));
             prop_assert!(q.bid_size.value() <= dec!(20) && q.bid_size.value() >= dec!(5));
-            prop_assert!(position + q.bid_size.value() <= dec!(100) || position < Decimal::ZERO);
+            // The daemon never quotes past its limit; the seed (`fixed`) quotes full size
+            // until the limit is reached.
+            let seed_room = kind == StrategyKind::Fixed && position < dec!(100);
+            prop_assert!(position + q.bid_size.value() <= dec!(100) || position < Decimal::ZERO || seed_room);
         }
         if let Some(a) = q.ask {
             prop_assert!(TickSize::Hundredth.admits(a.value()) && a.value() > pips_decimal(bid));
             prop_assert!(q.ask_size.value() <= dec!(20));
-            prop_assert!(position - q.ask_size.value() >= dec!(-100) || position > Decimal::ZERO);
+            let seed_room = kind == StrategyKind::Fixed && position > dec!(-100);
+            prop_assert!(position - q.ask_size.value() >= dec!(-100) || position > Decimal::ZERO || seed_room);
         }
         if kind != StrategyKind::Fixed && position.abs() >= dec!(10) {
             prop_assert!(model.signals().skew.is_sign_negative() == (position > Decimal::ZERO) || model.signals().skew.is_zero());
