@@ -18,6 +18,11 @@ pub struct SimCompareArgs {
     /// Seed of the simulation.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Many seeds instead of one, e.g. `1..50`: per scenario, each strategy's mean P&L
+    /// with its 95 % confidence interval, mean worst drawdown, and the seeds the first
+    /// strategy was ahead on.
+    #[arg(long, value_parser = parse_seeds, conflicts_with = "seed")]
+    pub seeds: Option<std::ops::RangeInclusive<u64>>,
     /// Virtual duration: seconds, or with a unit (90s, 30m, 2h).
     #[arg(long, default_value = "30m", value_parser = parse_duration_ms)]
     pub duration: u64,
@@ -54,6 +59,18 @@ pub fn parse_duration_ms(text: &str) -> Result<u64, String> {
     value.checked_mul(scale).filter(|ms| *ms > 0).ok_or_else(|| format!("{text:?} must be positive"))
 }
 
+/// A seed range like `1..50` (both ends included).
+pub fn parse_seeds(text: &str) -> Result<std::ops::RangeInclusive<u64>, String> {
+    let (low, high) =
+        text.split_once("..").ok_or_else(|| format!("{text:?}: expected a range like 1..50"))?;
+    let parse = |t: &str| t.trim().parse::<u64>().map_err(|_| format!("{t:?} is not a seed"));
+    let (low, high) = (parse(low)?, parse(high.trim_start_matches('='))?);
+    if low > high {
+        return Err(format!("{text:?}: the range is empty"));
+    }
+    Ok(low..=high)
+}
+
 /// Strategies named in a comma-separated list.
 pub fn parse_strategies(text: &str) -> anyhow::Result<Vec<StrategyKind>> {
     text.split(',')
@@ -68,6 +85,9 @@ pub fn run(global: &GlobalArgs, args: &SimCompareArgs) -> anyhow::Result<()> {
     let config = crate::config::load(&global.load_options()?)?.config;
     let strategies = parse_strategies(&args.strategy)?;
     anyhow::ensure!(!strategies.is_empty(), "name at least one strategy");
+    if let Some(seeds) = &args.seeds {
+        return over_seeds(&config, args, &strategies, seeds.clone());
+    }
     let mut all = Vec::new();
     for scenario in args.scenario.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let spec = CompareSpec {
@@ -105,6 +125,49 @@ pub fn run(global: &GlobalArgs, args: &SimCompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Each scenario over a range of seeds.
+fn over_seeds(
+    config: &crate::config::Config,
+    args: &SimCompareArgs,
+    strategies: &[StrategyKind],
+    seeds: std::ops::RangeInclusive<u64>,
+) -> anyhow::Result<()> {
+    let mut all = Vec::new();
+    for scenario in args.scenario.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let started = Instant::now();
+        let mut runs = Vec::new();
+        for seed in seeds.clone() {
+            let spec = CompareSpec {
+                scenario: scenario.to_owned(),
+                seed,
+                duration_ms: args.duration,
+                markets: args.markets,
+            };
+            let reports: Vec<StrategyReport> =
+                strategies.iter().map(|kind| run_strategy(config, &spec, *kind)).collect::<Result<_, _>>()?;
+            runs.push(reports);
+        }
+        let rows = crate::compare::over_seeds(&runs);
+        if args.json {
+            all.push(serde_json::json!({ "scenario": scenario, "seeds": [seeds.start(), seeds.end()], "duration_ms": args.duration, "markets": args.markets, "results": rows }));
+        } else {
+            let title = format!(
+                "scenario {scenario}, seeds {}..={}, {} min, {} markets ({:.1} s)",
+                seeds.start(),
+                seeds.end(),
+                args.duration / 60_000,
+                args.markets,
+                started.elapsed().as_secs_f64()
+            );
+            print_line(crate::compare::seeds_table(&title, &rows))?;
+        }
+    }
+    if args.json {
+        print_line(&serde_json::to_string_pretty(&all)?)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +184,8 @@ mod tests {
             vec![StrategyKind::Polymm, StrategyKind::Fixed]
         );
         assert!(parse_strategies("polymm,martingale").is_err());
+        assert_eq!(parse_seeds("1..50"), Ok(1..=50));
+        assert_eq!(parse_seeds("3..=4"), Ok(3..=4));
+        assert!(parse_seeds("9..2").is_err() && parse_seeds("seven").is_err());
     }
 }

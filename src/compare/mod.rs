@@ -12,4 +12,4 @@ pub(crate) mod harness;
 pub(crate) mod report;
 
 pub use harness::{CompareError, CompareSpec, run_strategy};
-pub use report::{StrategyReport, table};
+pub use report::{OverSeeds, StrategyReport, over_seeds, seeds_table, table};

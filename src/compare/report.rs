@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, MathematicalOps as _};
 use serde::Serialize;
 
 use crate::domain::Side;
@@ -184,6 +184,72 @@ pub fn table(title: &str, reports: &[StrategyReport]) -> String {
     out
 }
 
+/// One strategy over many seeds: the mean of a figure, its 95 % confidence half-width
+/// (1.96 standard errors), and on how many seeds it beat the first strategy's figure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OverSeeds {
+    /// The strategy.
+    pub strategy: String,
+    /// Seeds run.
+    pub seeds: u32,
+    /// Mean P&L.
+    pub pnl: Decimal,
+    /// 95 % confidence half-width of the mean P&L.
+    pub pnl_ci: Decimal,
+    /// Mean of the worst drawdown.
+    pub max_drawdown: Decimal,
+    /// Seeds on which the first strategy's P&L was higher than this one's.
+    pub first_ahead: u32,
+}
+
+/// Mean and 95 % confidence half-width of `values`.
+fn mean_ci(values: &[Decimal]) -> (Decimal, Decimal) {
+    let n = Decimal::from(values.len().max(1) as u64);
+    let mean = values.iter().copied().sum::<Decimal>() / n;
+    if values.len() < 2 {
+        return (mean, Decimal::ZERO);
+    }
+    let variance = values.iter().map(|v| (*v - mean) * (*v - mean)).sum::<Decimal>() / (n - Decimal::ONE);
+    let standard_error = (variance / n).sqrt().unwrap_or(Decimal::ZERO);
+    (mean, standard_error * Decimal::new(196, 2))
+}
+
+/// Per strategy over seeds, from `runs[seed][strategy]` (every seed has the same
+/// strategies in the same order; the first is the one the others are compared with).
+pub fn over_seeds(runs: &[Vec<StrategyReport>]) -> Vec<OverSeeds> {
+    let Some(first) = runs.first() else { return Vec::new() };
+    (0..first.len())
+        .map(|k| {
+            let pnls: Vec<Decimal> = runs.iter().map(|r| r[k].pnl).collect();
+            let drawdowns: Vec<Decimal> = runs.iter().map(|r| r[k].max_drawdown).collect();
+            let (pnl, pnl_ci) = mean_ci(&pnls);
+            OverSeeds {
+                strategy: first[k].strategy.clone(),
+                seeds: runs.len() as u32,
+                pnl: pnl.round_dp(2),
+                pnl_ci: pnl_ci.round_dp(2),
+                max_drawdown: mean_ci(&drawdowns).0.round_dp(2),
+                first_ahead: runs.iter().filter(|r| r[0].pnl > r[k].pnl).count() as u32,
+            }
+        })
+        .collect()
+}
+
+/// The table over seeds.
+pub fn seeds_table(title: &str, rows: &[OverSeeds]) -> String {
+    let mut out = format!("{title}\n");
+    let first = rows.first().map_or("", |r| r.strategy.as_str());
+    let _ = writeln!(out, "| strategy | mean P&L | 95 % CI | mean max drawdown | seeds {first} ahead |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for r in rows {
+        let ahead =
+            if r.strategy == first { "—".to_owned() } else { format!("{} of {}", r.first_ahead, r.seeds) };
+        let _ =
+            writeln!(out, "| {} | {} | ±{} | {} | {ahead} |", r.strategy, r.pnl, r.pnl_ci, r.max_drawdown);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -262,6 +328,26 @@ mod tests {
         tally.quoted(true);
         tally.quoted(false);
         assert_eq!(tally.finish("x", dec!(0), dec!(0)).quoted, dec!(0.5));
+    }
+
+    #[test]
+    fn over_seeds_gives_the_mean_its_confidence_and_the_seeds_won() {
+        let run = |a: Decimal, b: Decimal| {
+            vec![
+                StrategyReport { strategy: "polymm".into(), pnl: a, ..StrategyReport::default() },
+                StrategyReport {
+                    strategy: "fixed".into(),
+                    pnl: b,
+                    max_drawdown: dec!(2),
+                    ..StrategyReport::default()
+                },
+            ]
+        };
+        let rows = over_seeds(&[run(dec!(10), dec!(4)), run(dec!(20), dec!(30)), run(dec!(30), dec!(8))]);
+        assert_eq!((rows[0].pnl, rows[1].pnl, rows[1].max_drawdown), (dec!(20), dec!(14), dec!(2)));
+        assert_eq!(rows[1].first_ahead, 2, "polymm ahead on two seeds of three");
+        assert_eq!(rows[0].pnl_ci, dec!(11.32), "1.96 · 10 / √3");
+        assert!(seeds_table("t", &rows).contains("| fixed | 14 | ±"));
     }
 
     #[test]
