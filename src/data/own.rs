@@ -12,10 +12,9 @@ use super::event::{Event, EventKind, Stamp};
 use super::format::{Marker, MarkerKind, RecordKind};
 use super::reader::{RecordReader, recording_files};
 use super::source::Source;
-use crate::domain::Outcome;
-use crate::domain::book::{Level, parse_micros, parse_pips};
+use crate::domain::{Outcome, Side};
 use crate::feed::decode::{MarketEvent, decode_market};
-use crate::polymarket::client::types::{BookLevel, OrderBookSummary};
+use crate::polymarket::client::types::OrderBookSummary;
 
 /// A recording (one file or a folder of them).
 pub struct OwnSource {
@@ -114,16 +113,11 @@ impl OwnSource {
             // kept arriving may be older than what they applied.
             return;
         }
-        let levels = |levels: &[BookLevel]| -> Option<Vec<Level>> {
-            levels
-                .iter()
-                .map(|l| Some(Level { price: parse_pips(&l.price)?, size: parse_micros(&l.size)? }))
-                .collect()
-        };
-        let (Some(bids), Some(asks)) = (levels(&summary.bids), levels(&summary.asks)) else {
+        let Some(book) = summary.to_book() else {
             self.problems.skip(path, position, "REST snapshot with a level that does not parse");
             return;
         };
+        let (bids, asks) = (book.depth(Side::Buy).collect(), book.depth(Side::Sell).collect());
         let at = Stamp { exchange_ms: summary.timestamp.parse().unwrap_or(0), local_ns };
         self.pending.push_back(Event { at, market, kind: EventKind::Book { outcome, bids, asks } });
     }
