@@ -18,7 +18,7 @@ use super::catalog::{Catalog, MarketMeta};
 use super::diff::SnapshotDiffer;
 use super::error::{DataError, Problems};
 use super::event::{Event, EventKind, Stamp};
-use super::source::Source;
+use super::memory::MemSource;
 use super::table::{Table, float, floats, integer, text};
 use crate::domain::Outcome;
 use crate::domain::book::Level;
@@ -37,12 +37,9 @@ pub fn is_resolved(path: &Path) -> bool {
     path.join("markets.parquet").is_file() && path.join("books.parquet").is_file()
 }
 
-/// A resolvedkit data set, its events in time order.
-pub struct ResolvedSource {
-    catalog: Catalog,
-    events: VecDeque<Event>,
-    problems: Problems,
-}
+/// The resolvedkit loader: both files are read whole and the events sorted, so a data
+/// set comes back in memory ([`MemSource`]).
+pub struct ResolvedSource;
 
 /// One snapshot row.
 struct Snapshot {
@@ -73,7 +70,7 @@ fn levels(prices: &[f64], sizes: &[f64]) -> Option<Vec<Level>> {
 
 impl ResolvedSource {
     /// Reads the folder at `path`.
-    pub fn open(path: &Path) -> Result<Self, DataError> {
+    pub fn open(path: &Path) -> Result<MemSource, DataError> {
         let mut problems = Problems::default();
         let mut catalog = Catalog::default();
         let mut ends: HashMap<u32, u64> = HashMap::new();
@@ -116,7 +113,7 @@ impl ResolvedSource {
         }
         let snapshots = Self::snapshots(path, &catalog, &mut problems)?;
         let events = Self::events(snapshots, &catalog, &ends);
-        Ok(Self { catalog, events, problems })
+        Ok(MemSource::new("resolvedkit", catalog, events, problems))
     }
 
     fn snapshots(
@@ -199,22 +196,4 @@ impl ResolvedSource {
 
 fn resolution(at: u64, market: u32, winner: Outcome) -> Event {
     Event { at: Stamp { exchange_ms: at, local_ns: 0 }, market, kind: EventKind::Resolved { winner } }
-}
-
-impl Source for ResolvedSource {
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    fn next_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
-    }
-
-    fn problems(&self) -> &Problems {
-        &self.problems
-    }
-
-    fn kind(&self) -> &'static str {
-        "resolvedkit"
-    }
 }

@@ -2,57 +2,12 @@
 //! levels a side, a snapshot per side per second, diffed into level changes) with trade
 //! prints, held in memory: what the replay benchmarks and tests run on anywhere.
 
-use std::collections::VecDeque;
-
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::data::{Catalog, Event, EventKind, MarketMeta, Problems, SnapshotDiffer, Source, Stamp};
+use crate::data::{Catalog, Event, EventKind, MarketMeta, MemSource, Problems, SnapshotDiffer, Stamp};
 use crate::domain::book::Level;
 use crate::domain::{Outcome, Side};
-
-/// Events held in memory.
-#[derive(Debug, Clone)]
-pub struct MemSource {
-    catalog: Catalog,
-    events: VecDeque<Event>,
-    problems: Problems,
-}
-
-impl MemSource {
-    /// A source of `events` about `catalog`'s markets.
-    pub fn new(catalog: Catalog, events: Vec<Event>) -> Self {
-        Self { catalog, events: events.into(), problems: Problems::default() }
-    }
-
-    /// Events left.
-    pub fn len(&self) -> usize {
-        self.events.len()
-    }
-
-    /// Whether no event is left.
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
-}
-
-impl Source for MemSource {
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    fn next_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
-    }
-
-    fn problems(&self) -> &Problems {
-        &self.problems
-    }
-
-    fn kind(&self) -> &'static str {
-        "in memory"
-    }
-}
 
 /// `markets` markets over `seconds` seconds from `start_ms`, seeded: the mid random-walks
 /// a cent at a time, sizes churn, a trade prints every few seconds, and each market
@@ -126,5 +81,5 @@ pub fn synthetic(markets: u32, seconds: u64, seed: u64) -> MemSource {
     for market in 0..markets {
         events.push(Event { at: end, market, kind: EventKind::Resolved { winner: Outcome::Yes } });
     }
-    MemSource::new(catalog, events)
+    MemSource::new("synthetic", catalog, events, Problems::default())
 }
