@@ -106,7 +106,7 @@ fn a_recording_of_the_embedded_venue_replays_to_its_books_and_backtests() {
 }
 
 #[test]
-fn a_rest_snapshot_is_replayed_only_where_the_channel_has_not_given_the_book() {
+fn a_rest_snapshot_is_replayed_only_where_the_channel_changes_a_book_it_has_not_given() {
     let dir = tempfile::tempdir().unwrap();
     let mut recorder = Recorder::start(&RecorderConfig::new(dir.path())).unwrap();
     recorder.meta(&meta());
@@ -119,6 +119,8 @@ fn a_rest_snapshot_is_replayed_only_where_the_channel_has_not_given_the_book() {
     recorder.frame(0, Instant::now(), &book_frame(5));
     recorder.frame(0, Instant::now(), &change_frame(2));
     recorder.snapshot(rest(ASSET).as_bytes());
+    let no_change = r#"{"event_type":"price_change","market":"m","timestamp":"2","price_changes":[{"asset_id":"42","price":"0.41","size":"3","side":"BUY","hash":""}]}"#;
+    recorder.frame(0, Instant::now(), no_change);
     recorder.close();
     let mut source = OwnSource::open(dir.path()).unwrap();
     let books: Vec<_> = std::iter::from_fn(|| source.next_event())
@@ -129,8 +131,8 @@ fn a_rest_snapshot_is_replayed_only_where_the_channel_has_not_given_the_book() {
         .collect();
     assert_eq!(
         books,
-        [polymm::domain::Outcome::No, polymm::domain::Outcome::Yes],
-        "the NO token's REST snapshot starts its book; the YES token's, fetched after its channel book, is not replayed"
+        [polymm::domain::Outcome::Yes, polymm::domain::Outcome::No],
+        "the YES token's channel book is kept (its later REST snapshot is not replayed); the NO token's REST snapshot is replayed when the channel first changes that book"
     );
 }
 

@@ -1,9 +1,9 @@
 //! polymm's own recordings as events: frames through the daemon's own market-channel
-//! decoder, REST snapshots as full books where the channel has not given the token's book
-//! yet (at the start, after a drop), connection drops as gaps, metadata into the catalog.
+//! decoder, a REST snapshot as a full book only where the channel changes a book it has
+//! not given whole (at the start, after a drop), connection drops as gaps, metadata into the catalog.
 //! Streams file by file, record by record.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use super::catalog::{Catalog, MarketMeta};
@@ -20,6 +20,7 @@ use crate::polymarket::client::types::OrderBookSummary;
 pub struct OwnSource {
     files: VecDeque<PathBuf>,
     whole: HashSet<(u32, Outcome)>,
+    held: HashMap<(u32, Outcome), Event>,
     reader: Option<RecordReader>,
     catalog: Catalog,
     pending: VecDeque<Event>,
@@ -37,6 +38,7 @@ impl OwnSource {
         Ok(Self {
             files,
             whole: HashSet::new(),
+            held: HashMap::new(),
             reader: None,
             catalog: Catalog::default(),
             pending: VecDeque::new(),
@@ -89,6 +91,7 @@ impl OwnSource {
                 Ok(marker) if marker.event == MarkerKind::Drop => {
                     let at = Stamp { exchange_ms: 0, local_ns };
                     self.whole.clear();
+                    self.held.clear();
                     for market in 0..self.catalog.markets().len() as u32 {
                         self.pending.push_back(Event { at, market, kind: EventKind::Gap });
                     }
@@ -108,7 +111,7 @@ impl OwnSource {
             );
             return;
         };
-        if !self.whole.insert((market, outcome)) {
+        if self.whole.contains(&(market, outcome)) {
             // The channel's stream already makes this book; a snapshot fetched while frames
             // kept arriving may be older than what they applied.
             return;
@@ -119,7 +122,10 @@ impl OwnSource {
         };
         let (bids, asks) = (book.depth(Side::Buy).collect(), book.depth(Side::Sell).collect());
         let at = Stamp { exchange_ms: summary.timestamp.parse().unwrap_or(0), local_ns };
-        self.pending.push_back(Event { at, market, kind: EventKind::Book { outcome, bids, asks } });
+        // Held until the channel changes a book it has not given whole: the channel's own
+        // book (sent on subscribing) usually comes first and makes this one unneeded.
+        self.held
+            .insert((market, outcome), Event { at, market, kind: EventKind::Book { outcome, bids, asks } });
     }
 
     fn on_frame(&mut self, local_ns: u64, path: &Path, position: &str) {
@@ -131,11 +137,21 @@ impl OwnSource {
         let pending = &mut self.pending;
         let mut unknown_tokens = 0;
         let mut settled = Vec::new();
-        let whole = &mut self.whole;
+        let (whole, held) = (&mut self.whole, &mut self.held);
         let decoded = decode_market(text, |event| match normalize(&event, catalog, local_ns) {
             Some(event) => {
-                if let EventKind::Book { outcome, .. } = &event.kind {
-                    whole.insert((event.market, *outcome));
+                match &event.kind {
+                    EventKind::Book { outcome, .. } => {
+                        whole.insert((event.market, *outcome));
+                        held.remove(&(event.market, *outcome));
+                    }
+                    EventKind::Level { outcome, .. } if !whole.contains(&(event.market, *outcome)) => {
+                        if let Some(snapshot) = held.remove(&(event.market, *outcome)) {
+                            whole.insert((event.market, *outcome));
+                            pending.push_back(snapshot);
+                        }
+                    }
+                    _ => {}
                 }
                 if let EventKind::Resolved { winner } = event.kind {
                     settled.push((event.market, winner));
